@@ -1,0 +1,2 @@
+// Package vault is Twofold's KeePass-backed store.
+package vault
