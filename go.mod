@@ -1,6 +1,6 @@
 module github.com/twofold-app/twofold
 
-go 1.26
+go 1.26.0
 
 require (
 	fyne.io/fyne/v2 v2.8.1 // indirect
@@ -11,10 +11,12 @@ require (
 	github.com/keys-pub/go-libfido2 v1.5.3 // indirect
 	github.com/pkg/errors v0.9.1 // indirect
 	github.com/pquerna/otp v1.5.0 // indirect
+	github.com/rogpeppe/go-internal v1.14.1 // indirect
 	github.com/tobischo/argon2 v0.1.0 // indirect
 	github.com/tobischo/gokeepasslib/v3 v3.7.0 // indirect
 	github.com/x448/float16 v0.8.4 // indirect
 	golang.org/x/crypto v0.54.0 // indirect
-	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/term v0.47.0 // indirect
 	gopkg.in/macaroon.v2 v2.1.0 // indirect
 )

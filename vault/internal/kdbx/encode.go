@@ -110,7 +110,10 @@ func (db *Database) Encode() ([]byte, error) {
 		h.set(hProtectedStreamKey, streamKey)
 		h.set(hStreamStartBytes, randomBytes(32))
 	} else {
-		db.innerID = streamChaCha20
+		db.innerID, db.innerKey = streamChaCha20, streamKey
+		for _, id := range []byte{hTransformSeed, hTransformRounds, hProtectedStreamKey, hStreamStartBytes, hInnerRandomStreamID} {
+			h.del(id) // KDBX 3.1 fields: KeePassXC rejects a KDBX 4 file that has them
+		}
 	}
 	_, streamID := db.streamKeyAndID()
 	headerBytes := h.bytes()

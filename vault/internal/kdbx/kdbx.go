@@ -49,7 +49,8 @@ type Database struct {
 	header      *header
 	kdf         *kdfState
 	transformed secret.Handle // the derived key, sealed: saving needs no KDF run
-	innerID     uint32        // KDBX 4: inner stream cipher to write
+	innerID     uint32        // KDBX 4: inner stream cipher (from the inner header)
+	innerKey    []byte        // KDBX 4: its key
 	binaries    []innerBinary // KDBX 4: attachments, kept as read
 	compressed  bool
 }
@@ -209,7 +210,7 @@ func (db *Database) readInnerHeader(p []byte) ([]byte, error) {
 			}
 			db.innerID = binary.LittleEndian.Uint32(data)
 		case ihStreamKey:
-			db.header.set(hProtectedStreamKey, data) // kept with the v3 name; never written in v4
+			db.innerKey = data
 		case ihBinary:
 			if len(data) < 1 {
 				return nil, fmt.Errorf("%w: empty attachment record", ErrCorrupt)
@@ -221,7 +222,7 @@ func (db *Database) readInnerHeader(p []byte) ([]byte, error) {
 
 func (db *Database) streamKeyAndID() ([]byte, uint32) {
 	if db.Version.IsV4() {
-		return db.header.get(hProtectedStreamKey), db.innerID
+		return db.innerKey, db.innerID
 	}
 	id, _ := db.header.uint32Field(hInnerRandomStreamID)
 	return db.header.get(hProtectedStreamKey), id

@@ -106,6 +106,16 @@ func (b *Box) Open(h Handle) (*memguard.LockedBuffer, error) {
 	return buf, nil
 }
 
+// Drop wipes and forgets the secret h (its handle is not reused).
+func (b *Box) Drop(h Handle) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if h >= 0 && int(h) < len(b.sealed) {
+		wipeBytes(b.sealed[h])
+		b.sealed[h] = nil
+	}
+}
+
 // Len reports how many secrets the box holds.
 func (b *Box) Len() int {
 	b.mu.Lock()
@@ -117,7 +127,7 @@ func (b *Box) check(h Handle) error {
 	if !b.key.IsAlive() {
 		return ErrWiped
 	}
-	if h < 0 || int(h) >= len(b.sealed) {
+	if h < 0 || int(h) >= len(b.sealed) || b.sealed[h] == nil {
 		return fmt.Errorf("no secret with handle %d", h)
 	}
 	return nil

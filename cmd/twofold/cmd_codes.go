@@ -1,0 +1,173 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
+)
+
+type codeJSON struct {
+	accountJSON
+	Code      string `json:"code"`
+	Remaining *int   `json:"remaining,omitempty"`
+	NextCode  string `json:"next_code,omitempty"`
+}
+
+func cmdCodes(c *ctx, args []string) error {
+	fs := c.flags()
+	at := fs.Int64("at", 0, "compute the codes at this Unix time instead of now")
+	fs.BoolVar(&c.jsonOut, "json", false, "print JSON")
+	watch := fs.Bool("watch", false, "keep running; print each code when it changes")
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return fmt.Errorf("%w: codes takes at most one QUERY", vault.ErrInvalid)
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Lock()
+	accounts, err := matching(s, pos)
+	if err != nil {
+		return err
+	}
+	if *watch {
+		return watchCodes(c, s, accounts)
+	}
+	t := c.now()
+	if *at != 0 {
+		t = time.Unix(*at, 0)
+	}
+	return printCodes(c, s, accounts, t)
+}
+
+// matching returns the usable accounts whose names contain the query.
+func matching(s *vault.Store, pos []string) ([]vault.Account, error) {
+	all, err := s.Accounts()
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) == 0 {
+		return all, nil
+	}
+	q := strings.ToLower(pos[0])
+	var out []vault.Account
+	for _, a := range all {
+		if strings.Contains(strings.ToLower(qualified(a.Group, a.Name())+" "+a.Title), q) || vault.FormatUUID(a.ID) == q {
+			out = append(out, a)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: no account matches %q", vault.ErrNotFound, pos[0])
+	}
+	return out, nil
+}
+
+func printCodes(c *ctx, s *vault.Store, accounts []vault.Account, t time.Time) error {
+	var out []codeJSON
+	for _, a := range accounts {
+		if a.Err != nil {
+			fmt.Fprintf(c.stderr, "warning: %s: %v\n", a.Name(), a.Err)
+			continue
+		}
+		code, err := s.Code(a.ID, t)
+		if err != nil {
+			return err
+		}
+		j := codeJSON{accountJSON: toAccountJSON(a), Code: code.Code, NextCode: code.Next}
+		if a.Type == otp.TOTP {
+			r := int(code.Remaining.Round(time.Second) / time.Second)
+			j.Remaining = &r
+		}
+		out = append(out, j)
+	}
+	if c.jsonOut {
+		if out == nil {
+			out = []codeJSON{}
+		}
+		return writeJSON(c, out)
+	}
+	for _, j := range out {
+		var left string
+		if j.Remaining != nil {
+			left = fmt.Sprintf("%2ds left", *j.Remaining)
+		} else {
+			left = fmt.Sprintf("HOTP, counter %d", *j.Counter)
+		}
+		fmt.Fprintf(c.stdout, "%-40s %-10s %s\n", qualified(j.Group, nameOf(j)), j.Code, left)
+	}
+	return nil
+}
+
+func nameOf(j codeJSON) string {
+	if j.Account == "" {
+		return j.Issuer
+	}
+	return j.Issuer + " (" + j.Account + ")"
+}
+
+// watchCodes prints each TOTP code when it changes, until interrupted.
+// It computes codes once a tick; c.ticks drives it (a real one-second
+// ticker outside tests).
+func watchCodes(c *ctx, s *vault.Store, accounts []vault.Account) error {
+	ticks, stop := c.ticker(time.Second)
+	defer stop()
+	last := map[vault.UUID]string{}
+	for {
+		t := c.now()
+		for _, a := range accounts {
+			if a.Err != nil || a.Type != otp.TOTP {
+				continue
+			}
+			code, err := s.Code(a.ID, t)
+			if err != nil {
+				return err
+			}
+			if last[a.ID] != code.Code {
+				last[a.ID] = code.Code
+				fmt.Fprintf(c.stdout, "%s  %-40s %-10s %2ds left\n", t.Format("15:04:05"), qualified(a.Group, a.Name()), code.Code, int(code.Remaining/time.Second))
+			}
+		}
+		select {
+		case <-ticks:
+		case <-c.signals:
+			return nil
+		}
+	}
+}
+
+func cmdHOTP(c *ctx, args []string) error {
+	fs := c.flags()
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 || pos[0] != "next" {
+		fs.Usage()
+		return fmt.Errorf("%w: usage: twofold hotp next NAME", vault.ErrInvalid)
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Lock()
+	it, err := s.Find(pos[1], vault.KindAccount)
+	if err != nil {
+		return err
+	}
+	code, err := s.NextHOTP(it.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, code)
+	return nil
+}

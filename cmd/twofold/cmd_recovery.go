@@ -1,0 +1,138 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/twofold-app/twofold/vault"
+)
+
+type recoveryJSON struct {
+	UUID    string   `json:"uuid"`
+	Group   []string `json:"group"`
+	Service string   `json:"service"`
+	Account string   `json:"account"`
+	Total   int      `json:"total"`
+	Unused  int      `json:"unused"`
+	Low     bool     `json:"low"`
+}
+
+func toRecoveryJSON(r vault.RecoverySet) recoveryJSON {
+	return recoveryJSON{vault.FormatUUID(r.ID), nonNil(r.Group), r.Service, r.Account, r.Total, r.Unused, r.Low()}
+}
+
+func lowNote(r vault.RecoverySet) string {
+	if r.Low() {
+		return "  (running low: generate new codes on the service)"
+	}
+	return ""
+}
+
+func cmdRecovery(c *ctx, args []string) error {
+	fs := c.flags()
+	account := fs.String("account", "", "with add: the account the codes belong to")
+	group := fs.String("group", "", "with add: group path")
+	fs.BoolVar(&c.jsonOut, "json", false, "with list: print JSON")
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 || (pos[0] != "list" && len(pos) != 2) {
+		fs.Usage()
+		return fmt.Errorf("%w: usage: twofold %s", vault.ErrInvalid, c.cmd.usage)
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Lock()
+	switch pos[0] {
+	case "add":
+		return recoveryAdd(c, s, pos[1], *account, *group)
+	case "list":
+		return recoveryList(c, s, pos[1:])
+	case "use":
+		return recoveryUse(c, s, pos[1])
+	}
+	return fmt.Errorf("%w: unknown recovery command %q (add, list, use)", vault.ErrInvalid, pos[0])
+}
+
+func recoveryAdd(c *ctx, s *vault.Store, name, account, group string) error {
+	if c.stdinIsTerminal() {
+		fmt.Fprintln(c.stderr, "Paste the recovery codes, one per line, then press Ctrl-D:")
+	}
+	text, err := c.readRest()
+	if err != nil {
+		return err
+	}
+	codes, err := vault.ParseRecoveryCodes(text)
+	if err != nil {
+		return err
+	}
+	r, err := s.AddRecoveryCodes(name, account, splitGroup(group), codes)
+	if err != nil {
+		return err
+	}
+	if err := s.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "stored %d recovery codes for %s\n", r.Total, qualified(r.Group, r.Service))
+	return nil
+}
+
+func recoveryList(c *ctx, s *vault.Store, pos []string) error {
+	if len(pos) == 0 {
+		sets, err := s.RecoverySets()
+		if err != nil {
+			return err
+		}
+		if c.jsonOut {
+			out := []recoveryJSON{}
+			for _, r := range sets {
+				out = append(out, toRecoveryJSON(r))
+			}
+			return writeJSON(c, out)
+		}
+		for _, r := range sets {
+			fmt.Fprintf(c.stdout, "%-40s %d of %d unused%s\n", qualified(r.Group, r.Service), r.Unused, r.Total, lowNote(r))
+		}
+		return nil
+	}
+	it, err := s.Find(pos[0], vault.KindRecovery)
+	if err != nil {
+		return err
+	}
+	codes, err := s.RecoveryCodes(it.ID)
+	if err != nil {
+		return err
+	}
+	for _, code := range codes {
+		mark := "unused"
+		if code.Used {
+			mark = "used"
+			if !code.UsedOn.IsZero() {
+				mark += " " + code.UsedOn.Format("2006-01-02")
+			}
+		}
+		fmt.Fprintf(c.stdout, "%-24s %s\n", code.Code, mark)
+	}
+	return nil
+}
+
+func recoveryUse(c *ctx, s *vault.Store, name string) error {
+	it, err := s.Find(name, vault.KindRecovery)
+	if err != nil {
+		return err
+	}
+	code, left, err := s.UseRecoveryCode(it.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, code)
+	if left <= vault.LowRecoveryCodes {
+		fmt.Fprintf(c.stderr, "warning: %d unused recovery codes left for %s: generate new ones on the service\n", left, it.Title)
+	}
+	return nil
+}

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+	"unsafe"
+
+	"github.com/awnumar/memguard"
+
+	"github.com/twofold-app/twofold/vault"
+)
+
+type tokenJSON struct {
+	UUID        string   `json:"uuid"`
+	Group       []string `json:"group"`
+	Name        string   `json:"name"`
+	Service     string   `json:"service"`
+	Scope       string   `json:"scope"`
+	Projects    []string `json:"projects"`
+	Expires     string   `json:"expires,omitempty"`
+	Expired     bool     `json:"expired"`
+	AccountWide bool     `json:"account_wide"`
+	Env         string   `json:"env,omitempty"`
+}
+
+func toTokenJSON(t vault.Token, now time.Time) tokenJSON {
+	j := tokenJSON{UUID: vault.FormatUUID(t.ID), Group: nonNil(t.Group), Name: t.Name, Service: t.Service,
+		Scope: t.Scope, Projects: nonNil(t.Projects), AccountWide: t.AccountWide(), Env: t.Env}
+	if !t.Expires.IsZero() {
+		j.Expires = t.Expires.UTC().Format(time.RFC3339)
+		j.Expired = !now.Before(t.Expires)
+	}
+	return j
+}
+
+func scopeText(t vault.Token) string {
+	switch {
+	case t.Scope == "account":
+		return "whole account"
+	case len(t.Projects) > 0:
+		return "projects: " + strings.Join(t.Projects, ", ")
+	case t.Scope != "":
+		return t.Scope
+	}
+	return "scope unknown"
+}
+
+func cmdToken(c *ctx, args []string) error {
+	args, child := splitDashDash(args)
+	fs := c.flags()
+	service := fs.String("service", "", "with add: the service, for tokens Twofold does not recognise")
+	envVar := fs.String("env", "", "with add or exec: environment variable for the token")
+	group := fs.String("group", "", "with add: group path")
+	fs.BoolVar(&c.jsonOut, "json", false, "with info and list: print JSON")
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 || (pos[0] != "list" && len(pos) != 2) {
+		fs.Usage()
+		return fmt.Errorf("%w: usage: twofold %s", vault.ErrInvalid, c.cmd.usage)
+	}
+	if pos[0] == "exec" && len(child) == 0 {
+		return fmt.Errorf("%w: usage: twofold token exec NAME -- COMMAND [ARGS…]", vault.ErrInvalid)
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Lock()
+	switch pos[0] {
+	case "add":
+		return tokenAdd(c, s, vault.NewToken{Name: pos[1], Service: *service, Env: *envVar, Group: splitGroup(*group)})
+	case "list":
+		return tokenList(c, s)
+	case "info":
+		return tokenInfo(c, s, pos[1])
+	case "exec":
+		return tokenExec(c, s, pos[1], *envVar, child)
+	}
+	return fmt.Errorf("%w: unknown token command %q (add, info, list, exec)", vault.ErrInvalid, pos[0])
+}
+
+func tokenAdd(c *ctx, s *vault.Store, n vault.NewToken) error {
+	buf, err := c.readSecretLine("Token: ")
+	if errors.Is(err, errNoPassword) {
+		return fmt.Errorf("%w: no token given on standard input", vault.ErrInvalid)
+	}
+	if err != nil {
+		return err
+	}
+	defer buf.Destroy()
+	n.Token = buf.Bytes()
+	t, err := s.AddToken(n)
+	if err != nil {
+		return err
+	}
+	if err := s.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "stored %s (%s, %s)\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
+	warnScope(c, t)
+	return nil
+}
+
+func warnScope(c *ctx, t vault.Token) {
+	if t.AccountWide() && strings.Contains(t.Service, "pypi") {
+		fmt.Fprintf(c.stderr, "warning: %s can upload to every project of the account; a token scoped to one project limits the damage if it leaks\n", t.Name)
+	}
+}
+
+func tokenList(c *ctx, s *vault.Store) error {
+	tokens, err := s.Tokens()
+	if err != nil {
+		return err
+	}
+	if c.jsonOut {
+		out := []tokenJSON{}
+		for _, t := range tokens {
+			out = append(out, toTokenJSON(t, c.now()))
+		}
+		return writeJSON(c, out)
+	}
+	for _, t := range tokens {
+		fmt.Fprintf(c.stdout, "%-40s %s, %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
+	}
+	return nil
+}
+
+func tokenInfo(c *ctx, s *vault.Store, name string) error {
+	it, err := s.Find(name, vault.KindToken)
+	if err != nil {
+		return err
+	}
+	tokens, err := s.Tokens()
+	if err != nil {
+		return err
+	}
+	for _, t := range tokens {
+		if t.ID != it.ID {
+			continue
+		}
+		j := toTokenJSON(t, c.now())
+		if c.jsonOut {
+			return writeJSON(c, j)
+		}
+		fmt.Fprintf(c.stdout, "name:     %s\nservice:  %s\nscope:    %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
+		switch {
+		case j.Expires == "":
+			fmt.Fprintln(c.stdout, "expires:  never")
+		case j.Expired:
+			fmt.Fprintf(c.stdout, "expires:  %s (expired)\n", j.Expires)
+		default:
+			fmt.Fprintf(c.stdout, "expires:  %s\n", j.Expires)
+		}
+		warnScope(c, t)
+		return nil
+	}
+	return fmt.Errorf("%w: token %q", vault.ErrNotFound, name)
+}
+
+// tokenExec runs the command with the token in its environment. The token
+// never reaches argv, the clipboard or a file; it is built into the
+// variable inside locked memory. (The kernel copies the environment into
+// the child; Go's exec also copies it once into ordinary memory while
+// starting the child.)
+func tokenExec(c *ctx, s *vault.Store, name, envVar string, child []string) error {
+	it, err := s.Find(name, vault.KindToken)
+	if err != nil {
+		return err
+	}
+	tokens, err := s.Tokens()
+	if err != nil {
+		return err
+	}
+	var t vault.Token
+	for _, x := range tokens {
+		if x.ID == it.ID {
+			t = x
+		}
+	}
+	secret, err := s.TokenSecret(it.ID)
+	if err != nil {
+		return err
+	}
+	defer secret.Destroy()
+	env := os.Environ()
+	varName := envVar
+	if varName == "" && strings.Contains(t.Service, "pypi") {
+		env = append(env, "TWINE_USERNAME=__token__")
+		varName = "TWINE_PASSWORD"
+	} else if varName == "" {
+		varName = t.Env
+	}
+	if varName == "" {
+		return fmt.Errorf("%w: say which environment variable gets the token: --env VAR", vault.ErrInvalid)
+	}
+	assignment := memguard.NewBuffer(len(varName) + 1 + secret.Size())
+	defer assignment.Destroy()
+	assignment.Copy([]byte(varName + "="))
+	assignment.CopyAt(len(varName)+1, secret.Bytes())
+	env = append(env, unsafe.String(&assignment.Bytes()[0], assignment.Size()))
+	cmd := exec.Command(child[0], child[1:]...)
+	cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = env, c.stdin, c.stdout, c.stderr
+	s.Lock() // nothing else is needed from the vault while the command runs
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exitError(exit.ExitCode())
+	}
+	if err != nil {
+		return fmt.Errorf("run %s: %w", child[0], err)
+	}
+	return nil
+}

@@ -1,0 +1,327 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
+)
+
+func cmdInit(c *ctx, args []string) error {
+	fs := c.flags()
+	kdfMS := fs.Int("kdf-ms", 1000, "target unlock time in milliseconds (Argon2id is calibrated on this machine)")
+	memMiB := fs.Int("kdf-memory-mib", 64, "Argon2id memory in MiB")
+	format := fs.String("format", "kdbx4", "file format: kdbx4 or kdbx3 (KDBX 3.1, AES-KDF)")
+	cipher := fs.String("cipher", "chacha20", "cipher: chacha20, aes or twofish")
+	if _, err := c.parse(fs, args); err != nil {
+		return err
+	}
+	opts := vault.CreateOptions{Options: vault.Options{Now: c.now}}
+	switch strings.ToLower(*cipher) {
+	case "chacha20":
+		opts.Cipher = vault.CipherChaCha20
+	case "aes", "aes256", "aes-256":
+		opts.Cipher = vault.CipherAES256
+	case "twofish":
+		opts.Cipher = vault.CipherTwofish
+	default:
+		return fmt.Errorf("%w: unknown cipher %q (chacha20, aes, twofish)", vault.ErrInvalid, *cipher)
+	}
+	target := time.Duration(*kdfMS) * time.Millisecond
+	switch *format {
+	case "kdbx4":
+		opts.KDF = vault.Calibrate(target, uint64(*memMiB)<<20)
+	case "kdbx3":
+		opts.Version = vault.KDBX31
+		opts.KDF = vault.CalibrateAES(target)
+	default:
+		return fmt.Errorf("%w: unknown format %q (kdbx4, kdbx3)", vault.ErrInvalid, *format)
+	}
+	cr, done, err := c.newCredentials()
+	if err != nil {
+		return err
+	}
+	defer done()
+	s, err := vault.Create(c.path(), cr, opts)
+	if err != nil {
+		return err
+	}
+	defer s.Lock()
+	fmt.Fprintf(c.stdout, "created %s (%s)\n", s.Path(), opts.KDF)
+	return nil
+}
+
+// newCredentials asks for a new password (twice on a terminal).
+func (c *ctx) newCredentials() (vault.Credentials, func(), error) {
+	cr, done, err := c.credentials()
+	if err != nil {
+		return cr, nil, err
+	}
+	if len(cr.Password) == 0 && c.keyFile == "" {
+		done()
+		return cr, nil, fmt.Errorf("%w: an empty password protects nothing; choose one, or use --keyfile", vault.ErrInvalid)
+	}
+	if c.stdinIsTerminal() && c.passwordFile == "" {
+		again, err := c.readSecretLine("Repeat the password: ")
+		if err != nil {
+			done()
+			return cr, nil, err
+		}
+		defer again.Destroy()
+		if !again.EqualTo(cr.Password) {
+			done()
+			return cr, nil, fmt.Errorf("%w: the passwords differ", vault.ErrInvalid)
+		}
+	}
+	return cr, done, nil
+}
+
+type listJSON struct {
+	Accounts []accountJSON  `json:"accounts"`
+	Recovery []recoveryJSON `json:"recovery"`
+	Tokens   []tokenJSON    `json:"tokens"`
+}
+
+type accountJSON struct {
+	UUID      string   `json:"uuid"`
+	Group     []string `json:"group"`
+	Title     string   `json:"title"`
+	Issuer    string   `json:"issuer"`
+	Account   string   `json:"account"`
+	Type      string   `json:"type"`
+	Algorithm string   `json:"algorithm"`
+	Digits    int      `json:"digits"`
+	Period    int      `json:"period,omitempty"`
+	Counter   *uint64  `json:"counter,omitempty"`
+	Favourite bool     `json:"favourite"`
+	Error     string   `json:"error,omitempty"`
+}
+
+func toAccountJSON(a vault.Account) accountJSON {
+	j := accountJSON{UUID: vault.FormatUUID(a.ID), Group: nonNil(a.Group), Title: a.Title, Issuer: a.Issuer,
+		Account: a.Account, Type: strings.ToLower(a.Type.String()), Algorithm: a.Algorithm.String(), Digits: a.Digits, Favourite: a.Favourite}
+	if a.Type == otp.TOTP {
+		j.Period = a.Period
+	} else {
+		ctr := a.Counter
+		j.Counter = &ctr
+	}
+	if a.Steam {
+		j.Type = "steam"
+	}
+	if a.Err != nil {
+		j.Error = a.Err.Error()
+	}
+	return j
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func cmdList(c *ctx, args []string) error {
+	fs := c.flags()
+	fs.BoolVar(&c.jsonOut, "json", false, "print JSON")
+	if _, err := c.parse(fs, args); err != nil {
+		return err
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Lock()
+	accounts, err := s.Accounts()
+	if err != nil {
+		return err
+	}
+	sets, err := s.RecoverySets()
+	if err != nil {
+		return err
+	}
+	tokens, err := s.Tokens()
+	if err != nil {
+		return err
+	}
+	if c.jsonOut {
+		out := listJSON{Accounts: []accountJSON{}, Recovery: []recoveryJSON{}, Tokens: []tokenJSON{}}
+		for _, a := range accounts {
+			out.Accounts = append(out.Accounts, toAccountJSON(a))
+		}
+		for _, r := range sets {
+			out.Recovery = append(out.Recovery, toRecoveryJSON(r))
+		}
+		for _, t := range tokens {
+			out.Tokens = append(out.Tokens, toTokenJSON(t, c.now()))
+		}
+		return writeJSON(c, out)
+	}
+	printList(c, accounts, sets, tokens)
+	return nil
+}
+
+func printList(c *ctx, accounts []vault.Account, sets []vault.RecoverySet, tokens []vault.Token) {
+	fmt.Fprintf(c.stdout, "Accounts (%d)\n", len(accounts))
+	for _, a := range accounts {
+		star := " "
+		if a.Favourite {
+			star = "*"
+		}
+		detail := fmt.Sprintf("%s %s %d digits", a.Type, a.Algorithm, a.Digits)
+		if a.Err != nil {
+			detail = "unusable: " + a.Err.Error()
+		}
+		fmt.Fprintf(c.stdout, " %s %-40s %s\n", star, qualified(a.Group, a.Name()), detail)
+	}
+	fmt.Fprintf(c.stdout, "Recovery codes (%d)\n", len(sets))
+	for _, r := range sets {
+		fmt.Fprintf(c.stdout, "   %-40s %d of %d unused%s\n", qualified(r.Group, r.Service), r.Unused, r.Total, lowNote(r))
+	}
+	fmt.Fprintf(c.stdout, "API tokens (%d)\n", len(tokens))
+	for _, t := range tokens {
+		fmt.Fprintf(c.stdout, "   %-40s %s, %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
+	}
+}
+
+func qualified(group []string, name string) string {
+	if len(group) == 0 {
+		return name
+	}
+	return joinGroup(group) + "/" + name
+}
+
+func writeJSON(c *ctx, v any) error {
+	enc := json.NewEncoder(c.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func cmdAdd(c *ctx, args []string) error {
+	fs := c.flags()
+	issuer := fs.String("issuer", "", "service name, e.g. GitHub")
+	account := fs.String("account", "", "account name, e.g. alice@example.com")
+	secretArg := fs.String("secret", "", "base32 secret ('-' reads it from standard input, which keeps it out of shell history)")
+	digits := fs.Int("digits", 6, "code length (4-10)")
+	period := fs.Int("period", 30, "seconds per code (TOTP)")
+	algorithm := fs.String("algorithm", "SHA1", "SHA1, SHA256 or SHA512")
+	hotp := fs.Bool("hotp", false, "counter-based (HOTP) instead of time-based")
+	counter := fs.Uint64("counter", 0, "HOTP counter")
+	steam := fs.Bool("steam", false, "Steam Guard codes (5 characters)")
+	group := fs.String("group", "", "group path, e.g. Work/Cloud")
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Lock()
+	key, err := c.keyFromArgs(pos, *secretArg, otp.Params{Issuer: *issuer, Account: *account, Digits: *digits, Period: *period, Counter: *counter, Steam: *steam}, *algorithm, *hotp)
+	if err != nil {
+		return err
+	}
+	defer key.Destroy()
+	a, err := s.AddAccount(vault.NewAccount{Key: key, Group: splitGroup(*group)})
+	if err != nil {
+		return err
+	}
+	if err := s.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "added %s\n", qualified(a.Group, a.Name()))
+	return nil
+}
+
+func (c *ctx) keyFromArgs(pos []string, secretArg string, p otp.Params, algorithm string, hotp bool) (*otp.Key, error) {
+	if len(pos) > 1 {
+		return nil, fmt.Errorf("%w: add takes one otpauth:// URI (quote it)", vault.ErrInvalid)
+	}
+	if len(pos) == 1 {
+		uri := []byte(pos[0])
+		if pos[0] == "-" {
+			buf, err := c.readSecretLine("otpauth URI: ")
+			if err != nil {
+				return nil, err
+			}
+			defer buf.Destroy()
+			uri = buf.Bytes()
+		}
+		return otp.ParseURI(uri)
+	}
+	if secretArg == "" {
+		return nil, fmt.Errorf("%w: give an otpauth:// URI, or --secret with --issuer/--account", otp.ErrNoSecret)
+	}
+	alg, err := otp.ParseAlgorithm(algorithm)
+	if err != nil {
+		return nil, err
+	}
+	p.Algorithm, p.Type = alg, otp.TOTP
+	if hotp {
+		p.Type = otp.HOTP
+	}
+	if p.Steam {
+		p.Digits = 5
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	raw := []byte(secretArg)
+	if secretArg == "-" {
+		buf, err := c.readSecretLine("Secret (base32): ")
+		if err != nil {
+			return nil, err
+		}
+		defer buf.Destroy()
+		raw = buf.Bytes()
+	}
+	sec, err := otp.ParseSecret(raw)
+	if err != nil {
+		return nil, err
+	}
+	return &otp.Key{Params: p, Secret: sec}, nil
+}
+
+func splitGroup(g string) []string {
+	var out []string
+	for _, p := range strings.Split(g, "/") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func cmdRemove(c *ctx, args []string) error {
+	fs := c.flags()
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: rm takes one NAME", vault.ErrInvalid)
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Lock()
+	it, err := s.Find(pos[0], "")
+	if err != nil {
+		return err
+	}
+	if err := s.Remove(it.ID); err != nil {
+		return err
+	}
+	if err := s.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "moved %s to the recycle bin\n", qualified(it.Group, it.Title))
+	return nil
+}

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/awnumar/memguard"
+	"golang.org/x/term"
+
+	"github.com/twofold-app/twofold/vault"
+)
+
+// ctx is one command's run: its flags, input and the opened vault.
+type ctx struct {
+	env
+	cmd          command
+	vaultPath    string
+	keyFile      string
+	passwordFile string
+	jsonOut      bool
+	input        *bufio.Reader // standard input, when it is not a terminal
+}
+
+// flags makes the command's flag set with the global flags on it, so they
+// work before or after the command name.
+func (c *ctx) flags() *flag.FlagSet {
+	fs := flag.NewFlagSet("twofold "+c.cmd.name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.StringVar(&c.vaultPath, "vault", "", "vault file (default $TWOFOLD_VAULT or $XDG_DATA_HOME/twofold/vault.kdbx)")
+	fs.StringVar(&c.keyFile, "keyfile", "", "key file, with or instead of a password")
+	fs.StringVar(&c.passwordFile, "password-file", "", "read the password from the first line of this file")
+	fs.Usage = func() {
+		fmt.Fprintf(c.stderr, "Usage: twofold %s\n\n%s.\n\nOptions:\n", c.cmd.usage, c.cmd.summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses args, allowing flags after positional arguments.
+func (c *ctx) parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func (c *ctx) path() string {
+	if c.vaultPath != "" {
+		return c.vaultPath
+	}
+	return defaultVaultPath(c.getenv)
+}
+
+func (c *ctx) stdinIsTerminal() bool {
+	f, ok := c.stdin.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// reader returns standard input for line reads (shared by the password
+// and the data a command reads after it).
+func (c *ctx) reader() *bufio.Reader {
+	if c.input == nil {
+		c.input = bufio.NewReader(c.stdin)
+	}
+	return c.input
+}
+
+// readSecretLine reads one line: from the terminal without echo, or from
+// standard input, into locked memory. The caller destroys it.
+func (c *ctx) readSecretLine(prompt string) (*memguard.LockedBuffer, error) {
+	if c.stdinIsTerminal() {
+		fmt.Fprint(c.stderr, prompt)
+		b, err := term.ReadPassword(int(c.stdin.(*os.File).Fd()))
+		fmt.Fprintln(c.stderr)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", strings.TrimSuffix(prompt, ": "), err)
+		}
+		return memguard.NewBufferFromBytes(b), nil
+	}
+	// Byte by byte from standard input itself (not through a bufio buffer,
+	// which would keep a copy of the password in ordinary memory).
+	src := c.stdin
+	if c.input != nil {
+		src = c.input
+	}
+	buf, err := memguard.NewBufferFromReaderUntil(src, '\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	if buf.Size() == 0 && errors.Is(err, io.EOF) {
+		buf.Destroy()
+		return nil, errNoPassword
+	}
+	return trimCR(buf), nil
+}
+
+var errNoPassword = errors.New("no password given: standard input is empty")
+
+func trimCR(buf *memguard.LockedBuffer) *memguard.LockedBuffer {
+	b := buf.Bytes()
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		out := memguard.NewBufferFromBytes(append([]byte{}, b[:n-1]...))
+		buf.Destroy()
+		return out
+	}
+	return buf
+}
+
+// password returns the vault password (nil buffer: key file only).
+func (c *ctx) password() (*memguard.LockedBuffer, error) {
+	if c.passwordFile != "" {
+		f, err := os.Open(c.passwordFile)
+		if err != nil {
+			return nil, fmt.Errorf("read password file: %w", err)
+		}
+		defer f.Close()
+		buf, err := memguard.NewBufferFromReaderUntil(f, '\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("read password file: %w", err)
+		}
+		return trimCR(buf), nil
+	}
+	buf, err := c.readSecretLine("Password for " + c.path() + ": ")
+	if errors.Is(err, errNoPassword) && c.keyFile != "" {
+		return nil, nil
+	}
+	return buf, err
+}
+
+func (c *ctx) credentials() (vault.Credentials, func(), error) {
+	pw, err := c.password()
+	if err != nil {
+		return vault.Credentials{}, nil, err
+	}
+	cr := vault.Credentials{KeyFile: c.keyFile}
+	done := func() {}
+	if pw != nil {
+		cr.Password = pw.Bytes()
+		if cr.Password == nil {
+			cr.Password = []byte{}
+		}
+		done = pw.Destroy
+	}
+	return cr, done, nil
+}
+
+// open unlocks the vault.
+func (c *ctx) open() (*vault.Store, error) {
+	cr, done, err := c.credentials()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return vault.Open(c.path(), cr, &vault.Options{Now: c.now})
+}
+
+// readRest reads what is left of standard input (after the password).
+func (c *ctx) readRest() ([]byte, error) {
+	var b bytes.Buffer
+	_, err := b.ReadFrom(c.reader())
+	return b.Bytes(), err
+}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+
+	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
+)
+
+// hints maps the errors a user can act on to what to do. The first match
+// wins, so specific errors come first.
+var hints = []struct {
+	err  error
+	hint string
+}{
+	{vault.ErrWrongPassword, "check the password (and the key file, if the vault uses one); Caps Lock?"},
+	{vault.ErrBadKeyFile, "this key file is damaged or not the one the vault was made with"},
+	{vault.ErrNoVault, "create one with 'twofold init', or point --vault (or $TWOFOLD_VAULT) at an existing KeePass file"},
+	{vault.ErrNotKeePass, "this file is not a KeePass database; check the --vault path"},
+	{vault.ErrUnsupportedFormat, "open and re-save the file with KeePassXC, then try again"},
+	{vault.ErrCorrupt, "the file is damaged; restore the backup next to it (" + "VAULT.bak" + ") or your last copy; Twofold did not change it"},
+	{vault.ErrChangedOnDisk, "another program saved the vault since Twofold opened it; run the command again to work on the new version"},
+	{vault.ErrBusy, "another program is saving this vault right now; try again in a moment"},
+	{vault.ErrExists, "choose another path, or open the existing vault instead"},
+	{vault.ErrAmbiguous, "use a longer part of the name, or the UUID from 'twofold list'"},
+	{vault.ErrNotFound, "'twofold list' shows what the vault holds"},
+	{vault.ErrNoCodesLeft, "generate new recovery codes on the service, then 'twofold recovery add'"},
+	{otp.ErrMalformedURI, "an otpauth URI looks like otpauth://totp/Issuer:account?secret=BASE32&issuer=Issuer"},
+	{otp.ErrNoSecret, "the secret is the base32 text the service shows under the QR code"},
+	{otp.ErrBadSecret, "the secret is base32: letters A-Z and digits 2-7 (spaces and lower case are fine)"},
+	{otp.ErrInvalid, "see 'twofold add --help' for the accepted values"},
+	{errNoPassword, "type the password at the prompt, or pipe it as the first line of standard input, or use --password-file"},
+	{fs.ErrPermission, "check the file's permissions"},
+}
+
+// printError writes "error: …" and, for known errors, "hint: …".
+func printError(w io.Writer, err error) {
+	fmt.Fprintf(w, "error: %v\n", err)
+	for _, h := range hints {
+		if errors.Is(err, h.err) {
+			fmt.Fprintf(w, "hint: %s\n", h.hint)
+			return
+		}
+	}
+}

@@ -1,0 +1,141 @@
+// Command twofold is Twofold's command line: the vault, codes, recovery
+// codes, API tokens and security keys, for scripts and terminals.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// env is everything a command may touch of the outside world, passed in
+// (never read from globals) so tests run the CLI in-process in parallel.
+type env struct {
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	getenv  func(string) string
+	now     func() time.Time
+	signals <-chan os.Signal // closed or sent to on interrupt
+	// ticker drives `codes --watch`; tests feed their own ticks.
+	ticker func(time.Duration) (<-chan time.Time, func())
+}
+
+func realTicker(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTicker(d)
+	return t.C, t.Stop
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	usage   string
+	run     func(c *ctx, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"init", "create a new vault", "init [--kdf-ms MS]", cmdInit},
+		{"list", "list accounts, recovery codes and tokens", "list [--json]", cmdList},
+		{"add", "add an OTP account", "add URI | add --issuer I --account A --secret S [--digits N] [--period S] [--algorithm A] [--hotp --counter N]", cmdAdd},
+		{"rm", "move an item to the recycle bin", "rm NAME", cmdRemove},
+		{"codes", "print current codes", "codes [QUERY] [--at UNIX_SECONDS] [--json] [--watch]", cmdCodes},
+		{"hotp", "HOTP counters", "hotp next NAME", cmdHOTP},
+		{"recovery", "recovery codes", "recovery add NAME | recovery list NAME | recovery use NAME", cmdRecovery},
+		{"token", "API tokens", "token add NAME | token info NAME | token list | token exec NAME -- COMMAND…", cmdToken},
+	}
+}
+
+func main() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now, signals: sig, ticker: realTicker}
+	os.Exit(run(os.Args[1:], e))
+}
+
+// run executes one command line and returns the exit status.
+func run(args []string, e env) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
+		usage(e.stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, cmd := range commands() {
+		if cmd.name != args[0] {
+			continue
+		}
+		c := &ctx{env: e, cmd: cmd}
+		err := cmd.run(c, args[1:])
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		if err != nil {
+			var ee exitError
+			if errors.As(err, &ee) {
+				return int(ee)
+			}
+			printError(e.stderr, err)
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintf(e.stderr, "error: unknown command %q\nhint: run 'twofold help' for the list of commands\n", args[0])
+	return 2
+}
+
+// exitError carries a child's exit status through (token exec).
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: twofold [--vault PATH] [--keyfile PATH] [--password-file PATH] COMMAND [ARGS]")
+	fmt.Fprintln(w, "\nCommands:")
+	cmds := commands()
+	sort.SliceStable(cmds, func(i, j int) bool { return false })
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nThe vault is $TWOFOLD_VAULT, else $XDG_DATA_HOME/twofold/vault.kdbx.")
+	fmt.Fprintln(w, "The password is read from the terminal, or from the first line of standard input.")
+	fmt.Fprintln(w, "Run 'twofold COMMAND --help' for a command's options.")
+}
+
+// defaultVaultPath follows the XDG base directory spec.
+func defaultVaultPath(getenv func(string) string) string {
+	if p := getenv("TWOFOLD_VAULT"); p != "" {
+		return p
+	}
+	data := getenv("XDG_DATA_HOME")
+	if data == "" || !filepath.IsAbs(data) {
+		home := getenv("HOME")
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+		data = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(data, "twofold", "vault.kdbx")
+}
+
+// splitDashDash separates "args -- rest".
+func splitDashDash(args []string) ([]string, []string) {
+	for i, a := range args {
+		if a == "--" {
+			return args[:i], args[i+1:]
+		}
+	}
+	return args, nil
+}
+
+func joinGroup(g []string) string { return strings.Join(g, "/") }

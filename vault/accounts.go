@@ -1,0 +1,323 @@
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tobischo/gokeepasslib/v3"
+
+	"github.com/twofold-app/twofold/vault/internal/secret"
+	"github.com/twofold-app/twofold/vault/otp"
+)
+
+// FavouriteTag is the KeePass tag that pins an account on top.
+const FavouriteTag = "favourite"
+
+// Account is one live OTP account (an entry outside the recycle bin with
+// OTP fields in any convention Twofold reads). It holds no secret.
+type Account struct {
+	ID         UUID
+	Group      []string // group names below the root
+	Title      string
+	otp.Params          // issuer, account, algorithm, digits, period, counter
+	Convention otp.Convention
+	Favourite  bool
+	// Err is set when the entry has OTP fields that cannot be used (the
+	// message says why); such an account has no codes.
+	Err error
+}
+
+// Name is how the account is shown: "Issuer (account)" or the title.
+func (a Account) Name() string {
+	issuer := a.Issuer
+	if issuer == "" {
+		issuer = a.Title
+	}
+	if a.Account == "" {
+		return issuer
+	}
+	return issuer + " (" + a.Account + ")"
+}
+
+// accountCache remembers an account and its raw secret, sealed, so codes
+// need no parsing.
+type accountCache struct {
+	Account
+	raw secret.Handle
+}
+
+// Accounts lists the live OTP accounts in document order, favourites
+// first.
+func (s *Store) Accounts() ([]Account, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cache, err := s.accountsLocked()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Account, len(cache))
+	for i := range cache {
+		out[i] = cache[i].Account
+	}
+	slices.SortStableFunc(out, func(a, b Account) int {
+		switch {
+		case a.Favourite == b.Favourite:
+			return 0
+		case a.Favourite:
+			return -1
+		}
+		return 1
+	})
+	return out, nil
+}
+
+func (s *Store) accountsLocked() ([]accountCache, error) {
+	if s.db == nil {
+		return nil, ErrLocked
+	}
+	if s.accounts != nil {
+		return s.accounts, nil
+	}
+	var list []accountCache
+	var failure error
+	s.walk(func(groups []string, e *gokeepasslib.Entry, recycled bool) bool {
+		if recycled || e.GetContent(fKind) != "" {
+			return true
+		}
+		a, err := s.readAccount(groups, e)
+		if errors.Is(err, otp.ErrNoOTP) {
+			return true
+		}
+		if errors.Is(err, secret.ErrWiped) {
+			failure = ErrLocked
+			return false
+		}
+		list = append(list, a)
+		return true
+	})
+	if failure != nil {
+		return nil, failure
+	}
+	s.accounts = list
+	return list, nil
+}
+
+func (s *Store) readAccount(groups []string, e *gokeepasslib.Entry) (accountCache, error) {
+	a := accountCache{Account: Account{ID: e.UUID, Group: groups, Title: e.GetTitle(), Favourite: hasTag(e.Tags, FavouriteTag)}}
+	key, conv, err := otp.FromFields(fields{e, s.db.Secrets})
+	if errors.Is(err, otp.ErrNoOTP) || errors.Is(err, secret.ErrWiped) {
+		return a, err
+	}
+	if err != nil {
+		a.Err = err
+		a.Issuer = a.Title
+		return a, nil
+	}
+	defer key.Destroy()
+	a.Params, a.Convention = key.Params, conv
+	if a.Issuer == "" {
+		a.Issuer = a.Title
+	}
+	if a.Params.Account == "" {
+		a.Params.Account = e.GetContent(fUserName)
+	}
+	a.raw, err = s.db.Secrets.Seal(key.Secret.Bytes())
+	return a, err
+}
+
+// invalidate drops the account cache after a change.
+func (s *Store) invalidate() {
+	for _, a := range s.accounts {
+		if a.Err == nil {
+			s.db.Secrets.Drop(a.raw)
+		}
+	}
+	s.accounts = nil
+}
+
+func hasTag(tags, tag string) bool {
+	for _, t := range strings.FieldsFunc(tags, func(r rune) bool { return r == ',' || r == ';' }) {
+		if strings.EqualFold(strings.TrimSpace(t), tag) {
+			return true
+		}
+	}
+	return false
+}
+
+// Code is an account's code at an instant.
+type Code struct {
+	Code string
+	// Next is the code of the following period (TOTP only).
+	Next string
+	// Remaining is how long Code stays valid (TOTP only).
+	Remaining time.Duration
+}
+
+// Code computes the account's code at t (HOTP: at its stored counter,
+// without advancing it; see NextHOTP).
+func (s *Store) Code(id UUID, t time.Time) (Code, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, err := s.cached(id)
+	if err != nil {
+		return Code{}, err
+	}
+	buf, err := s.db.Secrets.Open(a.raw)
+	if err != nil {
+		return Code{}, lockedOr(err)
+	}
+	defer buf.Destroy()
+	var c Code
+	if c.Code, err = otp.Generate(a.Params, buf.Bytes(), t); err != nil {
+		return Code{}, err
+	}
+	if a.Type == otp.TOTP {
+		c.Remaining = a.Params.Remaining(t)
+		if c.Next, err = otp.Generate(a.Params, buf.Bytes(), t.Add(time.Duration(a.Period)*time.Second)); err != nil {
+			return Code{}, err
+		}
+	}
+	return c, nil
+}
+
+func (s *Store) cached(id UUID) (accountCache, error) {
+	list, err := s.accountsLocked()
+	if err != nil {
+		return accountCache{}, err
+	}
+	for _, a := range list {
+		if a.ID == id {
+			if a.Err != nil {
+				return a, fmt.Errorf("account %s: %w", a.Name(), a.Err)
+			}
+			return a, nil
+		}
+	}
+	return accountCache{}, fmt.Errorf("%w: account %s", ErrNotFound, FormatUUID(id))
+}
+
+func lockedOr(err error) error {
+	if errors.Is(err, secret.ErrWiped) {
+		return ErrLocked
+	}
+	return err
+}
+
+// NextHOTP returns the code at an HOTP account's counter and advances the
+// counter (in memory: Save to keep it).
+func (s *Store) NextHOTP(id UUID) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, err := s.cached(id)
+	if err != nil {
+		return "", err
+	}
+	if a.Type != otp.HOTP {
+		return "", fmt.Errorf("%w: %s is a time-based (TOTP) account", ErrInvalid, a.Name())
+	}
+	e, _, err := s.find(id)
+	if err != nil {
+		return "", err
+	}
+	key, conv, err := otp.FromFields(fields{e, s.db.Secrets})
+	if err != nil {
+		return "", lockedOr(err)
+	}
+	defer key.Destroy()
+	code, err := otp.Generate(key.Params, key.Secret.Bytes(), s.opts.now())
+	if err != nil {
+		return "", err
+	}
+	key.Counter++
+	if err := s.writeOTP(e, conv, key); err != nil {
+		return "", err
+	}
+	return code, nil
+}
+
+// writeOTP stores key in e in the given convention.
+func (s *Store) writeOTP(e *gokeepasslib.Entry, conv otp.Convention, key *otp.Key) error {
+	for _, fw := range otp.Encode(conv, key) {
+		if fw.Secret != nil {
+			err := s.setSecret(e, fw.Key, fw.Secret.Bytes())
+			fw.Secret.Destroy()
+			if err != nil {
+				return lockedOr(err)
+			}
+			continue
+		}
+		setPlain(e, fw.Key, fw.Plain)
+	}
+	s.touch(e)
+	s.invalidate()
+	return nil
+}
+
+// NewAccount describes an account to add.
+type NewAccount struct {
+	Key   *otp.Key // params and secret; AddAccount does not destroy it
+	Group []string // groups below the root ("" = root)
+	Title string   // defaults to the issuer
+}
+
+// AddAccount stores a new OTP account the way KeePassXC does (a protected
+// "otp" field holding an otpauth URI; title = issuer, user name =
+// account), so KeePassXC shows the same code.
+func (s *Store) AddAccount(n NewAccount) (Account, error) {
+	if err := n.Key.Params.Validate(); err != nil {
+		return Account{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		return Account{}, ErrLocked
+	}
+	e := s.newEntry()
+	title := n.Title
+	if title == "" {
+		title = n.Key.Issuer
+	}
+	if title == "" {
+		title = n.Key.Account
+	}
+	setPlain(&e, fTitle, title)
+	setPlain(&e, fUserName, n.Key.Account)
+	if err := s.setSecret(&e, fPassword, nil); err != nil {
+		return Account{}, lockedOr(err)
+	}
+	stored := s.addEntry(n.Group, e)
+	if err := s.writeOTP(stored, otp.KeePassXC, n.Key); err != nil {
+		return Account{}, err
+	}
+	a, err := s.cached(stored.UUID)
+	return a.Account, err
+}
+
+// SetFavourite pins or unpins an account.
+func (s *Store) SetFavourite(id UUID, fav bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		return ErrLocked
+	}
+	e, _, err := s.find(id)
+	if err != nil {
+		return err
+	}
+	var tags []string
+	for _, t := range strings.FieldsFunc(e.Tags, func(r rune) bool { return r == ',' || r == ';' }) {
+		if t = strings.TrimSpace(t); t != "" && !strings.EqualFold(t, FavouriteTag) {
+			tags = append(tags, t)
+		}
+	}
+	if fav {
+		tags = append(tags, FavouriteTag)
+	}
+	e.Tags = strings.Join(tags, ";")
+	s.touch(e)
+	s.invalidate()
+	return nil
+}

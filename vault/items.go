@@ -1,0 +1,194 @@
+package vault
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tobischo/gokeepasslib/v3"
+	w "github.com/tobischo/gokeepasslib/v3/wrappers"
+)
+
+// Kind tells what an item is.
+type Kind string
+
+// Item kinds.
+const (
+	KindAccount  Kind = "account"
+	KindRecovery Kind = "recovery"
+	KindToken    Kind = "token"
+)
+
+// Item is any Twofold item, for lookups by name.
+type Item struct {
+	ID    UUID
+	Kind  Kind
+	Group []string
+	Title string
+	// Names are the strings the item answers to: its title, "issuer",
+	// "issuer:account", "issuer (account)", "group/title".
+	Names []string
+}
+
+// Find resolves a query to one item of the given kind ("" = any): an
+// exact UUID, or a name that matches exactly (ignoring case), or else a
+// unique substring. Several matches give ErrAmbiguous listing them.
+func (s *Store) Find(query string, kind Kind) (Item, error) {
+	items, err := s.items(kind)
+	if err != nil {
+		return Item{}, err
+	}
+	if id, err := ParseUUID(query); err == nil {
+		for _, it := range items {
+			if it.ID == id {
+				return it, nil
+			}
+		}
+	}
+	q := strings.ToLower(strings.TrimSpace(query))
+	exact := filterItems(items, func(n string) bool { return n == q })
+	if len(exact) == 1 {
+		return exact[0], nil
+	}
+	if len(exact) == 0 {
+		exact = filterItems(items, func(n string) bool { return strings.Contains(n, q) })
+	}
+	switch len(exact) {
+	case 0:
+		return Item{}, fmt.Errorf("%w: nothing named %q", ErrNotFound, query)
+	case 1:
+		return exact[0], nil
+	}
+	var names []string
+	for _, it := range exact {
+		names = append(names, fmt.Sprintf("%s (%s)", strings.Join(append(append([]string{}, it.Group...), it.Title), "/"), FormatUUID(it.ID)))
+	}
+	return Item{}, fmt.Errorf("%w: %q matches %s; use a longer name or the UUID", ErrAmbiguous, query, strings.Join(names, ", "))
+}
+
+func filterItems(items []Item, match func(string) bool) []Item {
+	var out []Item
+	for _, it := range items {
+		for _, n := range it.Names {
+			if match(strings.ToLower(n)) {
+				out = append(out, it)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (s *Store) items(kind Kind) ([]Item, error) {
+	var out []Item
+	if kind == "" || kind == KindAccount {
+		accounts, err := s.Accounts()
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range accounts {
+			names := []string{a.Title, a.Issuer, a.Name()}
+			if a.Account != "" {
+				names = append(names, a.Issuer+":"+a.Account)
+			}
+			out = append(out, item(a.ID, KindAccount, a.Group, a.Title, names))
+		}
+	}
+	if kind == "" || kind == KindRecovery {
+		sets, err := s.RecoverySets()
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range sets {
+			out = append(out, item(r.ID, KindRecovery, r.Group, r.Service, []string{r.Service}))
+		}
+	}
+	if kind == "" || kind == KindToken {
+		tokens, err := s.Tokens()
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range tokens {
+			out = append(out, item(t.ID, KindToken, t.Group, t.Name, []string{t.Name}))
+		}
+	}
+	return out, nil
+}
+
+func item(id UUID, k Kind, group []string, title string, names []string) Item {
+	path := strings.Join(append(append([]string{}, group...), title), "/")
+	return Item{ID: id, Kind: k, Group: group, Title: title, Names: append(names, path)}
+}
+
+// Remove moves an item to the recycle bin, as KeePassXC does (creating
+// the bin if the vault has none); with the recycle bin disabled, or for
+// an item already in it, it deletes the entry for good.
+func (s *Store) Remove(id UUID) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		return ErrLocked
+	}
+	parent, idx := s.parentOf(&s.db.Content.Root.Groups[0], id)
+	if parent == nil {
+		return fmt.Errorf("%w: %s", ErrNotFound, FormatUUID(id))
+	}
+	e := parent.Entries[idx]
+	parent.Entries = append(parent.Entries[:idx], parent.Entries[idx+1:]...)
+	meta := s.db.Content.Meta
+	if meta.RecycleBinEnabled.Bool && parent.UUID != meta.RecycleBinUUID {
+		bin := s.recycleBin()
+		s.touch(&e)
+		bin.Entries = append(bin.Entries, e)
+	} else {
+		now := w.TimeWrapper{Formatted: !s.db.Version.IsV4(), Time: s.opts.now().UTC()}
+		s.db.Content.Root.DeletedObjects = append(s.db.Content.Root.DeletedObjects, gokeepasslib.DeletedObjectData{UUID: id, DeletionTime: &now})
+	}
+	s.dirty = true
+	s.invalidate()
+	return nil
+}
+
+func (s *Store) parentOf(g *gokeepasslib.Group, id UUID) (*gokeepasslib.Group, int) {
+	for i := range g.Entries {
+		if g.Entries[i].UUID == id {
+			return g, i
+		}
+	}
+	for i := range g.Groups {
+		if p, idx := s.parentOf(&g.Groups[i], id); p != nil {
+			return p, idx
+		}
+	}
+	return nil, -1
+}
+
+// recycleBin returns the recycle bin group, creating it like KeePassXC.
+func (s *Store) recycleBin() *gokeepasslib.Group {
+	meta := s.db.Content.Meta
+	root := &s.db.Content.Root.Groups[0]
+	if !meta.RecycleBinUUID.IsZero() {
+		if g := findGroup(root, meta.RecycleBinUUID); g != nil {
+			return g
+		}
+	}
+	bin := gokeepasslib.NewGroup(gokeepasslib.WithGroupFormattedTime(!s.db.Version.IsV4()))
+	bin.Name = "Recycle Bin"
+	bin.IconID = 43
+	bin.EnableAutoType = w.NewNullableBoolWrapper(false)
+	bin.EnableSearching = w.NewNullableBoolWrapper(false)
+	root.Groups = append(root.Groups, bin)
+	meta.RecycleBinUUID = bin.UUID
+	return &root.Groups[len(root.Groups)-1]
+}
+
+func findGroup(g *gokeepasslib.Group, id UUID) *gokeepasslib.Group {
+	if g.UUID == id {
+		return g
+	}
+	for i := range g.Groups {
+		if f := findGroup(&g.Groups[i], id); f != nil {
+			return f
+		}
+	}
+	return nil
+}

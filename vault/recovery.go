@@ -1,0 +1,258 @@
+package vault
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/tobischo/gokeepasslib/v3"
+)
+
+// Twofold's own fields (docs/vault-format.md).
+const (
+	// fKind marks entries that are not OTP accounts.
+	fKind = "Twofold-Kind"
+	// fRecoveryCodes holds one code per line; a used code is followed by
+	// " (used YYYY-MM-DD)".
+	fRecoveryCodes = "Recovery Codes"
+
+	kindRecovery = "recovery-codes"
+	kindToken    = "api-token"
+)
+
+// LowRecoveryCodes is the count of unused codes at or below which a set
+// is reported as running low.
+const LowRecoveryCodes = 3
+
+// RecoveryCode is one code of a set.
+type RecoveryCode struct {
+	Code string
+	Used bool
+	// UsedOn is the day it was marked used (zero if unknown or unused).
+	UsedOn time.Time
+}
+
+// RecoverySet is the recovery ("emergency", "backup") codes of one account.
+type RecoverySet struct {
+	ID      UUID
+	Group   []string
+	Service string // the entry's title
+	Account string
+	Total   int
+	Unused  int
+}
+
+// Low reports whether the set is running out of codes.
+func (r RecoverySet) Low() bool { return r.Unused <= LowRecoveryCodes }
+
+var usedSuffix = regexp.MustCompile(`\s+\(used(?: (\d{4}-\d\d-\d\d))?\)$`)
+
+func parseStoredCodes(text []byte) []RecoveryCode {
+	var out []RecoveryCode
+	sc := bufio.NewScanner(bytes.NewReader(text))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		c := RecoveryCode{Code: line}
+		if m := usedSuffix.FindStringSubmatchIndex(line); m != nil {
+			c.Code, c.Used = line[:m[0]], true
+			if m[2] >= 0 {
+				c.UsedOn, _ = time.Parse(time.DateOnly, line[m[2]:m[3]])
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func formatStoredCodes(codes []RecoveryCode) []byte {
+	var b bytes.Buffer
+	for _, c := range codes {
+		b.WriteString(c.Code)
+		if c.Used {
+			b.WriteString(" (used")
+			if !c.UsedOn.IsZero() {
+				b.WriteString(" " + c.UsedOn.Format(time.DateOnly))
+			}
+			b.WriteString(")")
+		}
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// codeToken is what one recovery code looks like: letters and digits in
+// groups joined by single spaces or dashes, 6 to 40 characters.
+var codeToken = regexp.MustCompile(`^[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*$`)
+
+// listMarker strips "1.", "1)", "-", "*", "•" in front of a code.
+var listMarker = regexp.MustCompile(`^(?:\d{1,3}[.)]\s+|[-*•]\s+)`)
+
+// ParseRecoveryCodes reads codes as services print them: one per line or
+// several per line (separated by tabs, commas or two or more spaces),
+// numbered or bulleted, with or without grouping spaces and dashes. Lines
+// of prose ("Your backup codes:") are skipped: a code has a digit or a
+// dash. Duplicates are dropped.
+func ParseRecoveryCodes(text []byte) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(text))
+	split := regexp.MustCompile(`\t|,|;|\s{2,}`)
+	for sc.Scan() {
+		for _, tok := range split.Split(strings.TrimSpace(sc.Text()), -1) {
+			tok = strings.TrimSpace(listMarker.ReplaceAllString(strings.TrimSpace(tok), ""))
+			if !looksLikeCode(tok) || seen[tok] {
+				continue
+			}
+			seen[tok] = true
+			out = append(out, tok)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: no recovery codes found in the input (expected one code per line, like 1234-5678 or a1b2c3d4)", ErrInvalid)
+	}
+	return out, nil
+}
+
+func looksLikeCode(tok string) bool {
+	n := len(strings.NewReplacer(" ", "", "-", "").Replace(tok))
+	return n >= 6 && n <= 40 && codeToken.MatchString(tok) && strings.ContainsAny(tok, "0123456789-")
+}
+
+// AddRecoveryCodes stores a new set of codes for a service.
+func (s *Store) AddRecoveryCodes(service, account string, group []string, codes []string) (RecoverySet, error) {
+	if strings.TrimSpace(service) == "" {
+		return RecoverySet{}, fmt.Errorf("%w: a service name is needed", ErrInvalid)
+	}
+	if len(codes) == 0 {
+		return RecoverySet{}, fmt.Errorf("%w: no codes", ErrInvalid)
+	}
+	list := make([]RecoveryCode, len(codes))
+	for i, c := range codes {
+		list[i] = RecoveryCode{Code: c}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		return RecoverySet{}, ErrLocked
+	}
+	e := s.newEntry()
+	setPlain(&e, fTitle, service)
+	setPlain(&e, fUserName, account)
+	setPlain(&e, fKind, kindRecovery)
+	if err := s.setSecret(&e, fRecoveryCodes, formatStoredCodes(list)); err != nil {
+		return RecoverySet{}, lockedOr(err)
+	}
+	stored := s.addEntry(group, e)
+	return recoverySet(group, stored, list), nil
+}
+
+func recoverySet(group []string, e *gokeepasslib.Entry, codes []RecoveryCode) RecoverySet {
+	r := RecoverySet{ID: e.UUID, Group: group, Service: e.GetTitle(), Account: e.GetContent(fUserName), Total: len(codes)}
+	for _, c := range codes {
+		if !c.Used {
+			r.Unused++
+		}
+	}
+	return r
+}
+
+// RecoverySets lists the live recovery-code sets. Counting used codes
+// opens each set's codes briefly.
+func (s *Store) RecoverySets() ([]RecoverySet, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		return nil, ErrLocked
+	}
+	var out []RecoverySet
+	var failure error
+	s.walk(func(groups []string, e *gokeepasslib.Entry, recycled bool) bool {
+		if recycled || e.GetContent(fKind) != kindRecovery {
+			return true
+		}
+		codes, err := s.readCodes(e)
+		if err != nil {
+			failure = err
+			return false
+		}
+		out = append(out, recoverySet(groups, e, codes))
+		return true
+	})
+	return out, failure
+}
+
+func (s *Store) readCodes(e *gokeepasslib.Entry) ([]RecoveryCode, error) {
+	buf, err := s.openSecret(e, fRecoveryCodes)
+	if err != nil {
+		return nil, lockedOr(err)
+	}
+	defer buf.Destroy()
+	return parseStoredCodes(buf.Bytes()), nil
+}
+
+// RecoveryCodes returns every code of a set, used ones included.
+func (s *Store) RecoveryCodes(id UUID) ([]RecoveryCode, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, err := s.kindEntry(id, kindRecovery)
+	if err != nil {
+		return nil, err
+	}
+	return s.readCodes(e)
+}
+
+// UseRecoveryCode returns the first unused code of a set and marks it used
+// today (in memory: Save to keep it). It also returns how many unused
+// codes are left after this one.
+func (s *Store) UseRecoveryCode(id UUID) (string, int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, err := s.kindEntry(id, kindRecovery)
+	if err != nil {
+		return "", 0, err
+	}
+	codes, err := s.readCodes(e)
+	if err != nil {
+		return "", 0, err
+	}
+	pick, left := -1, 0
+	for i, c := range codes {
+		if !c.Used {
+			if pick < 0 {
+				pick = i
+			} else {
+				left++
+			}
+		}
+	}
+	if pick < 0 {
+		return "", 0, fmt.Errorf("%s: %w; generate new ones on the service's security page", e.GetTitle(), ErrNoCodesLeft)
+	}
+	codes[pick].Used = true
+	codes[pick].UsedOn = s.opts.now().UTC().Truncate(24 * time.Hour)
+	if err := s.setSecret(e, fRecoveryCodes, formatStoredCodes(codes)); err != nil {
+		return "", 0, lockedOr(err)
+	}
+	s.touch(e)
+	return codes[pick].Code, left, nil
+}
+
+func (s *Store) kindEntry(id UUID, kind string) (*gokeepasslib.Entry, error) {
+	if s.db == nil {
+		return nil, ErrLocked
+	}
+	e, _, err := s.find(id)
+	if err != nil {
+		return nil, err
+	}
+	if e.GetContent(fKind) != kind {
+		return nil, fmt.Errorf("%w: %s is not a %s entry", ErrNotFound, e.GetTitle(), kind)
+	}
+	return e, nil
+}
