@@ -22,7 +22,7 @@ type Account struct {
 	ID         UUID
 	Group      []string // group names below the root
 	Title      string
-	otp.Params          // issuer, account, algorithm, digits, period, counter
+	otp.Params // issuer, account, algorithm, digits, period, counter
 	Convention otp.Convention
 	Favourite  bool
 	// Err is set when the entry has OTP fields that cannot be used (the

@@ -20,4 +20,3 @@ func FromBytes(src []byte) *memguard.LockedBuffer {
 	}
 	return buf
 }
-
