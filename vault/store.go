@@ -52,6 +52,9 @@ func (c Credentials) composite() (*memguard.LockedBuffer, error) {
 // KDFParams are a key derivation function and its cost.
 type KDFParams = kdbx.KDFParams
 
+// KDF names a key derivation function.
+type KDF = kdbx.KDF
+
 // Version is a KDBX format version.
 type Version = kdbx.Version
 

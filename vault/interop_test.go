@@ -1,0 +1,330 @@
+package vault_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twofold-app/twofold/internal/peers"
+	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
+)
+
+// instants to compare codes at. KeePassXC 2.7.4 keeps time in 32 bits,
+// so instants past 2106 are compared with oathtool only.
+var instants = []time.Time{time.Unix(59, 0), time.Unix(1111111109, 0), time.Unix(1700000000, 0), time.Unix(2000000000, 0)}
+
+var afterKeePassXCClock = time.Unix(5000000000, 0)
+
+// reference says where an entry's true codes come from.
+type reference struct {
+	entry    string // keepassxc-cli entry path; "" when KeePassXC cannot read it
+	oathMode string // oathtool mode ("" for Steam)
+	secret   string // base32
+	digits   int
+	period   int
+}
+
+// conventions are the OTP entries of testdata/conventions.xml, one per
+// convention found in real KeePass files.
+var conventions = map[string]reference{
+	"ACME":        {"Work/ACME", "totp", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", 6, 30},
+	"Big":         {"Work/Big", "totp=sha256", "JBSWY3DPEHPK3PXP", 8, 60},
+	"Spelled":     {"", "totp=sha512", "KRUGS4ZANFZSAYLOEB2GK43UEBZWKY3SMV2A", 7, 30}, // KeePassXC 2.7.4 ignores algorithm=HMAC-SHA-512
+	"Steam":       {"Games/Steam", "", "", 5, 30},
+	"KeeOtp":      {"Games/KeeOtp", "totp=sha256", "MFRGGZDFMZTWQ2LK", 8, 30},
+	"Legacy":      {"Legacy", "totp", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", 6, 30},
+	"LegacySteam": {"LegacySteam", "", "", 5, 30},
+	"Legacy60":    {"Legacy60", "totp", "JBSWY3DPEHPK3PXP", 8, 60},
+	"TimeOtpB32":  {"", "totp=sha256", "MFRGGZDFMZTWQ2LK", 8, 45},
+	"TimeOtpUTF8": {"", "totp", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", 6, 30},
+	"TimeOtpHex":  {"", "totp=sha512", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", 6, 30},
+	"TimeOtpB64":  {"", "totp", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", 6, 30},
+	"HmacOtp":     {"", "hotp", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", 6, 0},
+}
+
+func importConventions(t *testing.T) peers.KeePassXC {
+	t.Helper()
+	peers.Require(t, "keepassxc-cli", "faketime", "oathtool")
+	kx := peers.KeePassXC{Path: filepath.Join(t.TempDir(), "conventions.kdbx"), Password: "correct horse"}
+	kx.Import(t, "testdata/conventions.xml")
+	return kx
+}
+
+func openPeer(t *testing.T, kx peers.KeePassXC) *vault.Store {
+	t.Helper()
+	s, err := vault.Open(kx.Path, vault.Credentials{Password: []byte(kx.Password), KeyFile: kx.KeyFile}, nil)
+	if err != nil {
+		t.Fatalf("open %s: %v", kx.Path, err)
+	}
+	t.Cleanup(s.Lock)
+	return s
+}
+
+func accountsByTitle(t *testing.T, s *vault.Store) map[string]vault.Account {
+	t.Helper()
+	list, err := s.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]vault.Account{}
+	for _, a := range list {
+		if a.Err != nil {
+			t.Errorf("%s: %v", a.Title, a.Err)
+		}
+		m[a.Title] = a
+	}
+	return m
+}
+
+func code(t *testing.T, s *vault.Store, id vault.UUID, at time.Time) string {
+	t.Helper()
+	c, err := s.Code(id, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Code
+}
+
+// TestReadsEveryKeePassConvention opens a file KeePassXC wrote from
+// testdata/conventions.xml and checks each account's codes against
+// keepassxc-cli (where it reads the convention) and oathtool.
+func TestReadsEveryKeePassConvention(t *testing.T) {
+	kx := importConventions(t)
+	s := openPeer(t, kx)
+	got := accountsByTitle(t, s)
+	if len(got) != len(conventions) {
+		t.Errorf("found %d accounts, want %d (the recycle bin and the plain entry are not accounts): %v", len(got), len(conventions), keys(got))
+	}
+	for title, ref := range conventions {
+		a, ok := got[title]
+		if !ok {
+			t.Errorf("account %s not found", title)
+			continue
+		}
+		if ref.oathMode == "hotp" {
+			continue // TestHOTPCounterAdvancesAndSaves
+		}
+		for _, at := range instants {
+			want := expected(t, kx, ref, at)
+			if c := code(t, s, a.ID, at); c != want {
+				t.Errorf("%s at %d: code %s, want %s", title, at.Unix(), c, want)
+			}
+		}
+		if ref.oathMode != "" {
+			want := peers.OathTool(t, ref.oathMode, ref.secret, ref.digits, ref.period, afterKeePassXCClock, 0)
+			if c := code(t, s, a.ID, afterKeePassXCClock); c != want {
+				t.Errorf("%s after 2106: code %s, oathtool says %s", title, c, want)
+			}
+		}
+	}
+}
+
+func expected(t *testing.T, kx peers.KeePassXC, ref reference, at time.Time) string {
+	if ref.entry != "" {
+		want := kx.TOTP(t, ref.entry, at)
+		if ref.oathMode != "" {
+			if o := peers.OathTool(t, ref.oathMode, ref.secret, ref.digits, ref.period, at, 0); o != want {
+				t.Fatalf("peers disagree for %s: keepassxc %s, oathtool %s", ref.entry, want, o)
+			}
+		}
+		return want
+	}
+	return peers.OathTool(t, ref.oathMode, ref.secret, ref.digits, ref.period, at, 0)
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestHOTPCounterAdvancesAndSaves(t *testing.T) {
+	kx := importConventions(t)
+	s := openPeer(t, kx)
+	a := accountsByTitle(t, s)["HmacOtp"]
+	if a.Type != otp.HOTP || a.Counter != 5 {
+		t.Fatalf("HmacOtp: type %v counter %d, want HOTP at 5", a.Type, a.Counter)
+	}
+	ref := conventions["HmacOtp"]
+	for counter := uint64(5); counter < 8; counter++ {
+		got, err := s.NextHOTP(a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := peers.OathTool(t, "hotp", ref.secret, 6, 0, time.Time{}, counter); got != want {
+			t.Errorf("counter %d: %s, want %s", counter, got, want)
+		}
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if xml := kx.ExportXML(t); !strings.Contains(xml, "<Key>HmacOtp-Counter</Key>\n\t\t\t\t\t\t<Value>8</Value>") {
+		t.Errorf("KeePassXC does not see HmacOtp-Counter 8 after three codes:\n%s", excerpt(xml, "HmacOtp-Counter"))
+	}
+	s2 := openPeer(t, kx)
+	if c := accountsByTitle(t, s2)["HmacOtp"].Counter; c != 8 {
+		t.Errorf("reopened counter %d, want 8", c)
+	}
+}
+
+func excerpt(s, near string) string {
+	i := strings.Index(s, near)
+	if i < 0 {
+		return "(" + near + " not found)"
+	}
+	return s[max(0, i-200):min(len(s), i+200)]
+}
+
+// TestSavingKeepsWhatTwofoldDoesNotUse: groups, history, attachments,
+// custom fields, the recycle bin and the file format all survive a save.
+func TestSavingKeepsWhatTwofoldDoesNotUse(t *testing.T) {
+	kx := importConventions(t)
+	before := kx.ExportXML(t)
+	infoBefore := kx.Do(t, "", "db-info")
+	s := openPeer(t, kx)
+	key, err := otp.ParseURI([]byte("otpauth://totp/New:nina?secret=JBSWY3DPEHPK3PXP&issuer=New"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer key.Destroy()
+	if _, err := s.AddAccount(vault.NewAccount{Key: key, Group: []string{"Work"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	after := kx.ExportXML(t)
+	for _, want := range []string{
+		"<Key>Custom Field</Key>", "custom value", "old-pass", "new-pass", "<History>",
+		"<Name>Recycle Bin</Name>", "<Key>Title</Key>\n\t\t\t\t\t\t<Value>Deleted</Value>",
+		"<Key>TimeOtp-Algorithm</Key>", "<Key>TOTP Settings</Key>",
+	} {
+		if strings.Count(after, want) < strings.Count(before, want) || !strings.Contains(after, want) {
+			t.Errorf("lost %q after saving", want)
+		}
+	}
+	att := filepath.Join(t.TempDir(), "att")
+	kx.Do(t, "", "attachment-export", "Mail", "notes.txt", att)
+	if b, _ := os.ReadFile(att); string(b) != "attachment body\n" {
+		t.Errorf("attachment after save: %q", b)
+	}
+	if infoAfter := kx.Do(t, "", "db-info"); formatLines(infoAfter) != formatLines(infoBefore) {
+		t.Errorf("format changed:\nbefore %s\nafter  %s", formatLines(infoBefore), formatLines(infoAfter))
+	}
+	for _, at := range instants[1:] {
+		if got, want := kx.TOTP(t, "Work/New", at), peers.OathTool(t, "totp", "JBSWY3DPEHPK3PXP", 6, 30, at, 0); got != want {
+			t.Errorf("KeePassXC shows %s for the account Twofold added, want %s", got, want)
+		}
+	}
+}
+
+func formatLines(info string) string {
+	var out []string
+	for _, l := range strings.Split(info, "\n") {
+		if strings.HasPrefix(l, "Cipher:") || strings.HasPrefix(l, "KDF:") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// TestKeePassXCReadsTwofoldVaults writes vaults in every format Twofold
+// creates and reads them back with keepassxc-cli: same groups, same codes.
+func TestKeePassXCReadsTwofoldVaults(t *testing.T) {
+	peers.Require(t, "keepassxc-cli", "faketime", "oathtool")
+	formats := []struct {
+		name string
+		opts vault.CreateOptions
+		info string
+	}{
+		{"kdbx4-argon2id-chacha20", vault.CreateOptions{KDF: cheapArgon2(vault.KDFArgon2id)}, "KDF: Argon2id"},
+		{"kdbx4-argon2d-aes", vault.CreateOptions{KDF: cheapArgon2(vault.KDFArgon2d), Cipher: vault.CipherAES256}, "KDF: Argon2d"},
+		{"kdbx4-aeskdf-twofish", vault.CreateOptions{KDF: vault.KDFParams{KDF: vault.KDFAES, Rounds: 1000}, Cipher: vault.CipherTwofish}, "Cipher: Twofish"},
+		{"kdbx31-aes", vault.CreateOptions{KDF: vault.KDFParams{KDF: vault.KDFAES, Rounds: 1000}, Version: vault.KDBX31, Cipher: vault.CipherAES256}, "KDF: AES"},
+	}
+	for _, f := range formats {
+		t.Run(f.name, func(t *testing.T) {
+			kx := peers.KeePassXC{Path: filepath.Join(t.TempDir(), "v.kdbx"), Password: "pw"}
+			s, err := vault.Create(kx.Path, vault.Credentials{Password: []byte("pw")}, f.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Lock()
+			uris := map[string]string{
+				"Work/GitHub":  "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+				"PyPI":         "otpauth://totp/PyPI:bob?secret=MFRGGZDFMZTWQ2LK&issuer=PyPI&algorithm=SHA256&digits=8&period=60",
+				"Games/Steam":  "otpauth://totp/Steam:carol?secret=NBSWY3DPO5XXE3DEEBXGC3LF&issuer=Steam&encoder=steam",
+				"Work/Ops/AWS": "otpauth://totp/AWS:root?secret=KRUGS4ZANFZSAYLOEB2GK43UEBZWKY3SMV2A&issuer=AWS&algorithm=SHA512",
+			}
+			ids := map[string]vault.UUID{}
+			for path, uri := range uris {
+				key, err := otp.ParseURI([]byte(uri))
+				if err != nil {
+					t.Fatal(err)
+				}
+				parts := strings.Split(path, "/")
+				a, err := s.AddAccount(vault.NewAccount{Key: key, Group: parts[:len(parts)-1]})
+				key.Destroy()
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids[path] = a.ID
+			}
+			if err := s.Save(); err != nil {
+				t.Fatal(err)
+			}
+			if info := kx.Do(t, "", "db-info"); !strings.Contains(info, f.info) {
+				t.Errorf("db-info does not say %q:\n%s", f.info, info)
+			}
+			tree := kx.Do(t, "", "ls", "-R", "-f")
+			for path := range uris {
+				if !strings.Contains(tree, path) {
+					t.Errorf("keepassxc-cli ls does not list %s:\n%s", path, tree)
+				}
+			}
+			for path, id := range ids {
+				for _, at := range instants[1:] {
+					if got, want := kx.TOTP(t, path, at), code(t, s, id, at); got != want {
+						t.Errorf("%s at %d: KeePassXC %s, Twofold %s", path, at.Unix(), got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+func cheapArgon2(k vault.KDF) vault.KDFParams {
+	return vault.KDFParams{KDF: k, Iterations: 2, MemoryBytes: 1 << 20, Parallelism: 2}
+}
+
+// TestArgon2idWrittenByKeePassXC: KeePassXC rewrites an Argon2id vault
+// (merging entries into it); Twofold opens what it wrote.
+func TestArgon2idWrittenByKeePassXC(t *testing.T) {
+	src := importConventions(t)
+	dst := peers.KeePassXC{Path: filepath.Join(t.TempDir(), "argon2id.kdbx"), Password: src.Password}
+	s, err := vault.Create(dst.Path, vault.Credentials{Password: []byte(dst.Password)}, vault.CreateOptions{KDF: cheapArgon2(vault.KDFArgon2id)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Lock()
+	peers.Run(t, dst.Password+"\n", "keepassxc-cli", "merge", "-q", "-s", dst.Path, src.Path)
+	if info := dst.Do(t, "", "db-info"); !strings.Contains(info, "KDF: Argon2id") {
+		t.Fatalf("KeePassXC did not keep Argon2id:\n%s", info)
+	}
+	s2 := openPeer(t, dst)
+	got := accountsByTitle(t, s2)
+	for title, ref := range conventions {
+		if ref.entry == "" {
+			continue
+		}
+		at := time.Unix(1700000000, 0)
+		if c, want := code(t, s2, got[title].ID, at), dst.TOTP(t, ref.entry, at); c != want {
+			t.Errorf("%s: Twofold %s, KeePassXC %s", title, c, want)
+		}
+	}
+}
