@@ -35,6 +35,8 @@ func New(opts Options, composite []byte) (*Database, error) {
 	meta := gdb.Content.Meta
 	meta.Generator = "Twofold"
 	meta.MemoryProtection.ProtectPassword = w.NewBoolWrapper(true) // KeePass's default
+	meta.RecycleBinEnabled = w.NewBoolWrapper(true)                // KeePass's default
+	gdb.Content.Root.Groups[0].Entries = nil                       // gokeepasslib adds a "Sample Entry"
 	id, err := cipherID(opts.Cipher)
 	if err != nil {
 		return nil, err

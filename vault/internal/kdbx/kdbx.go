@@ -71,6 +71,14 @@ func Open(data, composite []byte, limits Limits) (*Database, error) {
 		return nil, err
 	}
 	db := &Database{Version: h.version, header: h, Secrets: secret.NewBox()}
+	var hashes []byte
+	if h.version.IsV4() {
+		// The header's checksum comes first: a damaged header is a damaged
+		// file, not an unknown cipher or KDF.
+		if hashes, err = h.checkSum(r); err != nil {
+			return nil, err
+		}
+	}
 	if err := db.parseHeader(); err != nil {
 		return nil, err
 	}
@@ -85,7 +93,7 @@ func Open(data, composite []byte, limits Limits) (*Database, error) {
 	if db.transformed, err = db.Secrets.Seal(transformed); err != nil {
 		return nil, err
 	}
-	payload, err := db.decryptPayload(r, data, transformed)
+	payload, err := db.decryptPayload(r, data, hashes, transformed)
 	if err != nil {
 		db.Secrets.Wipe()
 		return nil, err
@@ -119,20 +127,13 @@ func (db *Database) parseHeader() error {
 	return err
 }
 
-func (db *Database) decryptPayload(r *bytes.Reader, data, transformed []byte) ([]byte, error) {
+func (db *Database) decryptPayload(r *bytes.Reader, data, hashes, transformed []byte) ([]byte, error) {
 	h := db.header
 	seed := h.get(hMasterSeed)
 	key := sha256.Sum256(append(append([]byte{}, seed...), transformed...))
 	defer clear(key[:])
 	if !db.Version.IsV4() {
 		return db.decryptV3(data[len(h.raw):], key[:])
-	}
-	var hashes [64]byte
-	if _, err := r.Read(hashes[:]); err != nil || r.Len() < 0 {
-		return nil, fmt.Errorf("%w: header checksum missing (truncated)", ErrCorrupt)
-	}
-	if sum := sha256.Sum256(h.raw); !bytes.Equal(sum[:], hashes[:32]) {
-		return nil, fmt.Errorf("%w: header checksum does not match", ErrCorrupt)
 	}
 	base := hmacBase(seed, transformed)
 	if !hmac.Equal(headerHMAC(base, h.raw), hashes[32:]) {
@@ -301,4 +302,16 @@ func randomBytes(n int) []byte {
 		panic(fmt.Sprintf("crypto/rand failed: %v", err))
 	}
 	return b
+}
+
+// checkSum reads KDBX 4's header SHA-256 and HMAC and verifies the SHA-256.
+func (h *header) checkSum(r *bytes.Reader) ([]byte, error) {
+	hashes := make([]byte, 64)
+	if n, _ := r.Read(hashes); n != 64 {
+		return nil, fmt.Errorf("%w: header checksum missing (truncated)", ErrCorrupt)
+	}
+	if sum := sha256.Sum256(h.raw); !bytes.Equal(sum[:], hashes[:32]) {
+		return nil, fmt.Errorf("%w: header checksum does not match (the header was modified or damaged)", ErrCorrupt)
+	}
+	return hashes, nil
 }
