@@ -1,0 +1,223 @@
+package vault_test
+
+import (
+	"encoding/base64"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/macaroon.v2"
+
+	"github.com/twofold-app/twofold/vault"
+)
+
+func TestParseRecoveryCodesInCommonFormats(t *testing.T) {
+	cases := map[string]struct {
+		in   string
+		want []string
+	}{
+		"github": {"Your recovery codes:\n\na1b2c-3d4e5\nf6a7b-8c9d0\n", []string{"a1b2c-3d4e5", "f6a7b-8c9d0"}},
+		"google two columns": {"1. 1234 5678    6. 8765 4321\n2. 1111 2222    7. 3333 4444\n",
+			[]string{"1234 5678", "8765 4321", "1111 2222", "3333 4444"}},
+		"pypi hex":           {"0123456789abcdef\nfedcba9876543210\n", []string{"0123456789abcdef", "fedcba9876543210"}},
+		"bullets and CRLF":   {"- ABCD-EFGH\r\n* IJKL-MNOP\r\n• 2345-6789\r\n", []string{"ABCD-EFGH", "IJKL-MNOP", "2345-6789"}},
+		"comma separated":    {"abc123, def456,ghi789", []string{"abc123", "def456", "ghi789"}},
+		"duplicates dropped": {"abc123\nabc123\n", []string{"abc123"}},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, err := vault.ParseRecoveryCodes([]byte(c.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+	if _, err := vault.ParseRecoveryCodes([]byte("no codes here, only words\n")); !errors.Is(err, vault.ErrInvalid) {
+		t.Errorf("prose: %v, want ErrInvalid", err)
+	}
+}
+
+func TestRecoveryCodesAreUsedInOrderAndPersist(t *testing.T) {
+	path, s := newVault(t, vault.CreateOptions{})
+	day := time.Date(2026, 11, 22, 15, 4, 5, 0, time.UTC)
+	s2, err := vault.Open(path, pw, &vault.Options{Now: func() time.Time { return day }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Lock()
+	s.Lock()
+	r, err := s2.AddRecoveryCodes("GitHub", "alice", []string{"Recovery"}, []string{"aaaa-1111", "bbbb-2222", "cccc-3333", "dddd-4444", "eeee-5555"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Total != 5 || r.Unused != 5 || r.Low() {
+		t.Errorf("new set %+v", r)
+	}
+	for i, want := range []string{"aaaa-1111", "bbbb-2222"} {
+		code, left, err := s2.UseRecoveryCode(r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code != want || left != 4-i {
+			t.Errorf("use #%d: %q, %d left; want %q, %d left", i, code, left, want, 4-i)
+		}
+	}
+	if err := s2.Save(); err != nil {
+		t.Fatal(err)
+	}
+	s3, err := vault.Open(path, pw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s3.Lock()
+	sets, err := s3.RecoverySets()
+	if err != nil || len(sets) != 1 {
+		t.Fatalf("sets %v %v", sets, err)
+	}
+	if sets[0].Unused != 3 || !sets[0].Low() || sets[0].Service != "GitHub" || !reflect.DeepEqual(sets[0].Group, []string{"Recovery"}) {
+		t.Errorf("reopened set %+v", sets[0])
+	}
+	codes, _ := s3.RecoveryCodes(sets[0].ID)
+	if !codes[0].Used || !codes[0].UsedOn.Equal(time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)) || codes[2].Used {
+		t.Errorf("codes after reopen %+v", codes)
+	}
+	for range 3 {
+		if _, _, err := s3.UseRecoveryCode(sets[0].ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := s3.UseRecoveryCode(sets[0].ID); !errors.Is(err, vault.ErrNoCodesLeft) {
+		t.Errorf("all used: %v", err)
+	}
+	if accounts, _ := s3.Accounts(); len(accounts) != 1 {
+		t.Errorf("a recovery set must not count as an OTP account: %d accounts", len(accounts))
+	}
+}
+
+// pypiToken makes a token the way PyPI does: a V2 binary macaroon for
+// location pypi.org, base64url without padding, after "pypi-".
+func pypiToken(t *testing.T, location string, caveats ...string) []byte {
+	t.Helper()
+	m, err := macaroon.New([]byte("root key known only to the server"), []byte(`{"version": 1}`), location, macaroon.V2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range caveats {
+		if err := m.AddFirstPartyCaveat([]byte(c)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []byte("pypi-" + base64.RawURLEncoding.EncodeToString(b))
+}
+
+func TestIdentifyPyPITokens(t *testing.T) {
+	exp := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
+	cases := []struct {
+		name  string
+		token []byte
+		want  vault.TokenInfo
+	}{
+		{"account-wide", pypiToken(t, "pypi.org", `[3, "user-id"]`), vault.TokenInfo{Service: "pypi", Scope: "account"}},
+		{"one project", pypiToken(t, "pypi.org", `[1, ["sampleproject"]]`, `[3, "user-id"]`), vault.TokenInfo{Service: "pypi", Scope: "projects", Projects: []string{"sampleproject"}}},
+		{"expiring", pypiToken(t, "pypi.org", `[0, 1798859045, 1700000000]`), vault.TokenInfo{Service: "pypi", Scope: "account", Expires: exp}},
+		{"legacy v1 projects", pypiToken(t, "pypi.org", `{"version": 1, "permissions": {"projects": ["b", "a"]}}`), vault.TokenInfo{Service: "pypi", Scope: "projects", Projects: []string{"a", "b"}}},
+		{"legacy v1 user", pypiToken(t, "pypi.org", `{"version": 1, "permissions": "user"}`), vault.TokenInfo{Service: "pypi", Scope: "account"}},
+		{"legacy expiry", pypiToken(t, "pypi.org", `{"exp": 1798859045, "nbf": 1700000000}`), vault.TokenInfo{Service: "pypi", Scope: "account", Expires: exp}},
+		{"testpypi", pypiToken(t, "test.pypi.org", `[1, ["x"]]`), vault.TokenInfo{Service: "testpypi", Scope: "projects", Projects: []string{"x"}}},
+		{"github", []byte("ghp_" + strings.Repeat("A1b2", 9)), vault.TokenInfo{Service: "github"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := vault.IdentifyToken(c.token, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Service != c.want.Service || got.Scope != c.want.Scope || !reflect.DeepEqual(got.Projects, c.want.Projects) || !got.Expires.Equal(c.want.Expires) {
+				t.Errorf("got %+v, want %+v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestUnknownAndBrokenTokensAreRefused(t *testing.T) {
+	good := pypiToken(t, "pypi.org")
+	for name, tok := range map[string][]byte{
+		"unknown format":  []byte("sk_live_abcdef"),
+		"truncated pypi":  good[:len(good)/2],
+		"pypi not base64": []byte("pypi-***"),
+		"other location":  pypiToken(t, "evil.example"),
+	} {
+		if _, err := vault.IdentifyToken(tok, ""); !errors.Is(err, vault.ErrInvalid) {
+			t.Errorf("%s: %v, want ErrInvalid", name, err)
+		}
+	}
+	if info, err := vault.IdentifyToken([]byte("sk_live_abcdef"), "stripe"); err != nil || info.Env != "STRIPE_TOKEN" {
+		t.Errorf("named service: %+v %v", info, err)
+	}
+}
+
+func TestTokensStoreScopeAndNeverListTheSecret(t *testing.T) {
+	path, s := newVault(t, vault.CreateOptions{})
+	tok := pypiToken(t, "pypi.org", `[1, ["sampleproject"]]`)
+	added, err := s.AddToken(vault.NewToken{Name: "PyPI sampleproject", Token: tok})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if added.AccountWide() || added.Scope != "projects" || added.Projects[0] != "sampleproject" {
+		t.Errorf("added %+v", added)
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := vault.Open(path, pw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Lock()
+	list, _ := s2.Tokens()
+	if len(list) != 1 || !reflect.DeepEqual(list[0].Projects, []string{"sampleproject"}) {
+		t.Fatalf("tokens %+v", list)
+	}
+	if strings.Contains(strings.ToLower(strings.Join([]string{list[0].Name, list[0].Scope, list[0].Service, list[0].Env}, " ")), "pypi-") {
+		t.Error("token text leaked into its description")
+	}
+	buf, err := s2.TokenSecret(list[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer buf.Destroy()
+	if string(buf.Bytes()) != string(tok) {
+		t.Error("token did not round-trip")
+	}
+}
+
+func TestFindByNameIsExactThenUnique(t *testing.T) {
+	_, s := newVault(t, vault.CreateOptions{})
+	addURI(t, s, "otpauth://totp/GitHub:bob?secret=MFRGGZDFMZTWQ2LK&issuer=GitHub")
+	addURI(t, s, "otpauth://totp/GitLab:carol?secret=MFRGGZDFMZTWQ2LK&issuer=GitLab")
+	if _, err := s.Find("github", vault.KindAccount); !errors.Is(err, vault.ErrAmbiguous) {
+		t.Errorf("two GitHub accounts: %v, want ErrAmbiguous", err)
+	}
+	it, err := s.Find("GitHub:bob", vault.KindAccount)
+	if err != nil || it.Title != "GitHub" {
+		t.Errorf("issuer:account: %+v %v", it, err)
+	}
+	if it, err := s.Find("lab", ""); err != nil || it.Title != "GitLab" {
+		t.Errorf("substring: %+v %v", it, err)
+	}
+	if _, err := s.Find("nothing", ""); !errors.Is(err, vault.ErrNotFound) {
+		t.Errorf("missing: %v", err)
+	}
+	if it2, err := s.Find(vault.FormatUUID(it.ID), ""); err != nil || it2.ID != it.ID {
+		t.Errorf("by UUID: %v", err)
+	}
+}
