@@ -64,13 +64,21 @@ type innerBinary struct {
 func (db *Database) KDF() KDFParams { return db.kdf.params }
 
 // Open decrypts data with the composite key (see CompositeKey).
-func Open(data, composite []byte, limits Limits) (*Database, error) {
+func Open(data, composite []byte, limits Limits) (_ *Database, err error) {
 	r := bytes.NewReader(data)
 	h, err := readHeader(r)
 	if err != nil {
 		return nil, err
 	}
 	db := &Database{Version: h.version, header: h, Secrets: secret.NewBox()}
+	defer func() {
+		if err != nil {
+			// memguard tracks every locked buffer until it is destroyed:
+			// a failed open must not leak its key (repeated wrong
+			// passwords would exhaust the process's mappings).
+			db.Secrets.Wipe()
+		}
+	}()
 	var hashes []byte
 	if h.version.IsV4() {
 		// The header's checksum comes first: a damaged header is a damaged
@@ -95,11 +103,9 @@ func Open(data, composite []byte, limits Limits) (*Database, error) {
 	}
 	payload, err := db.decryptPayload(r, data, hashes, transformed)
 	if err != nil {
-		db.Secrets.Wipe()
 		return nil, err
 	}
 	if err := db.decodeXML(payload); err != nil {
-		db.Secrets.Wipe()
 		return nil, err
 	}
 	return db, nil
