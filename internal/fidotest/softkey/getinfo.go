@@ -22,7 +22,7 @@ type infoResponse struct {
 // maxMsgSize is the largest CTAPHID message the key accepts.
 const maxMsgSize = 1200
 
-// Info is what the software key reports in getInfo, for tests that compare.
+// getInfo reports the key's versions, options and limits (CTAP 2.1 §6.4).
 func (a *Authenticator) getInfo(*call, []byte) ([]byte, error) {
 	r := infoResponse{
 		Versions:     []string{"FIDO_2_0", "FIDO_2_1"},
@@ -53,7 +53,6 @@ func (a *Authenticator) options() map[string]bool {
 		"up":               true,
 		"plat":             false,
 		"clientPin":        a.pin.hash != nil,
-		"credMgmt":         true,
 		"authnrCfg":        true,
 		"setMinPINLength":  true,
 		"makeCredUvNotRqd": true,

@@ -1,0 +1,94 @@
+package fido
+
+import "context"
+
+// Callbacks is how an operation talks to the person at the keyboard. A CLI
+// and a GUI each supply their own; nil functions mean "cannot ask" (a PIN
+// is then ErrPINRequired) or "nothing to show".
+type Callbacks struct {
+	// PIN asks for the key's current PIN. Returning an error aborts.
+	PIN func(ctx context.Context, req PINRequest) (string, error)
+	// NewPIN asks for a new PIN; the front end has it typed twice.
+	NewPIN func(ctx context.Context, req NewPINRequest) (string, error)
+	// Touch tells the person to touch the key. The returned function, if
+	// any, is called when the key no longer waits (to close a dialog).
+	Touch func(req TouchRequest) (done func())
+	// Progress reports the steps of a longer operation.
+	Progress func(p Progress)
+}
+
+// PINRequest describes a PIN prompt.
+type PINRequest struct {
+	// Purpose says what the PIN is for, e.g. "change the PIN".
+	Purpose string
+	// Retries is how many wrong PINs the key still accepts before it
+	// blocks for good; show it before every entry.
+	Retries int
+	// Previous is the error of the previous attempt (ErrPINInvalid) when
+	// asking again, nil on the first prompt.
+	Previous error
+}
+
+// NewPINRequest describes a new-PIN prompt.
+type NewPINRequest struct {
+	// MinLength is the key's minimum PIN length, in characters.
+	MinLength int
+	// Previous is why the last new PIN was refused, if it was.
+	Previous error
+}
+
+// TouchRequest says why the key wants a touch.
+type TouchRequest struct {
+	Purpose string
+}
+
+// Progress is one step of a longer operation.
+type Progress struct {
+	Step   Step
+	State  StepState
+	Detail string
+	Err    error
+}
+
+// Step names a step of an operation.
+type Step string
+
+// Steps of Device.Test.
+const (
+	StepInfo        Step = "read key info"
+	StepRegister    Step = "register a test credential"
+	StepAttestation Step = "verify attestation"
+	StepSign        Step = "sign with the credential"
+	StepVerify      Step = "verify the signature"
+)
+
+// StepState is where a step stands.
+type StepState int
+
+// Step states.
+const (
+	StepStarted StepState = iota
+	StepOK
+	StepFailed
+	StepSkipped
+)
+
+func (s StepState) String() string {
+	return [...]string{"started", "ok", "failed", "skipped"}[s]
+}
+
+func (c *Callbacks) touch(purpose string) func() {
+	if c == nil || c.Touch == nil {
+		return func() {}
+	}
+	if done := c.Touch(TouchRequest{Purpose: purpose}); done != nil {
+		return done
+	}
+	return func() {}
+}
+
+func (c *Callbacks) progress(p Progress) {
+	if c != nil && c.Progress != nil {
+		c.Progress(p)
+	}
+}

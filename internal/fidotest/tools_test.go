@@ -1,0 +1,214 @@
+package fidotest_test
+
+// These tests check the software authenticator with clients nobody here
+// wrote: libfido2's own command-line tools, run with the shim preloaded.
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/twofold-app/twofold/internal/fidotest"
+	"github.com/twofold-app/twofold/internal/fidotest/softkey"
+)
+
+// tool runs one of libfido2's tools against the rig, feeding stdin (PINs).
+func tool(t *testing.T, r *fidotest.Rig, stdin string, name string, args ...string) (string, error) {
+	t.Helper()
+	cmd := r.Command(name, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func mustTool(t *testing.T, r *fidotest.Rig, stdin string, name string, args ...string) string {
+	t.Helper()
+	out, err := tool(t, r, stdin, name, args...)
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+func TestTokenInfo(t *testing.T) {
+	r := fidotest.New(t, softkey.Config{FirmwareVersion: 0x050704})
+	out := mustTool(t, r, "", "fido2-token", "-I", r.Path())
+	for _, want := range []string{
+		"version strings: FIDO_2_0, FIDO_2_1",
+		"aaguid: 74776f666f6c642d736f66746b657931",
+		"noclientPin", "authnrCfg", "pinUvAuthToken",
+		"fwversion: 0x50704",
+		"remaining rk(s): 25",
+		"minpinlen: 4",
+		"pin protocols: 2, 1",
+		"caps: 0x0d (wink, cbor, nomsg)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("fido2-token -I: missing %q in\n%s", want, out)
+		}
+	}
+}
+
+func TestTokenListShowsNoSocket(t *testing.T) {
+	// Enumeration walks udev and can never list the rig's socket: this is
+	// why Twofold accepts explicit paths in TWOFOLD_FIDO_DEVICES.
+	r := fidotest.New(t, softkey.Config{})
+	out := mustTool(t, r, "", "fido2-token", "-L")
+	if strings.Contains(out, r.Path()) {
+		t.Fatalf("fido2-token -L listed the socket: %s", out)
+	}
+}
+
+func TestTokenSetAndChangePIN(t *testing.T) {
+	r := fidotest.New(t, softkey.Config{})
+	mustTool(t, r, "1234\n1234\n", "fido2-token", "-S", r.Path())
+	out := mustTool(t, r, "", "fido2-token", "-I", r.Path())
+	if !strings.Contains(out, "clientPin") || strings.Contains(out, "noclientPin") || !strings.Contains(out, "pin retries: 8") {
+		t.Fatalf("after -S:\n%s", out)
+	}
+	if out, err := tool(t, r, "9999\n5678\n5678\n", "fido2-token", "-C", r.Path()); err == nil {
+		t.Fatalf("-C with a wrong PIN succeeded:\n%s", out)
+	}
+	if out := mustTool(t, r, "", "fido2-token", "-I", r.Path()); !strings.Contains(out, "pin retries: 7") {
+		t.Fatalf("after a wrong PIN:\n%s", out)
+	}
+	mustTool(t, r, "1234\n5678\n5678\n", "fido2-token", "-C", r.Path())
+	if out := mustTool(t, r, "", "fido2-token", "-I", r.Path()); !strings.Contains(out, "pin retries: 8") {
+		t.Fatalf("after -C:\n%s", out)
+	}
+	// The new PIN works for a user-verified credential, the old one does not.
+	if _, err := makeCred(t, r, "1234\n", "-v"); err == nil {
+		t.Fatal("old PIN accepted")
+	}
+	if _, err := makeCred(t, r, "5678\n", "-v"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTokenReset(t *testing.T) {
+	r := fidotest.New(t, softkey.Config{})
+	mustTool(t, r, "1234\n1234\n", "fido2-token", "-S", r.Path())
+	mustTool(t, r, "", "fido2-token", "-R", r.Path())
+	if out := mustTool(t, r, "", "fido2-token", "-I", r.Path()); !strings.Contains(out, "noclientPin") {
+		t.Fatalf("PIN survived reset:\n%s", out)
+	}
+}
+
+func TestTokenResetOutsideWindow(t *testing.T) {
+	clock := fidotest.NewClock()
+	r := fidotest.New(t, softkey.Config{Now: clock.Now})
+	clock.Advance(softkey.ResetWindow + 1)
+	if out, err := tool(t, r, "", "fido2-token", "-R", r.Path()); err == nil {
+		t.Fatalf("reset accepted long after power-up:\n%s", out)
+	}
+	r.Replug()
+	mustTool(t, r, "", "fido2-token", "-R", r.Path())
+}
+
+// files holds fido2-cred/fido2-assert input and output files.
+type files struct{ dir string }
+
+func (f files) path(name string) string { return filepath.Join(f.dir, name) }
+
+func (f files) write(t *testing.T, name string, lines ...string) string {
+	t.Helper()
+	p := f.path(name)
+	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func (f files) lines(t *testing.T, name string) []string {
+	t.Helper()
+	b, err := os.ReadFile(f.path(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+}
+
+func random64(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// makeCred runs fido2-cred -M (extra flags such as -v or -r) and returns
+// the directory holding cred_out and the client data hash.
+func makeCred(t *testing.T, r *fidotest.Rig, stdin string, flags ...string) (files, error) {
+	t.Helper()
+	f := files{dir: t.TempDir()}
+	in := f.write(t, "cred_in", random64(32), "twofold.local", "alice", random64(16))
+	args := append([]string{"-M"}, flags...)
+	args = append(args, "-i", in, "-o", f.path("cred_out"), r.Path(), "es256")
+	out, err := tool(t, r, stdin, "fido2-cred", args...)
+	if err != nil {
+		t.Logf("fido2-cred %v: %s", args, out)
+	}
+	return f, err
+}
+
+// roundTrip registers a credential, verifies its attestation, gets an
+// assertion and verifies it: all with libfido2's tools.
+func roundTrip(t *testing.T, r *fidotest.Rig, pin string, flags ...string) {
+	t.Helper()
+	f, err := makeCred(t, r, pin, flags...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred := f.lines(t, "cred_out")
+	if cred[2] != "packed" {
+		t.Fatalf("attestation format %q", cred[2])
+	}
+	mustTool(t, r, "", "fido2-cred", "-V", "-i", f.path("cred_out"), "-o", f.path("cred_ver"), "es256")
+	ver := f.lines(t, "cred_ver")
+	os.WriteFile(f.path("pub.pem"), []byte(strings.Join(ver[1:], "\n")+"\n"), 0o600)
+	in := f.write(t, "assert_in", cred[0], "twofold.local", ver[0])
+	args := append([]string{"-G"}, flags...)
+	mustTool(t, r, pin, "fido2-assert", append(args, "-i", in, "-o", f.path("assert_out"), r.Path())...)
+	vflags := []string{"-V"}
+	if pin != "" {
+		vflags = append(vflags, "-v")
+	}
+	mustTool(t, r, "", "fido2-assert", append(vflags, "-i", f.path("assert_out"), f.path("pub.pem"), "es256")...)
+}
+
+func TestCredAssertRoundTrip(t *testing.T) {
+	r := fidotest.New(t, softkey.Config{})
+	roundTrip(t, r, "")
+}
+
+func TestCredAssertRoundTripWithPIN(t *testing.T) {
+	r := fidotest.New(t, softkey.Config{})
+	mustTool(t, r, "1234\n1234\n", "fido2-token", "-S", r.Path())
+	roundTrip(t, r, "1234\n", "-v")
+}
+
+func TestResidentCredential(t *testing.T) {
+	r := fidotest.New(t, softkey.Config{})
+	mustTool(t, r, "1234\n1234\n", "fido2-token", "-S", r.Path())
+	if _, err := makeCred(t, r, "", "-r"); err == nil {
+		t.Fatal("resident credential made without the PIN")
+	}
+	f, err := makeCred(t, r, "1234\n", "-r", "-v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred := f.lines(t, "cred_out")
+	in := f.write(t, "assert_in", cred[0], "twofold.local")
+	out := mustTool(t, r, "1234\n", "fido2-assert", "-G", "-r", "-v", "-i", in, "-o", f.path("assert_out"), r.Path())
+	if got := f.lines(t, "assert_out"); len(got) < 5 {
+		t.Fatalf("discoverable assertion: %v %s", got, out)
+	}
+}
+
+func TestTokenDeniedTouch(t *testing.T) {
+	r := fidotest.New(t, softkey.Config{Presence: softkey.NeverPresent})
+	if _, err := makeCred(t, r, ""); err == nil {
+		t.Fatal("credential made without a touch")
+	}
+}
