@@ -1,0 +1,101 @@
+package otp
+
+import (
+	"encoding"
+	"encoding/binary"
+	"fmt"
+	"hash"
+
+	"github.com/awnumar/memguard"
+)
+
+// Why not crypto/hmac: hmac.New copies the key, XORed with the pads, into
+// heap slices that stay there after the garbage collector frees them, so a
+// core dump holds the key (XOR with 0x36 or 0x5c undoes it; coredump_test.go
+// finds it when crypto/hmac is used). Here the padded key blocks live in a
+// memguard buffer and are written to the hash as whole blocks; Go's SHA
+// digests compress whole blocks straight from the caller's slice without
+// copying them into the digest, so no key material reaches the heap. The
+// result is checked against crypto/hmac in hmac_test.go.
+
+// errHashState means the hash did not expose its state the way
+// hashLongKey expects (a BoringCrypto build, say). Only keys longer than
+// the hash block need it.
+var errHashState = fmt.Errorf("hash state not readable for a key longer than a block: %w", ErrUnsupported)
+
+// lockedHMAC returns HMAC(key, msg) using algorithm a. key and msg are only
+// read; key should itself be locked memory.
+func lockedHMAC(a Algorithm, key, msg []byte) ([]byte, error) {
+	h := a.newHash()
+	defer h.Reset() // drop the key-derived chaining state from the heap
+	bs := h.BlockSize()
+	pads := memguard.NewBuffer(2 * bs)
+	defer pads.Destroy()
+	ipad, opad := pads.Bytes()[:bs], pads.Bytes()[bs:]
+	if len(key) > bs {
+		// RFC 2104: a key longer than a block is replaced by its hash.
+		if err := hashLongKey(h, key, ipad); err != nil {
+			return nil, err
+		}
+		key = ipad[:h.Size()]
+	}
+	copy(opad, key)
+	copy(ipad, key) // may overlap itself; copy handles that
+	for i := range bs {
+		ipad[i] ^= 0x36
+		opad[i] ^= 0x5c
+	}
+	var inner [sha512Size]byte
+	h.Reset()
+	h.Write(ipad)
+	h.Write(msg)
+	sum := h.Sum(inner[:0])
+	h.Reset()
+	h.Write(opad)
+	h.Write(sum)
+	return h.Sum(nil), nil
+}
+
+const sha512Size = 64
+
+// hashLongKey writes H(key) to dst[:h.Size()] without the key's last,
+// partial block ever being copied into the digest. It pads the key itself
+// in locked memory (FIPS 180-4 §5.1: 0x80, zeros, bit length), writes only
+// whole blocks, and reads the resulting chaining value, which is the hash,
+// from the digest's marshalled state (magic, then the state words
+// big-endian). h must be a fresh SHA-1, SHA-256 or SHA-512 digest.
+func hashLongKey(h hash.Hash, key, dst []byte) error {
+	bs := h.BlockSize()
+	lenField := 8
+	if bs == 128 { // SHA-512 carries a 128-bit length
+		lenField = 16
+	}
+	n := (len(key) + 1 + lenField + bs - 1) / bs * bs
+	padded := memguard.NewBuffer(n)
+	defer padded.Destroy()
+	p := padded.Bytes()
+	copy(p, key)
+	p[len(key)] = 0x80
+	binary.BigEndian.PutUint64(p[n-8:], uint64(len(key))*8)
+	h.Write(p)
+	return readChainingValue(h, dst)
+}
+
+// readChainingValue copies the state words of h into dst, marshalling into
+// locked memory so the state never lands in a heap slice.
+func readChainingValue(h hash.Hash, dst []byte) error {
+	ba, ok := h.(encoding.BinaryAppender)
+	if !ok {
+		return errHashState
+	}
+	const magicLen, maxState = 4, 256 // SHA-512 state is 204 bytes
+	state := memguard.NewBuffer(maxState)
+	defer state.Destroy()
+	out, err := ba.AppendBinary(state.Bytes()[:0])
+	// A reallocation would have moved the state to the heap: refuse it.
+	if err != nil || len(out) < magicLen+h.Size() || &out[0] != &state.Bytes()[0] {
+		return fmt.Errorf("%w: unexpected marshalled state", errHashState)
+	}
+	copy(dst, out[magicLen:magicLen+h.Size()])
+	return nil
+}

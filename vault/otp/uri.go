@@ -1,0 +1,246 @@
+package otp
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/awnumar/memguard"
+)
+
+// ParseURI reads an otpauth URI (Google's Key Uri Format, as written by
+// KeePassXC and most authenticators):
+//
+//	otpauth://totp/Issuer:account?secret=BASE32&issuer=Issuer&algorithm=SHA256&digits=8&period=30
+//	otpauth://hotp/Issuer:account?secret=BASE32&counter=7
+//	otpauth://totp/Steam:account?secret=BASE32&encoder=steam
+//
+// The secret parameter is cut out of uri as bytes and decoded straight into
+// locked memory; only the rest of the URI goes through net/url. uri is
+// only read; the caller owns and wipes it.
+//
+// Defaults: algorithm SHA1, digits 6, period 30. The issuer parameter wins
+// over the label's "Issuer:" prefix. encoder=steam makes a Steam key with 5
+// characters whatever digits says. Google's format calls counter REQUIRED
+// for hotp; a missing counter is read as 0, RFC 4226's initial value,
+// rather than refusing the key.
+//
+// Errors: ErrMalformedURI (not otpauth://, unparsable, secret given twice),
+// ErrUnsupported (a type other than totp/hotp, an unknown encoder),
+// ErrNoSecret, ErrBadSecret, and *FieldError (ErrInvalid) for bad digits,
+// period, counter or algorithm.
+func ParseURI(uri []byte) (*Key, error) {
+	uri = bytes.TrimSpace(uri)
+	const scheme = "otpauth://"
+	if len(uri) < len(scheme) || !bytes.EqualFold(uri[:len(scheme)], []byte(scheme)) {
+		return nil, fmt.Errorf("parse uri: does not start with %s: %w", scheme, ErrMalformedURI)
+	}
+	uri, frag, hasFrag := bytes.Cut(uri, []byte("#"))
+	head, query, _ := bytes.Cut(uri, []byte("?"))
+	rest, raw, found, err := cutQueryParam(query, "secret")
+	if err != nil {
+		return nil, fmt.Errorf("parse uri: %w", err)
+	}
+	s := string(head) + "?" + string(rest)
+	if hasFrag {
+		s += "#" + string(frag)
+	}
+	p, err := parseURIParams(s)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := uriSecret(raw, found)
+	if err != nil {
+		return nil, fmt.Errorf("parse uri for %q: %w", p.label(), err)
+	}
+	return &Key{Params: p, Secret: secret}, nil
+}
+
+func uriSecret(raw []byte, found bool) (*memguard.LockedBuffer, error) {
+	if !found {
+		return nil, fmt.Errorf("no secret parameter: %w", ErrNoSecret)
+	}
+	return unescapeSecret(raw, ParseSecret)
+}
+
+// cutQueryParam splits a query (a=1&b=2, no '?') into the value of the
+// parameter called name (compared case-insensitively) and the rest of the
+// query without it. value is a sub-slice of query, not a copy; rest is a
+// new slice holding no byte of value. A second name parameter is an error
+// (ErrMalformedURI): it is ambiguous which secret was meant.
+func cutQueryParam(query []byte, name string) (rest, value []byte, found bool, err error) {
+	rest = make([]byte, 0, len(query))
+	for len(query) > 0 {
+		var part []byte
+		part, query, _ = bytes.Cut(query, []byte("&"))
+		k, v, _ := bytes.Cut(part, []byte("="))
+		if !bytes.EqualFold(k, []byte(name)) {
+			if len(rest) > 0 {
+				rest = append(rest, '&')
+			}
+			rest = append(rest, part...)
+			continue
+		}
+		if found {
+			return nil, nil, false, fmt.Errorf("%s given twice: %w", name, ErrMalformedURI)
+		}
+		value, found = v, true
+	}
+	return rest, value, found, nil
+}
+
+// unescapeSecret percent-decodes a query value into locked memory and hands
+// it to dec; values without '%' go to dec directly. '+' is kept as '+'
+// (RFC 3986, not form encoding): it is a base64 digit in KeeOtp keys, and
+// in base32 it is an error either way.
+func unescapeSecret(v []byte, dec func([]byte) (*memguard.LockedBuffer, error)) (*memguard.LockedBuffer, error) {
+	if bytes.IndexByte(v, '%') < 0 {
+		return dec(v)
+	}
+	tmp := memguard.NewBuffer(len(v))
+	defer tmp.Destroy()
+	t := tmp.Bytes()[:0]
+	for i := 0; i < len(v); i++ {
+		if v[i] != '%' {
+			t = append(t, v[i]) // within capacity: stays in locked memory
+			continue
+		}
+		if i+2 >= len(v) || unhex(v[i+1]) < 0 || unhex(v[i+2]) < 0 {
+			return nil, badSecret("bad percent-escape at position %d", i)
+		}
+		t = append(t, byte(unhex(v[i+1])<<4|unhex(v[i+2])))
+		i += 2
+	}
+	return dec(t)
+}
+
+func unhex(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c-'a') + 10
+	case 'A' <= c && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// parseURIParams reads everything but the secret from an otpauth URI.
+func parseURIParams(s string) (Params, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return Params{}, fmt.Errorf("parse uri: %v: %w", err, ErrMalformedURI)
+	}
+	if u.Opaque != "" || u.User != nil || u.Host == "" {
+		return Params{}, fmt.Errorf("parse uri: want otpauth://totp/ or otpauth://hotp/: %w", ErrMalformedURI)
+	}
+	typ, err := parseType(u.Host)
+	if err != nil {
+		return Params{}, fmt.Errorf("parse uri: %w", err)
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return Params{}, fmt.Errorf("parse uri query: %v: %w", err, ErrMalformedURI)
+	}
+	p := Params{Type: typ, Digits: DefaultDigits}
+	p.Issuer, p.Account = splitLabel(strings.TrimPrefix(u.Path, "/"), strings.TrimSpace(q.Get("issuer")))
+	if err := p.readURIQuery(q); err != nil {
+		return Params{}, fmt.Errorf("parse uri for %q: %w", p.label(), err)
+	}
+	return p, nil
+}
+
+// readURIQuery sets algorithm, digits, period or counter, and encoder.
+func (p *Params) readURIQuery(q url.Values) error {
+	var err error
+	if q.Has("algorithm") {
+		if p.Algorithm, err = ParseAlgorithm(q.Get("algorithm")); err != nil {
+			return err
+		}
+	}
+	if q.Has("digits") {
+		if p.Digits, err = parseNumber("digits", q.Get("digits")); err != nil {
+			return err
+		}
+	}
+	if err := p.readMovingFactor(q.Get, "period", "counter"); err != nil {
+		return err
+	}
+	if q.Has("encoder") {
+		if err := p.setEncoder(q.Get("encoder")); err != nil {
+			return err
+		}
+	}
+	return p.Validate()
+}
+
+// readMovingFactor reads the TOTP period or the HOTP counter through get,
+// under the names the format uses; absent values keep the defaults (30
+// seconds, counter 0).
+func (p *Params) readMovingFactor(get func(string) string, period, counter string) error {
+	var err error
+	if p.Type == HOTP {
+		if v := get(counter); v != "" {
+			p.Counter, err = parseCounter(counter, v)
+		}
+		return err
+	}
+	p.Period = DefaultPeriod
+	if v := get(period); v != "" {
+		p.Period, err = parseNumber(period, v)
+	}
+	return err
+}
+
+// setEncoder applies an encoder= value. Only Steam exists; anything else
+// would generate wrong codes, so it is refused.
+func (p *Params) setEncoder(name string) error {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "":
+		return nil
+	case "steam":
+		p.Steam, p.Digits = true, SteamDigits
+		return nil
+	}
+	return fmt.Errorf("encoder %q: %w", name, ErrUnsupported)
+}
+
+// splitLabel splits the label "Issuer:account" (the colon possibly
+// %3A-encoded, spaces allowed before the account). A label without a colon
+// is all account. A non-empty issuer parameter wins over the label's
+// prefix; when the label starts with it, the account is what follows, so
+// an issuer that itself contains ':' is not split.
+func splitLabel(label, issuer string) (string, string) {
+	if issuer != "" {
+		if rest, ok := strings.CutPrefix(label, issuer+":"); ok {
+			return issuer, strings.TrimSpace(rest)
+		}
+	}
+	i, a, ok := strings.Cut(label, ":")
+	if !ok {
+		i, a = "", label
+	}
+	if issuer == "" {
+		issuer = strings.TrimSpace(i)
+	}
+	return issuer, strings.TrimSpace(a)
+}
+
+func parseNumber(field, v string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return 0, fieldError(field, fmt.Sprintf("not a whole number: %q", v))
+	}
+	return n, nil
+}
+
+func parseCounter(field, v string) (uint64, error) {
+	n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return 0, fieldError(field, fmt.Sprintf("not a counter value: %q", v))
+	}
+	return n, nil
+}
