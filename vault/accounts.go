@@ -128,14 +128,36 @@ func (s *Store) readAccount(groups []string, e *gokeepasslib.Entry) (accountCach
 	return a, err
 }
 
-// invalidate drops the account cache after a change.
-func (s *Store) invalidate() {
-	for _, a := range s.accounts {
-		if a.Err == nil {
-			s.db.Secrets.Drop(a.raw)
-		}
+// refresh brings the cached account for entry id up to date after a
+// change (re-read, added, or dropped when it is gone or no longer an
+// account). Without a cache there is nothing to do: it is built on use.
+func (s *Store) refresh(id UUID) error {
+	if s.accounts == nil {
+		return nil
 	}
-	s.accounts = nil
+	idx := slices.IndexFunc(s.accounts, func(a accountCache) bool { return a.ID == id })
+	if idx >= 0 {
+		if s.accounts[idx].Err == nil {
+			s.db.Secrets.Drop(s.accounts[idx].raw)
+		}
+		s.accounts = slices.Delete(s.accounts, idx, idx+1)
+	}
+	e, groups, err := s.find(id)
+	if errors.Is(err, ErrNotFound) || e.GetContent(fKind) != "" {
+		return nil
+	}
+	a, err := s.readAccount(groups, e)
+	if errors.Is(err, otp.ErrNoOTP) {
+		return nil
+	}
+	if err != nil {
+		return lockedOr(err)
+	}
+	if idx < 0 {
+		idx = len(s.accounts) // new entries are appended in document order
+	}
+	s.accounts = slices.Insert(s.accounts, idx, a)
+	return nil
 }
 
 func hasTag(tags, tag string) bool {
@@ -165,22 +187,17 @@ func (s *Store) Code(id UUID, t time.Time) (Code, error) {
 	if err != nil {
 		return Code{}, err
 	}
-	buf, err := s.db.Secrets.Open(a.raw)
-	if err != nil {
-		return Code{}, lockedOr(err)
-	}
-	defer buf.Destroy()
 	var c Code
-	if c.Code, err = otp.Generate(a.Params, buf.Bytes(), t); err != nil {
-		return Code{}, err
-	}
-	if a.Type == otp.TOTP {
-		c.Remaining = a.Params.Remaining(t)
-		if c.Next, err = otp.Generate(a.Params, buf.Bytes(), t.Add(time.Duration(a.Period)*time.Second)); err != nil {
-			return Code{}, err
+	err = s.db.Secrets.With(a.raw, func(raw []byte) error {
+		var err error
+		if c.Code, err = otp.Generate(a.Params, raw, t); err != nil || a.Type != otp.TOTP {
+			return err
 		}
-	}
-	return c, nil
+		c.Remaining = a.Params.Remaining(t)
+		c.Next, err = otp.Generate(a.Params, raw, t.Add(time.Duration(a.Period)*time.Second))
+		return err
+	})
+	return c, lockedOr(err)
 }
 
 func (s *Store) cached(id UUID) (accountCache, error) {
@@ -252,8 +269,7 @@ func (s *Store) writeOTP(e *gokeepasslib.Entry, conv otp.Convention, key *otp.Ke
 		setPlain(e, fw.Key, fw.Plain)
 	}
 	s.touch(e)
-	s.invalidate()
-	return nil
+	return s.refresh(e.UUID)
 }
 
 // NewAccount describes an account to add.
@@ -318,6 +334,5 @@ func (s *Store) SetFavourite(id UUID, fav bool) error {
 	}
 	e.Tags = strings.Join(tags, ";")
 	s.touch(e)
-	s.invalidate()
-	return nil
+	return s.refresh(id)
 }

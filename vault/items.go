@@ -144,8 +144,7 @@ func (s *Store) Remove(id UUID) error {
 		s.db.Content.Root.DeletedObjects = append(s.db.Content.Root.DeletedObjects, gokeepasslib.DeletedObjectData{UUID: id, DeletionTime: &now})
 	}
 	s.dirty = true
-	s.invalidate()
-	return nil
+	return s.refresh(id)
 }
 
 func (s *Store) parentOf(g *gokeepasslib.Group, id UUID) (*gokeepasslib.Group, int) {

@@ -23,10 +23,10 @@ func TestKeyFilesKeePassXCAccepts(t *testing.T) {
 	_, _ = rand.Read(raw)
 	kinds := map[string][]byte{
 		"xml-v1": []byte("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<KeyFile>\n\t<Meta>\n\t\t<Version>1.00</Version>\n\t</Meta>\n\t<Key>\n\t\t<Data>" + base64.StdEncoding.EncodeToString(raw) + "</Data>\n\t</Key>\n</KeyFile>\n"),
-		"raw-32":  raw,
-		"hex-64":  []byte(hex.EncodeToString(raw)),
-		"any":     []byte("a photo, a song, any file at all\n"),
-		"xml-v2":  nil, // keepassxc-cli generates it
+		"raw-32": raw,
+		"hex-64": []byte(hex.EncodeToString(raw)),
+		"any":    []byte("a photo, a song, any file at all\n"),
+		"xml-v2": nil, // keepassxc-cli generates it
 	}
 	for name, content := range kinds {
 		for _, withPassword := range []bool{true, false} {

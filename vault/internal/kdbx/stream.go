@@ -96,12 +96,7 @@ func (s *sealingStream) Unpack(payload string) []byte {
 	if err != nil && s.err == nil {
 		s.err = fmt.Errorf("%w: a protected value is not base64; later values cannot be decrypted", ErrCorrupt)
 	}
-	buf := secret.NewBuffer(len(ct))
-	defer buf.Destroy()
-	if len(ct) > 0 {
-		s.ks.XORKeyStream(buf.Bytes(), ct)
-	}
-	h, err := s.box.Seal(buf.Bytes())
+	h, err := s.box.SealWith(len(ct), func(dst []byte) { s.ks.XORKeyStream(dst, ct) })
 	if err != nil && s.err == nil {
 		s.err = err
 	}
@@ -119,17 +114,14 @@ func (s *sealingStream) Pack(payload []byte) string {
 		s.ks.XORKeyStream(out, payload)
 		return base64.StdEncoding.EncodeToString(out)
 	}
-	buf, err := s.box.Open(h)
-	if err != nil {
-		if s.err == nil {
-			s.err = err
-		}
-		return ""
-	}
-	defer buf.Destroy()
-	out := make([]byte, buf.Size())
-	if len(out) > 0 {
-		s.ks.XORKeyStream(out, buf.Bytes())
+	var out []byte
+	err := s.box.With(h, func(plain []byte) error {
+		out = make([]byte, len(plain))
+		s.ks.XORKeyStream(out, plain)
+		return nil
+	})
+	if err != nil && s.err == nil {
+		s.err = err
 	}
 	return base64.StdEncoding.EncodeToString(out)
 }

@@ -36,6 +36,11 @@ type Box struct {
 	mu     sync.Mutex
 	key    *memguard.LockedBuffer
 	sealed [][]byte
+	// scratch is locked memory reused for plaintexts that live only for
+	// one call (With, SealWith): a fresh LockedBuffer costs several system
+	// calls (mmap, mlock, mprotect, munmap), which dominated unlocking and
+	// saving large vaults.
+	scratch *memguard.LockedBuffer
 }
 
 // NewBox makes an empty Box with a fresh random key.
@@ -116,6 +121,57 @@ func (b *Box) Drop(h Handle) {
 	}
 }
 
+// With decrypts secret h into the box's scratch memory, calls fn with it
+// and wipes it afterwards. fn must not keep the slice, nor call the Box.
+func (b *Box) With(h Handle, fn func(plain []byte) error) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := b.check(h); err != nil {
+		return err
+	}
+	ct := b.sealed[h]
+	n := len(ct) - nonceSize - secretbox.Overhead
+	dst := b.scratchLocked(n)
+	defer clear(dst)
+	var nonce [nonceSize]byte
+	copy(nonce[:], ct[:nonceSize])
+	if _, ok := secretbox.Open(dst[:0], ct[nonceSize:], &nonce, b.key.ByteArray32()); !ok {
+		return fmt.Errorf("open secret %d: authentication failed (memory corrupted)", h)
+	}
+	return fn(dst)
+}
+
+// SealWith seals n bytes that fill writes into the box's scratch memory,
+// so a plaintext can be produced (decrypted, decoded) straight into locked
+// memory without a buffer of its own. fill must not call the Box.
+func (b *Box) SealWith(n int, fill func(dst []byte)) (Handle, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.key.IsAlive() {
+		return 0, ErrWiped
+	}
+	dst := b.scratchLocked(n)
+	defer clear(dst)
+	fill(dst)
+	ct, err := b.sealLocked(dst)
+	if err != nil {
+		return 0, err
+	}
+	b.sealed = append(b.sealed, ct)
+	return Handle(len(b.sealed) - 1), nil
+}
+
+// scratchLocked returns n bytes of scratch, growing it by pages.
+func (b *Box) scratchLocked(n int) []byte {
+	if b.scratch == nil || b.scratch.Size() < n {
+		if b.scratch != nil {
+			b.scratch.Destroy()
+		}
+		b.scratch = NewBuffer(max(4096, (n+4095)&^4095))
+	}
+	return b.scratch.Bytes()[:n]
+}
+
 // Len reports how many secrets the box holds.
 func (b *Box) Len() int {
 	b.mu.Lock()
@@ -139,6 +195,9 @@ func (b *Box) Wipe() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.key.Destroy()
+	if b.scratch != nil {
+		b.scratch.Destroy()
+	}
 	for _, ct := range b.sealed {
 		wipeBytes(ct)
 	}

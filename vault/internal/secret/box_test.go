@@ -1,0 +1,130 @@
+package secret
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"unsafe"
+)
+
+func TestSealOpenReplaceDrop(t *testing.T) {
+	b := NewBox()
+	defer b.Wipe()
+	h, err := b.Seal([]byte("JBSWY3DPEHPK3PXP"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty, _ := b.Seal(nil)
+	buf, err := b.Open(h)
+	if err != nil || string(buf.Bytes()) != "JBSWY3DPEHPK3PXP" {
+		t.Fatalf("open: %q %v", buf.Bytes(), err)
+	}
+	buf.Destroy()
+	if e, err := b.Open(empty); err != nil || e.Size() != 0 {
+		t.Errorf("empty secret: %v", err)
+	}
+	if err := b.Replace(h, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	err = b.With(h, func(p []byte) error {
+		if string(p) != "new" {
+			return fmt.Errorf("got %q", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Error(err)
+	}
+	b.Drop(h)
+	if _, err := b.Open(h); err == nil {
+		t.Error("a dropped secret still opens")
+	}
+}
+
+func TestSealWithWritesStraightIntoLockedMemory(t *testing.T) {
+	b := NewBox()
+	defer b.Wipe()
+	h, err := b.SealWith(5000, func(dst []byte) {
+		for i := range dst {
+			dst[i] = byte(i)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []byte
+	_ = b.With(h, func(p []byte) error { seen = bytes.Clone(p); return nil })
+	if len(seen) != 5000 || seen[4999] != byte(4999%256) {
+		t.Errorf("round trip of a scratch-grown secret failed (%d bytes)", len(seen))
+	}
+	if !b.scratch.IsAlive() || bytes.ContainsAny(b.scratch.Bytes(), "\x01\x02\x03") {
+		t.Error("scratch memory was not wiped after use")
+	}
+}
+
+func TestWipeMakesEverythingUnusable(t *testing.T) {
+	b := NewBox()
+	h, _ := b.Seal([]byte("secret"))
+	b.Wipe()
+	b.Wipe() // idempotent
+	if _, err := b.Open(h); !errors.Is(err, ErrWiped) {
+		t.Errorf("Open after Wipe: %v", err)
+	}
+	if err := b.With(h, func([]byte) error { return nil }); !errors.Is(err, ErrWiped) {
+		t.Errorf("With after Wipe: %v", err)
+	}
+	if _, err := b.Seal([]byte("x")); !errors.Is(err, ErrWiped) {
+		t.Errorf("Seal after Wipe: %v", err)
+	}
+	if !b.Wiped() {
+		t.Error("Wiped() is false")
+	}
+	if s := fmt.Sprint(b); strings.Contains(s, "secret") {
+		t.Errorf("Box prints %q", s)
+	}
+}
+
+// TestBuffersAreLeftOutOfCoreDumps reads the kernel's view of the mapping
+// that holds a buffer: its VmFlags must include dd (MADV_DONTDUMP).
+func TestBuffersAreLeftOutOfCoreDumps(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("MADV_DONTDUMP is Linux-only")
+	}
+	buf := NewBuffer(64)
+	defer buf.Destroy()
+	addr := uintptr(unsafe.Pointer(&buf.Bytes()[0]))
+	flags, err := vmFlags(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(" "+flags+" ", " dd ") {
+		t.Errorf("mapping of a secret buffer has VmFlags %q, want dd", flags)
+	}
+}
+
+func vmFlags(addr uintptr) (string, error) {
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	inside := false
+	for sc.Scan() {
+		line := sc.Text()
+		var lo, hi uintptr
+		if n, _ := fmt.Sscanf(line, "%x-%x ", &lo, &hi); n == 2 {
+			inside = addr >= lo && addr < hi
+			continue
+		}
+		if inside && strings.HasPrefix(line, "VmFlags:") {
+			return strings.TrimSpace(strings.TrimPrefix(line, "VmFlags:")), nil
+		}
+	}
+	return "", fmt.Errorf("no mapping holds %#x", addr)
+}
