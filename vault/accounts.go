@@ -188,13 +188,13 @@ func (s *Store) Code(id UUID, t time.Time) (Code, error) {
 		return Code{}, err
 	}
 	var c Code
-	err = s.db.Secrets.With(a.raw, func(raw []byte) error {
+	err = s.db.Secrets.WithWork(a.raw, otp.WorkSize, func(raw, work []byte) error {
 		var err error
-		if c.Code, err = otp.Generate(a.Params, raw, t); err != nil || a.Type != otp.TOTP {
+		if c.Code, err = otp.GenerateWith(a.Params, raw, t, work); err != nil || a.Type != otp.TOTP {
 			return err
 		}
 		c.Remaining = a.Params.Remaining(t)
-		c.Next, err = otp.Generate(a.Params, raw, t.Add(time.Duration(a.Period)*time.Second))
+		c.Next, err = otp.GenerateWith(a.Params, raw, t.Add(time.Duration(a.Period)*time.Second), work)
 		return err
 	})
 	return c, lockedOr(err)
@@ -255,8 +255,14 @@ func (s *Store) NextHOTP(id UUID) (string, error) {
 	return code, nil
 }
 
-// writeOTP stores key in e in the given convention.
+// writeOTP stores key in e in the given convention, first removing every
+// field of that convention (Encode may re-spell a secret into another
+// field, or fall back to another convention; a stale field left behind
+// would be read first next time).
 func (s *Store) writeOTP(e *gokeepasslib.Entry, conv otp.Convention, key *otp.Key) error {
+	for _, f := range conv.Fields() {
+		s.removeField(e, f)
+	}
 	for _, fw := range otp.Encode(conv, key) {
 		if fw.Secret != nil {
 			err := s.setSecret(e, fw.Key, fw.Secret.Bytes())
@@ -281,7 +287,9 @@ type NewAccount struct {
 
 // AddAccount stores a new OTP account the way KeePassXC does (a protected
 // "otp" field holding an otpauth URI; title = issuer, user name =
-// account), so KeePassXC shows the same code.
+// account), so KeePassXC shows the same code. HOTP accounts use KeePass 2's
+// HmacOtp fields instead: KeePassXC ignores an otpauth URI's type and would
+// show time-based codes for it.
 func (s *Store) AddAccount(n NewAccount) (Account, error) {
 	if err := n.Key.Params.Validate(); err != nil {
 		return Account{}, err
@@ -305,7 +313,7 @@ func (s *Store) AddAccount(n NewAccount) (Account, error) {
 		return Account{}, lockedOr(err)
 	}
 	stored := s.addEntry(n.Group, e)
-	if err := s.writeOTP(stored, otp.KeePassXC, n.Key); err != nil {
+	if err := s.writeOTP(stored, otp.DefaultConvention(n.Key.Params), n.Key); err != nil {
 		return Account{}, err
 	}
 	a, err := s.cached(stored.UUID)

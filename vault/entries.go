@@ -141,6 +141,20 @@ func setPlain(e *gokeepasslib.Entry, key, value string) {
 	e.Values = append(e.Values, gokeepasslib.ValueData{Key: key, Value: gokeepasslib.V{Content: value}})
 }
 
+// removeField deletes a field (and its sealed value) if present.
+func (s *Store) removeField(e *gokeepasslib.Entry, key string) {
+	for i := range e.Values {
+		if e.Values[i].Key != key {
+			continue
+		}
+		if h, ok := kdbx.ParsePlaceholder(e.Values[i].Value.Content); ok {
+			s.db.Secrets.Drop(h)
+		}
+		e.Values = append(e.Values[:i], e.Values[i+1:]...)
+		return
+	}
+}
+
 // setSecret seals value and stores it as a protected field.
 func (s *Store) setSecret(e *gokeepasslib.Entry, key string, value []byte) error {
 	if v := e.Get(key); v != nil {

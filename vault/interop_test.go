@@ -3,6 +3,7 @@ package vault_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -163,13 +164,18 @@ func TestHOTPCounterAdvancesAndSaves(t *testing.T) {
 	if err := s.Save(); err != nil {
 		t.Fatal(err)
 	}
-	if xml := kx.ExportXML(t); !strings.Contains(xml, "<Key>HmacOtp-Counter</Key>\n\t\t\t\t\t\t<Value>8</Value>") {
+	if xml := kx.ExportXML(t); !fieldIs(xml, "HmacOtp-Counter", "8") {
 		t.Errorf("KeePassXC does not see HmacOtp-Counter 8 after three codes:\n%s", excerpt(xml, "HmacOtp-Counter"))
 	}
 	s2 := openPeer(t, kx)
 	if c := accountsByTitle(t, s2)["HmacOtp"].Counter; c != 8 {
 		t.Errorf("reopened counter %d, want 8", c)
 	}
+}
+
+// fieldIs reports whether exported XML has a string field key = value.
+func fieldIs(xml, key, value string) bool {
+	return regexp.MustCompile(`<Key>` + regexp.QuoteMeta(key) + `</Key>\s*<Value[^>]*>` + regexp.QuoteMeta(value) + `</Value>`).MatchString(xml)
 }
 
 func excerpt(s, near string) string {
@@ -201,12 +207,15 @@ func TestSavingKeepsWhatTwofoldDoesNotUse(t *testing.T) {
 	after := kx.ExportXML(t)
 	for _, want := range []string{
 		"<Key>Custom Field</Key>", "custom value", "old-pass", "new-pass", "<History>",
-		"<Name>Recycle Bin</Name>", "<Key>Title</Key>\n\t\t\t\t\t\t<Value>Deleted</Value>",
+		"<Name>Recycle Bin</Name>",
 		"<Key>TimeOtp-Algorithm</Key>", "<Key>TOTP Settings</Key>",
 	} {
 		if strings.Count(after, want) < strings.Count(before, want) || !strings.Contains(after, want) {
 			t.Errorf("lost %q after saving", want)
 		}
+	}
+	if !fieldIs(after, "Title", "Deleted") {
+		t.Error("lost the entry in the recycle bin")
 	}
 	att := filepath.Join(t.TempDir(), "att")
 	kx.Do(t, "", "attachment-export", "Mail", "notes.txt", att)
@@ -326,5 +335,31 @@ func TestArgon2idWrittenByKeePassXC(t *testing.T) {
 		if c, want := code(t, s2, got[title].ID, at), dst.TOTP(t, ref.entry, at); c != want {
 			t.Errorf("%s: Twofold %s, KeePassXC %s", title, c, want)
 		}
+	}
+}
+
+// TestNewHOTPAccountIsStoredSoKeePassXCDoesNotMisreadIt: KeePassXC shows an
+// otpauth://hotp URI as a time-based code, so new HOTP accounts go to
+// KeePass 2's HmacOtp fields; the counter advances in place.
+func TestNewHOTPAccountIsStoredSoKeePassXCDoesNotMisreadIt(t *testing.T) {
+	peers.Require(t, "keepassxc-cli", "oathtool")
+	path, s := newVault(t, vault.CreateOptions{})
+	a := addURI(t, s, "otpauth://hotp/Acme:x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=41&issuer=Acme")
+	for counter := uint64(41); counter < 43; counter++ {
+		got, err := s.NextHOTP(a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := peers.OathTool(t, "hotp", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", 6, 0, time.Time{}, counter); got != want {
+			t.Errorf("counter %d: %s, want %s", counter, got, want)
+		}
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	kx := peers.KeePassXC{Path: path, Password: string(pw.Password)}
+	xml := kx.ExportXML(t)
+	if !fieldIs(xml, "HmacOtp-Counter", "43") || strings.Contains(xml, "otpauth://hotp") {
+		t.Errorf("HOTP account not stored as HmacOtp fields with counter 43:\n%s", excerpt(xml, "HmacOtp"))
 	}
 }

@@ -21,6 +21,12 @@ const steamAlphabet = "23456789BCDFGHJKMNPQRTVWXY"
 // secret is the raw HMAC key (not base32) and is only read; keep it in
 // locked memory (Key.Secret.Bytes()).
 func Generate(p Params, secret []byte, t time.Time) (string, error) {
+	return GenerateWith(p, secret, t, nil)
+}
+
+// GenerateWith is Generate using work (at least WorkSize bytes of locked
+// memory the caller owns) instead of allocating locked memory per call.
+func GenerateWith(p Params, secret []byte, t time.Time, work []byte) (string, error) {
 	if err := p.Validate(); err != nil {
 		return "", err
 	}
@@ -33,7 +39,7 @@ func Generate(p Params, secret []byte, t time.Time) (string, error) {
 	}
 	var msg [8]byte
 	binary.BigEndian.PutUint64(msg[:], counter)
-	mac, err := lockedHMAC(p.Algorithm, secret, msg[:])
+	mac, err := lockedHMAC(p.Algorithm, secret, msg[:], work)
 	if err != nil {
 		return "", fmt.Errorf("generate code for %q: %w", p.label(), err)
 	}

@@ -25,13 +25,24 @@ var errHashState = fmt.Errorf("hash state not readable for a key longer than a b
 
 // lockedHMAC returns HMAC(key, msg) using algorithm a. key and msg are only
 // read; key should itself be locked memory.
-func lockedHMAC(a Algorithm, key, msg []byte) ([]byte, error) {
+//
+// work, when at least WorkSize bytes, is locked memory the caller lends for
+// the padded key blocks (and wipes nothing: lockedHMAC clears what it
+// used); otherwise a buffer is allocated, which costs several system calls.
+func lockedHMAC(a Algorithm, key, msg, work []byte) ([]byte, error) {
 	h := a.newHash()
 	defer h.Reset() // drop the key-derived chaining state from the heap
 	bs := h.BlockSize()
-	pads := memguard.NewBuffer(2 * bs)
-	defer pads.Destroy()
-	ipad, opad := pads.Bytes()[:bs], pads.Bytes()[bs:]
+	var pads []byte
+	if len(work) >= 2*bs {
+		pads = work[:2*bs]
+		defer clear(pads)
+	} else {
+		buf := memguard.NewBuffer(2 * bs)
+		defer buf.Destroy()
+		pads = buf.Bytes()
+	}
+	ipad, opad := pads[:bs], pads[bs:]
 	if len(key) > bs {
 		// RFC 2104: a key longer than a block is replaced by its hash.
 		if err := hashLongKey(h, key, ipad); err != nil {
@@ -57,6 +68,9 @@ func lockedHMAC(a Algorithm, key, msg []byte) ([]byte, error) {
 }
 
 const sha512Size = 64
+
+// WorkSize is the locked scratch GenerateWith needs: two SHA-512 blocks.
+const WorkSize = 2 * 128
 
 // hashLongKey writes H(key) to dst[:h.Size()] without the key's last,
 // partial block ever being copied into the digest. It pads the key itself

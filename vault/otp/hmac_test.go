@@ -12,14 +12,22 @@ import (
 // block take the hashLongKey path, and for messages of any length.
 func TestLockedHMACMatchesCryptoHMAC(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
+	work := locked(t, make([]byte, WorkSize))
 	for a := SHA1; a <= SHA512; a++ {
 		for n := 0; n <= 300; n++ {
 			key := randomBytes(r, n)
 			keep := bytes.Clone(key)
 			msg := randomBytes(r, r.IntN(200))
-			got, err := lockedHMAC(a, locked(t, key).Bytes(), msg)
+			var lent []byte // alternate: allocate, and borrow the caller's work
+			if n%2 == 1 {
+				lent = work.Bytes()
+			}
+			got, err := lockedHMAC(a, locked(t, key).Bytes(), msg, lent)
 			if err != nil {
 				t.Fatalf("%s key %d bytes: %v", a, n, err)
+			}
+			if !bytes.Equal(work.Bytes(), make([]byte, WorkSize)) {
+				t.Fatalf("%s key %d bytes: the padded key was left in the lent work memory", a, n)
 			}
 			m := hmac.New(a.newHash, keep)
 			m.Write(msg)
@@ -33,7 +41,7 @@ func TestLockedHMACMatchesCryptoHMAC(t *testing.T) {
 func TestLockedHMACLeavesKeyAlone(t *testing.T) {
 	key := locked(t, bytes.Repeat([]byte{0xa5}, 200))
 	for a := SHA1; a <= SHA512; a++ {
-		if _, err := lockedHMAC(a, key.Bytes(), []byte("m")); err != nil {
+		if _, err := lockedHMAC(a, key.Bytes(), []byte("m"), nil); err != nil {
 			t.Fatal(err)
 		}
 	}

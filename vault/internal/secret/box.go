@@ -124,6 +124,12 @@ func (b *Box) Drop(h Handle) {
 // With decrypts secret h into the box's scratch memory, calls fn with it
 // and wipes it afterwards. fn must not keep the slice, nor call the Box.
 func (b *Box) With(h Handle, fn func(plain []byte) error) error {
+	return b.WithWork(h, 0, func(plain, _ []byte) error { return fn(plain) })
+}
+
+// WithWork is With that also lends fn work bytes of locked scratch (for
+// computations over the secret, such as an HMAC's padded key).
+func (b *Box) WithWork(h Handle, work int, fn func(plain, work []byte) error) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if err := b.check(h); err != nil {
@@ -131,14 +137,15 @@ func (b *Box) With(h Handle, fn func(plain []byte) error) error {
 	}
 	ct := b.sealed[h]
 	n := len(ct) - nonceSize - secretbox.Overhead
-	dst := b.scratchLocked(n)
-	defer clear(dst)
+	all := b.scratchLocked(n + work)
+	defer clear(all)
+	dst := all[:n:n]
 	var nonce [nonceSize]byte
 	copy(nonce[:], ct[:nonceSize])
 	if _, ok := secretbox.Open(dst[:0], ct[nonceSize:], &nonce, b.key.ByteArray32()); !ok {
 		return fmt.Errorf("open secret %d: authentication failed (memory corrupted)", h)
 	}
-	return fn(dst)
+	return fn(dst, all[n:])
 }
 
 // SealWith seals n bytes that fill writes into the box's scratch memory,
