@@ -363,3 +363,38 @@ func TestNewHOTPAccountIsStoredSoKeePassXCDoesNotMisreadIt(t *testing.T) {
 		t.Errorf("HOTP account not stored as HmacOtp fields with counter 43:\n%s", excerpt(xml, "HmacOtp"))
 	}
 }
+
+// TestKDBX41FromKeePassXC: KeePassXC writes KDBX 4.1 once an entry was
+// moved to the recycle bin (PreviousParentGroup). Twofold reads it, saves
+// it as 4.1 with that field intact, and KeePassXC reads it back.
+func TestKDBX41FromKeePassXC(t *testing.T) {
+	kx := importConventions(t)
+	kx.Do(t, "", "rm", "Work/ACME")
+	if v := readFile(t, kx.Path)[8:12]; v[2] != 4 || v[0] != 1 {
+		t.Fatalf("KeePassXC did not write KDBX 4.1 (version bytes %x)", v)
+	}
+	s := openPeer(t, kx)
+	if v, _, _ := s.Format(); v != (vault.Version{Major: 4, Minor: 1}) {
+		t.Errorf("Format says %v", v)
+	}
+	got := accountsByTitle(t, s)
+	if _, ok := got["ACME"]; ok {
+		t.Error("an account in the recycle bin is listed as live")
+	}
+	at := time.Unix(1700000000, 0)
+	if c, want := code(t, s, got["Big"].ID, at), kx.TOTP(t, "Work/Big", at); c != want {
+		t.Errorf("Big: %s, KeePassXC %s", c, want)
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if v := readFile(t, kx.Path)[8:12]; v[2] != 4 || v[0] != 1 {
+		t.Errorf("saved as version bytes %x, want KDBX 4.1", v)
+	}
+	if xml := kx.ExportXML(t); !strings.Contains(xml, "<PreviousParentGroup>") {
+		t.Error("PreviousParentGroup lost on save")
+	}
+	if c := kx.TOTP(t, "Work/Big", at); c != code(t, s, got["Big"].ID, at) {
+		t.Error("KeePassXC reads a different code after Twofold saved")
+	}
+}
