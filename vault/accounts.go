@@ -344,3 +344,22 @@ func (s *Store) SetFavourite(id UUID, fav bool) error {
 	s.touch(e)
 	return s.refresh(id)
 }
+
+// Key returns an account's parameters and secret (in locked memory), for
+// exports and QR codes the user asked for. The caller destroys it.
+func (s *Store) Key(id UUID) (*otp.Key, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, err := s.cached(id)
+	if err != nil {
+		return nil, err
+	}
+	var key *otp.Key
+	err = s.db.Secrets.With(a.raw, func(raw []byte) error {
+		buf := secret.NewBuffer(len(raw))
+		copy(buf.Bytes(), raw)
+		key = &otp.Key{Params: a.Params, Secret: buf}
+		return nil
+	})
+	return key, lockedOr(err)
+}

@@ -221,3 +221,21 @@ func TestFindByNameIsExactThenUnique(t *testing.T) {
 		t.Errorf("by UUID: %v", err)
 	}
 }
+
+func TestKeyReturnsTheStoredSecret(t *testing.T) {
+	_, s := newVault(t, vault.CreateOptions{})
+	list, _ := s.Accounts()
+	key, err := s.Key(list[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer key.Destroy()
+	// JBSWY3DPEHPK3PXP is base32 for "Hello!\xde\xad\xbe\xef".
+	if string(key.Secret.Bytes()) != "Hello!\xde\xad\xbe\xef" || key.Issuer != "GitHub" || key.Account != "alice" {
+		t.Errorf("key %v, secret %x", key.Params, key.Secret.Bytes())
+	}
+	s.Lock()
+	if _, err := s.Key(list[0].ID); !errors.Is(err, vault.ErrLocked) {
+		t.Errorf("after Lock: %v", err)
+	}
+}
