@@ -39,6 +39,7 @@ type NewPINRequest struct {
 
 // TouchRequest says why the key wants a touch.
 type TouchRequest struct {
+	// Purpose completes "touch your key to …", e.g. "confirm the reset".
 	Purpose string
 }
 
@@ -48,6 +49,11 @@ type Progress struct {
 	State  StepState
 	Detail string
 	Err    error
+	// Sample is the key's verdict on a fingerprint sample (StepSample).
+	Sample SampleStatus
+	// Remaining is how many good fingerprint samples the key still needs
+	// (StepSample only; -1 before the key has said).
+	Remaining int
 }
 
 // Step names a step of an operation.
@@ -62,6 +68,18 @@ const (
 	StepVerify      Step = "verify the signature"
 )
 
+// Steps of Device.EnrollFingerprint: one StepSample per finger on the
+// sensor.
+const StepSample Step = "capture a fingerprint sample"
+
+// Steps of Device.Reset. Show StepUnplug and StepReplug as instructions:
+// the operation waits for the person to do them.
+const (
+	StepUnplug Step = "unplug the key"
+	StepReplug Step = "plug the key back in"
+	StepReset  Step = "reset the key"
+)
+
 // StepState is where a step stands.
 type StepState int
 
@@ -71,10 +89,13 @@ const (
 	StepOK
 	StepFailed
 	StepSkipped
+	// StepRetry: this attempt did not count, the step goes on (a
+	// fingerprint sample the key rejected; Detail says what to change).
+	StepRetry
 )
 
 func (s StepState) String() string {
-	return [...]string{"started", "ok", "failed", "skipped"}[s]
+	return [...]string{"started", "ok", "failed", "skipped", "retry"}[s]
 }
 
 func (c *Callbacks) touch(purpose string) func() {
@@ -91,4 +112,16 @@ func (c *Callbacks) progress(p Progress) {
 	if c != nil && c.Progress != nil {
 		c.Progress(p)
 	}
+}
+
+// step reports a step as started, runs fn and reports how it ended.
+func (c *Callbacks) step(s Step, fn func() error) error {
+	c.progress(Progress{Step: s, State: StepStarted})
+	err := fn()
+	p := Progress{Step: s, State: StepOK}
+	if err != nil {
+		p.State, p.Err = StepFailed, err
+	}
+	c.progress(p)
+	return err
 }

@@ -121,3 +121,13 @@ func setAssert(as *C.fido_assert_t, r *assertRequest) error {
 	}
 	return nil
 }
+
+// resetKey sends authenticatorReset, which the key confirms with a touch.
+func resetKey(ctx context.Context, path string) error {
+	h, err := openHandle(path)
+	if err != nil {
+		return err
+	}
+	defer h.close()
+	return h.run(ctx, "send the reset", func() C.int { return C.fido_dev_reset(h.dev) })
+}

@@ -16,6 +16,11 @@ import (
 // sockets, unusual setups). Front ends read it and pass ListOptions.Paths.
 const EnvDevices = "TWOFOLD_FIDO_DEVICES"
 
+// EnvEnumerate set to "0" tells front ends to list only the EnvDevices
+// paths (ListOptions.NoEnumerate): tests against the software key use it
+// so that a key plugged into the machine does not change their outcome.
+const EnvEnumerate = "TWOFOLD_FIDO_ENUMERATE"
+
 // SplitDevicePaths splits a colon-separated list of device paths.
 func SplitDevicePaths(s string) []string {
 	var out []string

@@ -45,12 +45,26 @@ var (
 	ErrNotAllowed = errors.New("operation not allowed by the key now")
 	// ErrNoCredentials: the key holds no matching credential.
 	ErrNoCredentials = errors.New("no matching credential on the key")
-	// ErrKeyFull: no room left for discoverable credentials.
+	// ErrKeyFull: no room left for passkeys or fingerprints.
 	ErrKeyFull = errors.New("no room left on the key")
 	// ErrVerification: the key answered, but its signature does not verify.
 	ErrVerification = errors.New("signature verification failed")
 	// ErrCommunication: the key answered with something unexpected.
 	ErrCommunication = errors.New("communication with the security key failed")
+	// ErrInvalidID: a passkey or fingerprint ID that does not parse.
+	ErrInvalidID = errors.New("malformed ID")
+	// ErrInvalidName: a fingerprint name that is empty or too long.
+	ErrInvalidName = errors.New("invalid fingerprint name")
+	// ErrFingerprintNotFound: no enrolled fingerprint has this ID.
+	ErrFingerprintNotFound = errors.New("no fingerprint with this ID on the key")
+	// ErrResetNotConfirmed: Reset without the typed ResetConfirmation.
+	ErrResetNotConfirmed = errors.New("reset not confirmed")
+	// ErrResetWindow: the key refused a reset because it was plugged in
+	// too long ago (a few seconds on most keys). Also ErrNotAllowed.
+	ErrResetWindow = errors.New("the key accepts a reset only right after it is plugged in")
+	// ErrKeyChanged: a key of another model was plugged back in during a
+	// reset.
+	ErrKeyChanged = errors.New("a different security key was plugged in")
 )
 
 // PermissionError lists device nodes that exist but cannot be opened.
@@ -98,6 +112,7 @@ func (e *DeviceError) Unwrap() error { return ErrCommunication }
 const (
 	codeOK                 = 0x00
 	codeInvalidCommand     = 0x01
+	codeFPDatabaseFull     = 0x17
 	codeCredentialExcluded = 0x19
 	codeOperationDenied    = 0x27
 	codeKeyStoreFull       = 0x28
@@ -133,6 +148,7 @@ var codeErrors = map[int]error{
 	codeInvalidOption:     ErrUnsupported,
 	codeOperationDenied:   ErrTouchDenied,
 	codeKeyStoreFull:      ErrKeyFull,
+	codeFPDatabaseFull:    ErrKeyFull,
 	codeKeepaliveCancel:   ErrCancelled,
 	codeNoCredentials:     ErrNoCredentials,
 	codeActionTimeout:     ErrTouchTimeout,

@@ -16,6 +16,10 @@ type ListOptions struct {
 	// HIDRawGlob finds the hidraw nodes checked for permission problems
 	// when no key can be listed; default "/dev/hidraw*".
 	HIDRawGlob string
+	// NoEnumerate lists Paths only: no libfido2 enumeration, no hidraw
+	// permission check. For tests that must not see the keys plugged
+	// into the machine (see EnvEnumerate).
+	NoEnumerate bool
 }
 
 // List finds connected keys: libfido2's enumeration plus opts.Paths, each
@@ -25,9 +29,12 @@ type ListOptions struct {
 // (errors.Is ErrPermission) instead of an empty list: on Linux that is
 // almost always a missing udev rule, not a missing key.
 func List(ctx context.Context, opts ListOptions) ([]Key, error) {
-	found, err := enumerate()
-	if err != nil {
-		return nil, err
+	var found []Key
+	if !opts.NoEnumerate {
+		var err error
+		if found, err = enumerate(); err != nil {
+			return nil, err
+		}
 	}
 	for _, p := range opts.Paths {
 		found = append(found, Key{Path: p})
@@ -44,7 +51,7 @@ func List(ctx context.Context, opts ListOptions) ([]Key, error) {
 		}
 		keys = append(keys, identify(k))
 	}
-	if usable(keys) {
+	if usable(keys) || opts.NoEnumerate {
 		return keys, nil
 	}
 	if perr := hidrawPermission(opts.HIDRawGlob); perr != nil {

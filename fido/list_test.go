@@ -17,8 +17,8 @@ func TestListExplicitPaths(t *testing.T) {
 	r := fidotest.New(t, softkey.Config{})
 	missing := filepath.Join(t.TempDir(), "gone")
 	keys, err := fido.List(context.Background(), fido.ListOptions{
-		Paths:      fido.SplitDevicePaths(r.Path() + "::" + missing),
-		HIDRawGlob: filepath.Join(t.TempDir(), "hidraw*"),
+		Paths:       fido.SplitDevicePaths(r.Path() + "::" + missing),
+		NoEnumerate: true, // whatever is plugged into this machine
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +41,7 @@ func TestListExplicitPaths(t *testing.T) {
 func TestListUnknownModelShowsHex(t *testing.T) {
 	aaguid := [16]byte{0xde, 0xad, 0xbe, 0xef}
 	r := fidotest.New(t, softkey.Config{AAGUID: aaguid})
-	keys, err := fido.List(context.Background(), fido.ListOptions{Paths: []string{r.Path()}})
+	keys, err := fido.List(context.Background(), fido.ListOptions{Paths: []string{r.Path()}, NoEnumerate: true})
 	if err != nil || len(keys) != 1 {
 		t.Fatal(keys, err)
 	}

@@ -2,7 +2,10 @@
 
 package fido
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Without cgo there is no libfido2: every operation is ErrUnsupported.
 
@@ -23,3 +26,19 @@ func makeCredential(context.Context, string, *credRequest) (*credResult, error) 
 func getAssertion(context.Context, string, *assertRequest) (*assertResult, error) {
 	return nil, ErrUnsupported
 }
+
+func resetKey(context.Context, string) error { return ErrUnsupported }
+
+func listPasskeys(context.Context, string, string) (*PasskeyList, error) {
+	return nil, ErrUnsupported
+}
+
+func deletePasskey(string, []byte, string) error { return ErrUnsupported }
+
+func listTemplates(string, string) ([]Fingerprint, error) { return nil, ErrUnsupported }
+
+func renameTemplate(string, []byte, string, string) error { return ErrUnsupported }
+
+func removeTemplate(string, []byte, string) error { return ErrUnsupported }
+
+func newEnroller(string, string, time.Duration) (enroller, error) { return nil, ErrUnsupported }

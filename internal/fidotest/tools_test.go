@@ -5,6 +5,7 @@ package fidotest_test
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"os"
 	"path/filepath"
@@ -210,5 +211,125 @@ func TestTokenDeniedTouch(t *testing.T) {
 	r := fidotest.New(t, softkey.Config{Presence: softkey.NeverPresent})
 	if _, err := makeCred(t, r, ""); err == nil {
 		t.Fatal("credential made without a touch")
+	}
+}
+
+// residentCred makes a discoverable credential for twofold.local with
+// fido2-cred and returns its ID and user ID (base64, as the tools print
+// them).
+func residentCred(t *testing.T, r *fidotest.Rig, pin string) (id, userID string) {
+	t.Helper()
+	f, err := makeCred(t, r, pin+"\n", "-r", "-v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, out := f.lines(t, "cred_in"), f.lines(t, "cred_out")
+	return out[4], in[3]
+}
+
+func TestTokenCredentialManagement(t *testing.T) {
+	r := fidotest.New(t, softkey.Config{MaxResident: 5})
+	mustTool(t, r, "1234\n1234\n", "fido2-token", "-S", r.Path())
+	if out := mustTool(t, r, "", "fido2-token", "-I", r.Path()); !strings.Contains(out, "credMgmt") {
+		t.Fatalf("credMgmt not offered:\n%s", out)
+	}
+	id1, user1 := residentCred(t, r, "1234")
+	id2, _ := residentCred(t, r, "1234")
+	if out := mustTool(t, r, "1234\n", "fido2-token", "-I", "-c", r.Path()); !strings.Contains(out, "existing rk(s): 2\nremaining rk(s): 3") {
+		t.Fatalf("-I -c:\n%s", out)
+	}
+	rpHash := sha256.Sum256([]byte("twofold.local"))
+	if out := mustTool(t, r, "1234\n", "fido2-token", "-L", "-r", r.Path()); !strings.Contains(out, "00: "+base64.StdEncoding.EncodeToString(rpHash[:])+" twofold.local\n") {
+		t.Fatalf("-L -r:\n%s", out)
+	}
+	out := mustTool(t, r, "1234\n", "fido2-token", "-L", "-k", "twofold.local", r.Path())
+	if !strings.Contains(out, "00: "+id1+" ") || !strings.Contains(out, "01: "+id2+" ") || !strings.Contains(out, user1+" es256") {
+		t.Fatalf("-L -k (want %s, %s):\n%s", id1, id2, out)
+	}
+	mustTool(t, r, "1234\n", "fido2-token", "-S", "-c", "-i", id1, "-k", user1, "-n", "alice", "-p", "Alice Liddell", r.Path())
+	if out := mustTool(t, r, "1234\n", "fido2-token", "-L", "-k", "twofold.local", r.Path()); !strings.Contains(out, id1+" Alice Liddell "+user1) {
+		t.Fatalf("-L -k after -S -c:\n%s", out)
+	}
+	mustTool(t, r, "1234\n", "fido2-token", "-D", "-i", id1, r.Path())
+	out = mustTool(t, r, "1234\n", "fido2-token", "-L", "-k", "twofold.local", r.Path())
+	if strings.Contains(out, id1) || !strings.Contains(out, "00: "+id2) {
+		t.Fatalf("-L -k after -D:\n%s", out)
+	}
+	if out, err := tool(t, r, "1234\n", "fido2-token", "-D", "-i", id1, r.Path()); err == nil {
+		t.Fatalf("deleting twice worked:\n%s", out)
+	}
+	if out, err := tool(t, r, "9999\n", "fido2-token", "-L", "-r", r.Path()); err == nil || !strings.Contains(out, "FIDO_ERR_PIN_INVALID") {
+		t.Fatalf("-L -r with a wrong PIN: %v\n%s", err, out)
+	}
+}
+
+func TestTokenListEmptyKey(t *testing.T) {
+	r := fidotest.New(t, softkey.Config{})
+	mustTool(t, r, "1234\n1234\n", "fido2-token", "-S", r.Path())
+	if out := mustTool(t, r, "1234\n", "fido2-token", "-I", "-c", r.Path()); !strings.Contains(out, "existing rk(s): 0") {
+		t.Fatalf("-I -c:\n%s", out)
+	}
+	// CTAP 2.1 answers enumerateRPsBegin on an empty key with
+	// CTAP2_ERR_NO_CREDENTIALS, which fido2-token reports as an error.
+	if out, err := tool(t, r, "1234\n", "fido2-token", "-L", "-r", r.Path()); err == nil || !strings.Contains(out, "FIDO_ERR_NO_CREDENTIALS") {
+		t.Fatalf("-L -r on an empty key: %v\n%s", err, out)
+	}
+}
+
+func TestTokenBioEnrollment(t *testing.T) {
+	finger := softkey.NewFingers(softkey.SampleTooFast)
+	r := fidotest.New(t, softkey.Config{Bio: true, Finger: finger.Finger})
+	mustTool(t, r, "1234\n1234\n", "fido2-token", "-S", r.Path())
+	out := mustTool(t, r, "", "fido2-token", "-I", r.Path())
+	for _, want := range []string{"nobioEnroll", "nouv", "uv retries: 8", "uv modality: 0x2 (fingerprint check)", "sensor type: 1 (touch)", "max samples: 4"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("-I: missing %q in\n%s", want, out)
+		}
+	}
+	out = mustTool(t, r, "1234\n", "fido2-token", "-S", "-e", r.Path())
+	if !strings.Contains(out, "Sample too fast.") || strings.Count(out, "Sample ok.") != 4 {
+		t.Fatalf("-S -e:\n%s", out)
+	}
+	list := mustTool(t, r, "1234\n", "fido2-token", "-L", "-e", r.Path())
+	_, entry, _ := strings.Cut(list, "00: ")
+	id := strings.Fields(entry)[0]
+	mustTool(t, r, "1234\n", "fido2-token", "-S", "-e", "-i", id, "-n", "right index", r.Path())
+	if out := mustTool(t, r, "1234\n", "fido2-token", "-L", "-e", r.Path()); !strings.Contains(out, "00: "+id+" right index") {
+		t.Fatalf("-L -e after naming:\n%s", out)
+	}
+	if out := mustTool(t, r, "", "fido2-token", "-I", r.Path()); !strings.Contains(out, " bioEnroll") || !strings.Contains(out, " uv,") {
+		t.Fatalf("-I after enrolling:\n%s", out)
+	}
+	mustTool(t, r, "1234\n", "fido2-token", "-D", "-e", "-i", id, r.Path())
+	if out, err := tool(t, r, "1234\n", "fido2-token", "-L", "-e", r.Path()); err == nil || strings.Contains(out, id) {
+		t.Fatalf("-L -e after -D -e: %v\n%s", err, out)
+	}
+}
+
+// TestTokenFingerInsteadOfPIN: once a finger is enrolled, libfido2 asks the
+// key for a pinUvAuthToken by fingerprint before falling back to the PIN.
+func TestTokenFingerInsteadOfPIN(t *testing.T) {
+	// Four samples to enrol, matches for fido2-cred and fido2-token (both
+	// try UV before asking for the PIN), then an unknown finger.
+	good := softkey.SampleGood
+	finger := softkey.NewFingers(good, good, good, good, good, good, softkey.SamplePoorQuality)
+	r := fidotest.New(t, softkey.Config{Bio: true, Finger: finger.Finger})
+	mustTool(t, r, "1234\n1234\n", "fido2-token", "-S", r.Path())
+	mustTool(t, r, "1234\n", "fido2-token", "-S", "-e", r.Path())
+	residentCred(t, r, "1234")
+	if out := mustTool(t, r, "", "fido2-token", "-L", "-r", r.Path()); !strings.Contains(out, " twofold.local") {
+		t.Fatalf("-L -r by fingerprint:\n%s", out)
+	}
+	reqs := finger.Requests()
+	if last := reqs[len(reqs)-1]; last.Command != "verify" {
+		t.Fatalf("last capture %+v, want a verification", last)
+	}
+	// A finger the key does not know costs a UV retry; the tool falls back
+	// to the PIN.
+	if out := mustTool(t, r, "1234\n", "fido2-token", "-L", "-r", r.Path()); !strings.Contains(out, "Enter PIN") {
+		t.Fatalf("-L -r after a failed match:\n%s", out)
+	}
+	if out := mustTool(t, r, "", "fido2-token", "-I", r.Path()); !strings.Contains(out, "uv retries: 7") {
+		t.Fatalf("-I after a failed match:\n%s", out)
 	}
 }

@@ -51,6 +51,9 @@ type Config struct {
 	MaxResident int
 	// Bio adds a simulated fingerprint sensor (bioEnroll, uv).
 	Bio bool
+	// Finger decides every fingerprint capture of a Bio key: enrolment
+	// samples and matches. Default: AlwaysGood.
+	Finger Finger
 	// Now is the key's clock; it decides the reset window. Default time.Now.
 	Now func() time.Time
 	// Presence is asked for every user-presence check (a touch). Default:
@@ -78,6 +81,7 @@ type Authenticator struct {
 	token     pinToken
 	creds     []*credential
 	next      *pendingAssertions
+	enum      *enumeration // credential management's GetNext state
 	bio       bioState
 	attKey    *ecdsa.PrivateKey
 	attCert   []byte
@@ -100,6 +104,9 @@ func New(cfg Config) *Authenticator {
 	}
 	if cfg.Keepalive == nil {
 		cfg.Keepalive = realKeepalive
+	}
+	if cfg.Finger == nil {
+		cfg.Finger = AlwaysGood
 	}
 	a := &Authenticator{cfg: cfg}
 	a.attKey, a.attCert = newAttestation(cfg.AAGUID)
@@ -126,7 +133,15 @@ func (a *Authenticator) powerUp() {
 	a.pin.consecutive = 0
 	a.regenerateAgreement()
 	a.token = pinToken{}
+	a.endSessions()
+}
+
+// endSessions drops the state that commands hand to the next command: a
+// getNextAssertion, a credential enumeration, a fingerprint enrolment.
+func (a *Authenticator) endSessions() {
 	a.next = nil
+	a.enum = nil
+	a.bio.enrolling = nil
 }
 
 // resetState wipes credentials, PIN, fingerprints and policy
@@ -135,8 +150,8 @@ func (a *Authenticator) resetState() {
 	a.pin = pinState{retries: maxPINRetries, minLength: 4}
 	a.creds = nil
 	a.token = pinToken{}
-	a.next = nil
-	a.bio = bioState{}
+	a.endSessions()
+	a.bio = bioState{uvRetries: maxUVRetries}
 	a.regenerateAgreement()
 }
 
@@ -158,9 +173,7 @@ func (a *Authenticator) Handle(ctx context.Context, req []byte, keepalive func(s
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if req[0] != cmdGetNextAssertion {
-		a.next = nil // getNextAssertion must follow getAssertion directly
-	}
+	a.endSessionsBefore(req[0])
 	c := &call{ctx: ctx, keepalive: keepalive}
 	resp, err := a.dispatch(c, req[0], req[1:])
 	if err != nil {
@@ -170,6 +183,20 @@ func (a *Authenticator) Handle(ctx context.Context, req []byte, keepalive func(s
 		return []byte{byte(errOther)}
 	}
 	return append([]byte{byte(StatusOK)}, resp...)
+}
+
+// endSessionsBefore ends the sessions that cmd does not continue: each
+// only survives until a command of another kind arrives.
+func (a *Authenticator) endSessionsBefore(cmd byte) {
+	if cmd != cmdGetNextAssertion {
+		a.next = nil
+	}
+	if cmd != cmdCredentialMgmt && cmd != cmdCredMgmtPre {
+		a.enum = nil
+	}
+	if cmd != cmdBioEnrollment && cmd != cmdBioEnrollmentPre {
+		a.bio.enrolling = nil
+	}
 }
 
 // call carries what one request needs beyond its parameters.

@@ -1,22 +1,21 @@
 package softkey
 
 type infoResponse struct {
-	Versions      []string        `cbor:"1,keyasint"`
-	Extensions    []string        `cbor:"2,keyasint,omitempty"`
-	AAGUID        []byte          `cbor:"3,keyasint"`
-	Options       map[string]bool `cbor:"4,keyasint"`
-	MaxMsgSize    int             `cbor:"5,keyasint"`
-	PINProtocols  []int           `cbor:"6,keyasint"`
-	MaxCredsList  int             `cbor:"7,keyasint"`
-	MaxCredIDLen  int             `cbor:"8,keyasint"`
-	Transports    []string        `cbor:"9,keyasint"`
-	Algorithms    []credParam     `cbor:"10,keyasint"`
-	ForcePIN      bool            `cbor:"12,keyasint"`
-	MinPINLength  int             `cbor:"13,keyasint"`
-	Firmware      uint64          `cbor:"14,keyasint"`
-	UVModality    int             `cbor:"18,keyasint,omitempty"`
-	RemainingRKs  int             `cbor:"20,keyasint"`
-	MaxBioSamples int             `cbor:"16,keyasint,omitempty"`
+	Versions     []string        `cbor:"1,keyasint"`
+	Extensions   []string        `cbor:"2,keyasint,omitempty"`
+	AAGUID       []byte          `cbor:"3,keyasint"`
+	Options      map[string]bool `cbor:"4,keyasint"`
+	MaxMsgSize   int             `cbor:"5,keyasint"`
+	PINProtocols []int           `cbor:"6,keyasint"`
+	MaxCredsList int             `cbor:"7,keyasint"`
+	MaxCredIDLen int             `cbor:"8,keyasint"`
+	Transports   []string        `cbor:"9,keyasint"`
+	Algorithms   []credParam     `cbor:"10,keyasint"`
+	ForcePIN     bool            `cbor:"12,keyasint"`
+	MinPINLength int             `cbor:"13,keyasint"`
+	Firmware     uint64          `cbor:"14,keyasint"`
+	UVModality   int             `cbor:"18,keyasint,omitempty"`
+	RemainingRKs int             `cbor:"20,keyasint"`
 }
 
 // maxMsgSize is the largest CTAPHID message the key accepts.
@@ -41,8 +40,7 @@ func (a *Authenticator) getInfo(*call, []byte) ([]byte, error) {
 		RemainingRKs: a.cfg.MaxResident - a.residentCount(),
 	}
 	if a.cfg.Bio {
-		r.UVModality = 0x02 // fingerprint
-		r.MaxBioSamples = bioSamples
+		r.UVModality = 0x02 // USER_VERIFY_FINGERPRINT_INTERNAL
 	}
 	return marshal(r), nil
 }
@@ -58,7 +56,9 @@ func (a *Authenticator) options() map[string]bool {
 		"makeCredUvNotRqd": true,
 		"pinUvAuthToken":   true,
 		"alwaysUv":         a.pin.alwaysUV,
+		"credMgmt":         true,
 	}
+	// CTAP 2.1: present when supported, true once a finger is enrolled.
 	if a.cfg.Bio {
 		o["bioEnroll"] = len(a.bio.templates) > 0
 		o["uv"] = len(a.bio.templates) > 0

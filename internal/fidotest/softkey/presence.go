@@ -89,15 +89,23 @@ const keepaliveUPNeeded = 2
 // userPresence runs the configured Presence while sending keepalives, and
 // maps its answer to a CTAP2 status.
 func (a *Authenticator) userPresence(c *call, req PresenceRequest) error {
+	return presenceStatus(c.ctx, a.waitForUser(c, func(ctx context.Context) error {
+		return a.cfg.Presence(ctx, req)
+	}))
+}
+
+// waitForUser runs wait (a touch, a finger on the sensor) while sending
+// "waiting for the user" keepalives, and returns its error once it is done.
+func (a *Authenticator) waitForUser(c *call, wait func(ctx context.Context) error) error {
 	ticks, stop := a.cfg.Keepalive()
 	defer stop()
 	done := make(chan error, 1)
-	go func() { done <- a.cfg.Presence(c.ctx, req) }()
+	go func() { done <- wait(c.ctx) }()
 	c.sendKeepalive(keepaliveUPNeeded)
 	for {
 		select {
 		case err := <-done:
-			return presenceStatus(c.ctx, err)
+			return err
 		case <-ticks:
 			c.sendKeepalive(keepaliveUPNeeded)
 		}
