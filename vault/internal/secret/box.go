@@ -45,9 +45,7 @@ type Box struct {
 
 // NewBox makes an empty Box with a fresh random key.
 func NewBox() *Box {
-	key := memguard.NewBufferRandom(32)
-	DontDump(key)
-	return &Box{key: key}
+	return &Box{key: memguard.NewBufferRandom(32)}
 }
 
 // Seal stores plain (which it does not keep or wipe: the caller owns it,

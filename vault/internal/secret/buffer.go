@@ -4,12 +4,12 @@ import (
 	"github.com/awnumar/memguard"
 )
 
-// NewBuffer returns a mutable LockedBuffer of n bytes that is excluded from
-// core dumps. n may be 0.
+// NewBuffer returns a mutable LockedBuffer of n bytes (n may be 0).
+// memguard locks its pages, surrounds them with guard pages and marks them
+// MADV_DONTDUMP, so core dumps leave them out (box_test.go checks the flag
+// in /proc/self/smaps).
 func NewBuffer(n int) *memguard.LockedBuffer {
-	buf := memguard.NewBuffer(n)
-	DontDump(buf)
-	return buf
+	return memguard.NewBuffer(n)
 }
 
 // FromBytes moves src into a new LockedBuffer, wiping src.
