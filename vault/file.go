@@ -109,6 +109,7 @@ func saveFile(path string, data []byte, expected *fileVersion) (fileVersion, err
 		return fileVersion{}, err
 	}
 	defer lock.release()
+	removeStaleTemps(path)
 	current, err := os.ReadFile(path)
 	switch {
 	case err == nil:
@@ -148,5 +149,18 @@ func checkUnchanged(path string, current []byte, expected *fileVersion) error {
 	return &ChangedOnDiskError{
 		Path: path, OpenedModTime: expected.modTime, OpenedSize: expected.size,
 		OnDiskModTime: fi.ModTime(), OnDiskSize: fi.Size(),
+	}
+}
+
+// removeStaleTemps deletes temporary files a save killed mid-way left
+// behind. Only the holder of the write lock creates them, so while we hold
+// it every one of them is stale.
+func removeStaleTemps(path string) {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	for _, pattern := range []string{"." + base + ".tmp-*", "." + base + ".bak.tmp-*"} {
+		matches, _ := filepath.Glob(filepath.Join(dir, pattern))
+		for _, m := range matches {
+			_ = os.Remove(m)
+		}
 	}
 }

@@ -3,12 +3,16 @@ package vault
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/tobischo/gokeepasslib/v3"
+
+	"github.com/twofold-app/twofold/vault/internal/kdbx"
+	"github.com/twofold-app/twofold/vault/internal/secret"
 )
 
 // Twofold's own fields (docs/vault-format.md).
@@ -145,7 +149,10 @@ func (s *Store) AddRecoveryCodes(service, account string, group []string, codes 
 	setPlain(&e, fTitle, service)
 	setPlain(&e, fUserName, account)
 	setPlain(&e, fKind, kindRecovery)
-	if err := s.setSecret(&e, fRecoveryCodes, formatStoredCodes(list)); err != nil {
+	text := formatStoredCodes(list)
+	err := s.setSecret(&e, fRecoveryCodes, text)
+	secret.Wipe(text)
+	if err != nil {
 		return RecoverySet{}, lockedOr(err)
 	}
 	stored := s.addEntry(group, e)
@@ -176,12 +183,12 @@ func (s *Store) RecoverySets() ([]RecoverySet, error) {
 		if recycled || e.GetContent(fKind) != kindRecovery {
 			return true
 		}
-		codes, err := s.readCodes(e)
+		total, unused, err := s.countCodes(e)
 		if err != nil {
 			failure = err
 			return false
 		}
-		out = append(out, recoverySet(groups, e, codes))
+		out = append(out, RecoverySet{ID: e.UUID, Group: groups, Service: e.GetTitle(), Account: e.GetContent(fUserName), Total: total, Unused: unused})
 		return true
 	})
 	return out, failure
@@ -194,6 +201,54 @@ func (s *Store) readCodes(e *gokeepasslib.Entry) ([]RecoveryCode, error) {
 	}
 	defer buf.Destroy()
 	return parseStoredCodes(buf.Bytes()), nil
+}
+
+// codesHandle is the sealed "Recovery Codes" field of e.
+func (s *Store) codesHandle(e *gokeepasslib.Entry) (secret.Handle, error) {
+	v := e.Get(fRecoveryCodes)
+	if v == nil {
+		return 0, fmt.Errorf("%w: %s has no recovery codes", ErrNotFound, e.GetTitle())
+	}
+	h, ok := kdbx.ParsePlaceholder(v.Value.Content)
+	if !ok {
+		return 0, fmt.Errorf("%w: recovery codes of %s are not sealed", ErrInvalid, e.GetTitle())
+	}
+	return h, nil
+}
+
+// forLines calls fn for each non-blank line of text (trimmed), in place:
+// no line is copied out of text.
+func forLines(text []byte, fn func(start int, line []byte) bool) {
+	for start := 0; start < len(text); {
+		end := bytes.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text) - start
+		}
+		line := bytes.TrimSpace(text[start : start+end])
+		if len(line) > 0 && !fn(start, line) {
+			return
+		}
+		start += end + 1
+	}
+}
+
+// countCodes counts a set's codes without copying any out of locked memory.
+func (s *Store) countCodes(e *gokeepasslib.Entry) (total, unused int, err error) {
+	h, err := s.codesHandle(e)
+	if err != nil {
+		return 0, 0, err
+	}
+	err = s.db.Secrets.With(h, func(text []byte) error {
+		forLines(text, func(_ int, line []byte) bool {
+			total++
+			if !usedSuffix.Match(line) {
+				unused++
+			}
+			return true
+		})
+		return nil
+	})
+	return total, unused, lockedOr(err)
 }
 
 // RecoveryCodes returns every code of a set, used ones included.
@@ -209,7 +264,8 @@ func (s *Store) RecoveryCodes(id UUID) ([]RecoveryCode, error) {
 
 // UseRecoveryCode returns the first unused code of a set and marks it used
 // today (in memory: Save to keep it). It also returns how many unused
-// codes are left after this one.
+// codes are left after this one. The set is rewritten in locked memory;
+// only the code handed back becomes an ordinary string.
 func (s *Store) UseRecoveryCode(id UUID) (string, int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -217,30 +273,43 @@ func (s *Store) UseRecoveryCode(id UUID) (string, int, error) {
 	if err != nil {
 		return "", 0, err
 	}
-	codes, err := s.readCodes(e)
+	h, err := s.codesHandle(e)
 	if err != nil {
 		return "", 0, err
 	}
-	pick, left := -1, 0
-	for i, c := range codes {
-		if !c.Used {
-			if pick < 0 {
-				pick = i
+	suffix := " (used " + s.opts.now().UTC().Format(time.DateOnly) + ")"
+	var code string
+	left := 0
+	err = s.db.Secrets.Rewrite(h, len(suffix)+1, func(old, dst []byte) (int, error) {
+		at := -1
+		forLines(old, func(start int, line []byte) bool {
+			if usedSuffix.Match(line) {
+				return true
+			}
+			if at < 0 {
+				at = start + bytes.Index(old[start:], line) + len(line)
+				code = string(line)
 			} else {
 				left++
 			}
+			return true
+		})
+		if at < 0 {
+			return 0, ErrNoCodesLeft
 		}
-	}
-	if pick < 0 {
+		n := copy(dst, old[:at])
+		n += copy(dst[n:], suffix)
+		n += copy(dst[n:], old[at:])
+		return n, nil
+	})
+	if errors.Is(err, ErrNoCodesLeft) {
 		return "", 0, fmt.Errorf("%s: %w; generate new ones on the service's security page", e.GetTitle(), ErrNoCodesLeft)
 	}
-	codes[pick].Used = true
-	codes[pick].UsedOn = s.opts.now().UTC().Truncate(24 * time.Hour)
-	if err := s.setSecret(e, fRecoveryCodes, formatStoredCodes(codes)); err != nil {
+	if err != nil {
 		return "", 0, lockedOr(err)
 	}
 	s.touch(e)
-	return codes[pick].Code, left, nil
+	return code, left, nil
 }
 
 func (s *Store) kindEntry(id UUID, kind string) (*gokeepasslib.Entry, error) {

@@ -285,3 +285,22 @@ func TestRemoveGoesToRecycleBin(t *testing.T) {
 		t.Errorf("KeePassXC does not see the account in the recycle bin:\n%s", tree)
 	}
 }
+
+func TestSaveClearsTempFilesOfKilledSaves(t *testing.T) {
+	path, s := newVault(t, vault.CreateOptions{})
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	stale := []string{filepath.Join(dir, "."+base+".tmp-123"), filepath.Join(dir, "."+base+".bak.tmp-456")}
+	for _, p := range stale {
+		if err := os.WriteFile(p, []byte("half a vault"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range stale {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s survived a save", filepath.Base(p))
+		}
+	}
+}

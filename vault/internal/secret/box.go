@@ -146,6 +146,39 @@ func (b *Box) WithWork(h Handle, work int, fn func(plain, work []byte) error) er
 	return fn(dst, all[n:])
 }
 
+// Rewrite replaces secret h by a new plaintext computed from the old one
+// entirely in locked scratch: fn gets the old plaintext and dst (room for
+// len(old)+extra bytes), writes the new plaintext into dst and returns its
+// length, or an error to leave h as it was. fn must not call the Box.
+func (b *Box) Rewrite(h Handle, extra int, fn func(old, dst []byte) (int, error)) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := b.check(h); err != nil {
+		return err
+	}
+	ct := b.sealed[h]
+	n := len(ct) - nonceSize - secretbox.Overhead
+	all := b.scratchLocked(2*n + extra)
+	defer clear(all)
+	old, dst := all[:n:n], all[n:]
+	var nonce [nonceSize]byte
+	copy(nonce[:], ct[:nonceSize])
+	if _, ok := secretbox.Open(old[:0], ct[nonceSize:], &nonce, b.key.ByteArray32()); !ok {
+		return fmt.Errorf("open secret %d: authentication failed (memory corrupted)", h)
+	}
+	m, err := fn(old, dst)
+	if err != nil {
+		return err
+	}
+	sealed, err := b.sealLocked(dst[:m])
+	if err != nil {
+		return err
+	}
+	wipeBytes(b.sealed[h])
+	b.sealed[h] = sealed
+	return nil
+}
+
 // SealWith seals n bytes that fill writes into the box's scratch memory,
 // so a plaintext can be produced (decrypted, decoded) straight into locked
 // memory without a buffer of its own. fill must not call the Box.

@@ -128,3 +128,33 @@ func vmFlags(addr uintptr) (string, error) {
 	}
 	return "", fmt.Errorf("no mapping holds %#x", addr)
 }
+
+func TestRewriteReplacesInLockedScratch(t *testing.T) {
+	b := NewBox()
+	defer b.Wipe()
+	h, _ := b.Seal([]byte("a\nb\n"))
+	err := b.Rewrite(h, 4, func(old, dst []byte) (int, error) {
+		n := copy(dst, old[:1])
+		n += copy(dst[n:], " ok")
+		return n + copy(dst[n:], old[1:]), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = b.With(h, func(p []byte) error {
+		if string(p) != "a ok\nb\n" {
+			t.Errorf("rewritten to %q", p)
+		}
+		return nil
+	})
+	failed := errors.New("keep it")
+	if err := b.Rewrite(h, 0, func(_, _ []byte) (int, error) { return 0, failed }); !errors.Is(err, failed) {
+		t.Errorf("error from fn: %v", err)
+	}
+	_ = b.With(h, func(p []byte) error {
+		if string(p) != "a ok\nb\n" {
+			t.Errorf("a failed rewrite changed the secret to %q", p)
+		}
+		return nil
+	})
+}
