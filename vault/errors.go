@@ -37,6 +37,9 @@ var (
 	ErrInvalid = errors.New("invalid input")
 	// ErrNoCodesLeft: every recovery code of a set is used.
 	ErrNoCodesLeft = errors.New("no unused recovery codes left")
+	// ErrUnknownToken: a token of no format Twofold knows, with no service
+	// named. It also matches ErrInvalid.
+	ErrUnknownToken = fmt.Errorf("unrecognised token format: %w", ErrInvalid)
 )
 
 // ChangedOnDiskError reports that the file changed since it was opened (or

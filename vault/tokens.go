@@ -78,7 +78,7 @@ func IdentifyToken(token []byte, service string) (TokenInfo, error) {
 		}
 	}
 	if service == "" {
-		return TokenInfo{}, fmt.Errorf("%w: unrecognised token format (known: PyPI pypi-…, GitHub ghp_…/github_pat_…, GitLab glpat-…, npm npm_…); name the service to store it anyway", ErrInvalid)
+		return TokenInfo{}, fmt.Errorf("%w (known: PyPI pypi-…, GitHub ghp_…/github_pat_…, GitLab glpat-…, npm npm_…); name the service to store it anyway", ErrUnknownToken)
 	}
 	return TokenInfo{Service: service, Env: envName(service)}, nil
 }

@@ -2,8 +2,8 @@
 //
 // Each vault has a Box: a 32-byte key in a memguard LockedBuffer (mlocked,
 // guarded, excluded from core dumps) and one secretbox ciphertext per secret
-// in the ordinary heap. A secret is decrypted only into another LockedBuffer,
-// only for as long as a caller needs it (to compute one code, to write one
+// in the ordinary heap. A secret is decrypted only into locked memory, only
+// for as long as a caller needs it (to compute one code, to write one
 // file). Wipe destroys the key and the ciphertexts, so locking a vault makes
 // every secret it held unrecoverable, without touching other vaults.
 //
@@ -15,6 +15,7 @@ package secret
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
@@ -29,18 +30,39 @@ var ErrWiped = errors.New("secrets were wiped (vault locked)")
 // Handle names one sealed secret inside its Box.
 type Handle int
 
-const nonceSize = 24
+const (
+	nonceSize = 24
+	lenSize   = 4 // the plaintext's length, sealed with it
+)
+
+// paddedLen is the size of the sealed message for n bytes of plaintext.
+//
+// Why pad: secretbox XORs the first 32 bytes itself and hands the rest to
+// Salsa20, whose amd64 assembly copies a final partial 64-byte block onto
+// the goroutine's stack, XORs it there and copies it out. Opening a secret
+// would leave its last bytes in ordinary (stack) memory; a core-dump test
+// found recovery codes that way. With the message padded to 32 + 64k
+// bytes there is never a partial block.
+func paddedLen(n int) int {
+	m := n + lenSize
+	if m <= 32 {
+		return 32
+	}
+	return 32 + (m-32+63)/64*64
+}
 
 // Box holds one vault's sealed secrets. It is safe for concurrent use.
 type Box struct {
 	mu     sync.Mutex
 	key    *memguard.LockedBuffer
 	sealed [][]byte
-	// scratch is locked memory reused for plaintexts that live only for
-	// one call (With, SealWith): a fresh LockedBuffer costs several system
-	// calls (mmap, mlock, mprotect, munmap), which dominated unlocking and
-	// saving large vaults.
+	// scratch and pad are locked memory reused for plaintexts that live
+	// only for one call: a fresh LockedBuffer costs several system calls
+	// (mmap, mlock, mprotect, munmap), which dominated unlocking and saving
+	// large vaults. scratch holds what callers see, pad the padded
+	// messages secretbox seals and opens.
 	scratch *memguard.LockedBuffer
+	pad     *memguard.LockedBuffer
 }
 
 // NewBox makes an empty Box with a fresh random key.
@@ -49,10 +71,14 @@ func NewBox() *Box {
 }
 
 // Seal stores plain (which it does not keep or wipe: the caller owns it,
-// usually a LockedBuffer it destroys next) and returns its handle.
+// usually locked memory it destroys next) and returns its handle.
 func (b *Box) Seal(plain []byte) (Handle, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.appendLocked(plain)
+}
+
+func (b *Box) appendLocked(plain []byte) (Handle, error) {
 	ct, err := b.sealLocked(plain)
 	if err != nil {
 		return 0, err
@@ -77,6 +103,7 @@ func (b *Box) Replace(h Handle, plain []byte) error {
 	return nil
 }
 
+// sealLocked pads plain in locked memory and seals it.
 func (b *Box) sealLocked(plain []byte) ([]byte, error) {
 	if !b.key.IsAlive() {
 		return nil, ErrWiped
@@ -85,7 +112,33 @@ func (b *Box) sealLocked(plain []byte) ([]byte, error) {
 	if _, err := rand.Read(nonce[:]); err != nil {
 		return nil, fmt.Errorf("seal secret: %w", err)
 	}
-	return secretbox.Seal(nonce[:], plain, &nonce, b.key.ByteArray32()), nil
+	msg := grow(&b.pad, paddedLen(len(plain)))
+	defer clear(msg)
+	binary.LittleEndian.PutUint32(msg, uint32(len(plain)))
+	copy(msg[lenSize:], plain)
+	return secretbox.Seal(nonce[:], msg, &nonce, b.key.ByteArray32()), nil
+}
+
+// openLocked decrypts secret h into the pad area and returns the
+// plaintext inside it (valid until the next seal or open).
+func (b *Box) openLocked(h Handle) ([]byte, error) {
+	if err := b.check(h); err != nil {
+		return nil, err
+	}
+	ct := b.sealed[h]
+	msg := grow(&b.pad, len(ct)-nonceSize-secretbox.Overhead)
+	var nonce [nonceSize]byte
+	copy(nonce[:], ct[:nonceSize])
+	if _, ok := secretbox.Open(msg[:0], ct[nonceSize:], &nonce, b.key.ByteArray32()); !ok {
+		clear(msg)
+		return nil, fmt.Errorf("open secret %d: authentication failed (memory corrupted)", h)
+	}
+	n := int(binary.LittleEndian.Uint32(msg))
+	if n > len(msg)-lenSize {
+		clear(msg)
+		return nil, fmt.Errorf("open secret %d: bad length", h)
+	}
+	return msg[lenSize : lenSize+n : lenSize+n], nil
 }
 
 // Open decrypts the secret h into a new LockedBuffer, which the caller must
@@ -94,18 +147,13 @@ func (b *Box) sealLocked(plain []byte) ([]byte, error) {
 func (b *Box) Open(h Handle) (*memguard.LockedBuffer, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if err := b.check(h); err != nil {
+	plain, err := b.openLocked(h)
+	if err != nil {
 		return nil, err
 	}
-	ct := b.sealed[h]
-	var nonce [nonceSize]byte
-	copy(nonce[:], ct[:nonceSize])
-	n := len(ct) - nonceSize - secretbox.Overhead
-	buf := NewBuffer(n)
-	if _, ok := secretbox.Open(buf.Bytes()[:0], ct[nonceSize:], &nonce, b.key.ByteArray32()); !ok {
-		buf.Destroy()
-		return nil, fmt.Errorf("open secret %d: authentication failed (memory corrupted)", h)
-	}
+	defer b.clearPad()
+	buf := NewBuffer(len(plain))
+	copy(buf.Bytes(), plain)
 	return buf, nil
 }
 
@@ -119,8 +167,8 @@ func (b *Box) Drop(h Handle) {
 	}
 }
 
-// With decrypts secret h into the box's scratch memory, calls fn with it
-// and wipes it afterwards. fn must not keep the slice, nor call the Box.
+// With decrypts secret h into locked scratch memory, calls fn with it and
+// wipes it afterwards. fn must not keep the slice, nor call the Box.
 func (b *Box) With(h Handle, fn func(plain []byte) error) error {
 	return b.WithWork(h, 0, func(plain, _ []byte) error { return fn(plain) })
 }
@@ -130,20 +178,14 @@ func (b *Box) With(h Handle, fn func(plain []byte) error) error {
 func (b *Box) WithWork(h Handle, work int, fn func(plain, work []byte) error) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if err := b.check(h); err != nil {
+	plain, err := b.openLocked(h)
+	if err != nil {
 		return err
 	}
-	ct := b.sealed[h]
-	n := len(ct) - nonceSize - secretbox.Overhead
-	all := b.scratchLocked(n + work)
-	defer clear(all)
-	dst := all[:n:n]
-	var nonce [nonceSize]byte
-	copy(nonce[:], ct[:nonceSize])
-	if _, ok := secretbox.Open(dst[:0], ct[nonceSize:], &nonce, b.key.ByteArray32()); !ok {
-		return fmt.Errorf("open secret %d: authentication failed (memory corrupted)", h)
-	}
-	return fn(dst, all[n:])
+	defer b.clearPad()
+	w := grow(&b.scratch, work)
+	defer clear(w)
+	return fn(plain, w)
 }
 
 // Rewrite replaces secret h by a new plaintext computed from the old one
@@ -153,19 +195,13 @@ func (b *Box) WithWork(h Handle, work int, fn func(plain, work []byte) error) er
 func (b *Box) Rewrite(h Handle, extra int, fn func(old, dst []byte) (int, error)) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if err := b.check(h); err != nil {
+	old, err := b.openLocked(h)
+	if err != nil {
 		return err
 	}
-	ct := b.sealed[h]
-	n := len(ct) - nonceSize - secretbox.Overhead
-	all := b.scratchLocked(2*n + extra)
-	defer clear(all)
-	old, dst := all[:n:n], all[n:]
-	var nonce [nonceSize]byte
-	copy(nonce[:], ct[:nonceSize])
-	if _, ok := secretbox.Open(old[:0], ct[nonceSize:], &nonce, b.key.ByteArray32()); !ok {
-		return fmt.Errorf("open secret %d: authentication failed (memory corrupted)", h)
-	}
+	defer b.clearPad()
+	dst := grow(&b.scratch, len(old)+extra)
+	defer clear(dst)
 	m, err := fn(old, dst)
 	if err != nil {
 		return err
@@ -179,8 +215,8 @@ func (b *Box) Rewrite(h Handle, extra int, fn func(old, dst []byte) (int, error)
 	return nil
 }
 
-// SealWith seals n bytes that fill writes into the box's scratch memory,
-// so a plaintext can be produced (decrypted, decoded) straight into locked
+// SealWith seals n bytes that fill writes into locked scratch memory, so a
+// plaintext can be produced (decrypted, decoded) straight into locked
 // memory without a buffer of its own. fill must not call the Box.
 func (b *Box) SealWith(n int, fill func(dst []byte)) (Handle, error) {
 	b.mu.Lock()
@@ -188,26 +224,22 @@ func (b *Box) SealWith(n int, fill func(dst []byte)) (Handle, error) {
 	if !b.key.IsAlive() {
 		return 0, ErrWiped
 	}
-	dst := b.scratchLocked(n)
+	dst := grow(&b.scratch, n)
 	defer clear(dst)
 	fill(dst)
-	ct, err := b.sealLocked(dst)
-	if err != nil {
-		return 0, err
-	}
-	b.sealed = append(b.sealed, ct)
-	return Handle(len(b.sealed) - 1), nil
+	return b.appendLocked(dst)
 }
 
-// scratchLocked returns n bytes of scratch, growing it by pages.
-func (b *Box) scratchLocked(n int) []byte {
-	if b.scratch == nil || b.scratch.Size() < n {
-		if b.scratch != nil {
-			b.scratch.Destroy()
+// grow returns n bytes of the locked buffer *buf, reallocating it (by
+// whole pages) when it is too small.
+func grow(buf **memguard.LockedBuffer, n int) []byte {
+	if *buf == nil || (*buf).Size() < n {
+		if *buf != nil {
+			(*buf).Destroy()
 		}
-		b.scratch = NewBuffer(max(4096, (n+4095)&^4095))
+		*buf = NewBuffer(max(4096, (n+4095)&^4095))
 	}
-	return b.scratch.Bytes()[:n]
+	return (*buf).Bytes()[:n]
 }
 
 // Len reports how many secrets the box holds.
@@ -233,8 +265,10 @@ func (b *Box) Wipe() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.key.Destroy()
-	if b.scratch != nil {
-		b.scratch.Destroy()
+	for _, buf := range []*memguard.LockedBuffer{b.scratch, b.pad} {
+		if buf != nil {
+			buf.Destroy()
+		}
 	}
 	for _, ct := range b.sealed {
 		wipeBytes(ct)
@@ -261,3 +295,11 @@ func wipeBytes(p []byte) {
 // Wipe overwrites p with zeros; for secrets that had to pass through
 // ordinary memory.
 func Wipe(p []byte) { wipeBytes(p) }
+
+// clearPad wipes the pad area as it is now (it may have been reallocated
+// since the plaintext was opened into it).
+func (b *Box) clearPad() {
+	if b.pad != nil && b.pad.IsAlive() {
+		clear(b.pad.Bytes())
+	}
+}

@@ -158,3 +158,27 @@ func TestRewriteReplacesInLockedScratch(t *testing.T) {
 		return nil
 	})
 }
+
+func TestPaddingNeverLeavesAPartialSalsaBlock(t *testing.T) {
+	for n := 0; n < 300; n++ {
+		if l := paddedLen(n); l < n+lenSize || l < 32 || (l-32)%64 != 0 {
+			t.Fatalf("paddedLen(%d) = %d", n, l)
+		}
+	}
+	b := NewBox()
+	defer b.Wipe()
+	// A rewrite that grows past the pad area's size reallocates it.
+	h, _ := b.Seal(bytes.Repeat([]byte("x"), 10))
+	err := b.Rewrite(h, 9000, func(old, dst []byte) (int, error) {
+		return copy(dst, bytes.Repeat([]byte("y"), 9000)), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = b.With(h, func(p []byte) error {
+		if len(p) != 9000 || p[8999] != 'y' {
+			t.Errorf("grown rewrite: %d bytes", len(p))
+		}
+		return nil
+	})
+}
