@@ -13,6 +13,12 @@ packages=(
   gdb                                      # gcore, for the secrets-in-memory test
   libfido2-dev fido2-tools                 # libfido2 and fido2-token/-cred/-assert
   qrencode zbar-tools poppler-utils        # QR and PDF peers
+  # Fyne (GLFW) headers: cmd/twofold links the desktop app
+  libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
+  libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev
+  # the GUI smoke test: a real window under Xvfb, typed into, screenshotted
+  xvfb libgl1-mesa-dri xdotool xclip imagemagick x11-utils dbus
+  util-linux                               # setpriv/prlimit (memlock test as a normal user)
 )
 missing=()
 for p in "${packages[@]}"; do

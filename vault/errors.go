@@ -39,8 +39,17 @@ var (
 	ErrNoCodesLeft = errors.New("no unused recovery codes left")
 	// ErrUnknownToken: a token of no format Twofold knows, with no service
 	// named. It also matches ErrInvalid.
-	ErrUnknownToken = fmt.Errorf("unrecognised token format: %w", ErrInvalid)
+	ErrUnknownToken error = &narrowError{"unrecognised token format", ErrInvalid}
 )
+
+// narrowError is a sentinel that also matches a broader one.
+type narrowError struct {
+	msg    string
+	parent error
+}
+
+func (e *narrowError) Error() string { return e.msg }
+func (e *narrowError) Unwrap() error { return e.parent }
 
 // ChangedOnDiskError reports that the file changed since it was opened (or
 // last saved), so saving would overwrite someone else's changes.

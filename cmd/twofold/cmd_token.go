@@ -164,10 +164,9 @@ func tokenInfo(c *ctx, s *vault.Store, name string) error {
 }
 
 // tokenExec runs the command with the token in its environment. The token
-// never reaches argv, the clipboard or a file; it is built into the
-// variable inside locked memory. (The kernel copies the environment into
-// the child; Go's exec also copies it once into ordinary memory while
-// starting the child.)
+// never reaches argv, the clipboard or a file; the variable is assembled
+// in locked memory and, with cgo, handed to the child from there
+// (spawnWithSecret). The vault is locked before the command starts.
 func tokenExec(c *ctx, s *vault.Store, name, envVar string, child []string) error {
 	it, err := s.Find(name, vault.KindToken)
 	if err != nil {
@@ -183,11 +182,6 @@ func tokenExec(c *ctx, s *vault.Store, name, envVar string, child []string) erro
 			t = x
 		}
 	}
-	secret, err := s.TokenSecret(it.ID)
-	if err != nil {
-		return err
-	}
-	defer secret.Destroy()
 	env := os.Environ()
 	varName := envVar
 	if varName == "" && strings.Contains(t.Service, "pypi") {
@@ -199,21 +193,52 @@ func tokenExec(c *ctx, s *vault.Store, name, envVar string, child []string) erro
 	if varName == "" {
 		return fmt.Errorf("%w: say which environment variable gets the token: --env VAR", vault.ErrInvalid)
 	}
-	assignment := memguard.NewBuffer(len(varName) + 1 + secret.Size())
+	assignment, err := secretAssignment(s, it.ID, varName)
+	if err != nil {
+		return err
+	}
 	defer assignment.Destroy()
-	assignment.Copy([]byte(varName + "="))
-	assignment.CopyAt(len(varName)+1, secret.Bytes())
-	env = append(env, unsafe.String(&assignment.Bytes()[0], assignment.Size()))
-	cmd := exec.Command(child[0], child[1:]...)
-	cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = env, c.stdin, c.stdout, c.stderr
 	s.Lock() // nothing else is needed from the vault while the command runs
-	err = cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return exitError(exit.ExitCode())
+	status, ok, err := spawnWithSecret(c, child, env, assignment)
+	if !ok {
+		status, err = execFallback(c, child, env, assignment)
 	}
 	if err != nil {
-		return fmt.Errorf("run %s: %w", child[0], err)
+		return err
+	}
+	if status != 0 {
+		return exitError(status)
 	}
 	return nil
+}
+
+// secretAssignment builds "NAME=token\x00" in locked memory.
+func secretAssignment(s *vault.Store, id vault.UUID, name string) (*memguard.LockedBuffer, error) {
+	secret, err := s.TokenSecret(id)
+	if err != nil {
+		return nil, err
+	}
+	defer secret.Destroy()
+	buf := memguard.NewBuffer(len(name) + 1 + secret.Size() + 1)
+	buf.Copy([]byte(name + "="))
+	buf.CopyAt(len(name)+1, secret.Bytes())
+	return buf, nil
+}
+
+// execFallback runs the command with os/exec, which copies the
+// environment (the token included) into ordinary memory once.
+func execFallback(c *ctx, child, env []string, assignment *memguard.LockedBuffer) (int, error) {
+	b := assignment.Bytes()
+	env = append(env, unsafe.String(&b[0], len(b)-1))
+	cmd := exec.Command(child[0], child[1:]...)
+	cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = env, c.stdin, c.stdout, c.stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode(), nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("run %s: %w", child[0], err)
+	}
+	return 0, nil
 }

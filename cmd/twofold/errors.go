@@ -27,11 +27,13 @@ var hints = []struct {
 	{vault.ErrExists, "choose another path, or open the existing vault instead"},
 	{vault.ErrAmbiguous, "use a longer part of the name, or the UUID from 'twofold list'"},
 	{vault.ErrNotFound, "'twofold list' shows what the vault holds"},
+	{vault.ErrUnknownToken, "pass --service NAME (and --env VAR for 'token exec') to store it anyway"},
 	{vault.ErrNoCodesLeft, "generate new recovery codes on the service, then 'twofold recovery add'"},
 	{otp.ErrMalformedURI, "an otpauth URI looks like otpauth://totp/Issuer:account?secret=BASE32&issuer=Issuer"},
 	{otp.ErrNoSecret, "the secret is the base32 text the service shows under the QR code"},
 	{otp.ErrBadSecret, "the secret is base32: letters A-Z and digits 2-7 (spaces and lower case are fine)"},
 	{otp.ErrInvalid, "see 'twofold add --help' for the accepted values"},
+	{otp.ErrUnsupported, "Twofold generates TOTP and HOTP codes (and Steam Guard codes, encoder=steam); other kinds such as mOTP are not supported"},
 	{errNoPassword, "type the password at the prompt, or pipe it as the first line of standard input, or use --password-file"},
 	{fs.ErrPermission, "check the file's permissions"},
 }

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/twofold-app/twofold/vault"
 )
 
 // env is everything a command may touch of the outside world, passed in
@@ -52,6 +54,7 @@ func commands() []command {
 		{"hotp", "HOTP counters", "hotp next NAME", cmdHOTP},
 		{"recovery", "recovery codes", "recovery add NAME | recovery list NAME | recovery use NAME", cmdRecovery},
 		{"token", "API tokens", "token add NAME | token info NAME | token list | token exec NAME -- COMMAND…", cmdToken},
+		{"key", "security keys: info, PIN, test, passkeys, fingerprints, reset", keyUsage, cmdKey},
 	}
 }
 
@@ -59,11 +62,19 @@ func main() {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now, signals: sig, ticker: realTicker}
+	if wantsGUI(os.Args[1:]) {
+		os.Exit(runGUI(os.Args[1:], e))
+	}
 	os.Exit(run(os.Args[1:], e))
 }
 
 // run executes one command line and returns the exit status.
 func run(args []string, e env) int {
+	globals, args, err := leadingGlobals(args)
+	if err != nil {
+		printError(e.stderr, err)
+		return 2
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
 		usage(e.stdout)
 		if len(args) == 0 {
@@ -76,7 +87,7 @@ func run(args []string, e env) int {
 			continue
 		}
 		c := &ctx{env: e, cmd: cmd}
-		err := cmd.run(c, args[1:])
+		err := cmd.run(c, append(globals, args[1:]...))
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
@@ -92,6 +103,30 @@ func run(args []string, e env) int {
 	}
 	fmt.Fprintf(e.stderr, "error: unknown command %q\nhint: run 'twofold help' for the list of commands\n", args[0])
 	return 2
+}
+
+// globalFlags take a value and may come before the command name.
+var globalFlags = map[string]bool{"vault": true, "keyfile": true, "password-file": true}
+
+// leadingGlobals splits "--vault X --keyfile Y list …" into the global
+// flags and the command line that follows them; the flags are handed to
+// the command, whose flag set knows them too.
+func leadingGlobals(args []string) (globals, rest []string, err error) {
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" && args[0] != "--help" && args[0] != "-h" {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
+		if !globalFlags[name] {
+			return nil, nil, fmt.Errorf("%w: unknown option %s before the command (options of a command go after its name)", vault.ErrInvalid, args[0])
+		}
+		n := 2
+		if hasValue {
+			n = 1
+		}
+		if len(args) < n {
+			return nil, nil, fmt.Errorf("%w: %s needs a value", vault.ErrInvalid, args[0])
+		}
+		globals, args = append(globals, args[:n]...), args[n:]
+	}
+	return globals, args, nil
 }
 
 // exitError carries a child's exit status through (token exec).

@@ -1,0 +1,293 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
+)
+
+// addDeps feed the add-account screen.
+type addDeps struct {
+	adder AccountAdder
+	added func(vault.Account)
+	touch func()
+}
+
+// field is an input with the error shown under it.
+type field struct {
+	label string
+	input fyne.CanvasObject
+	err   *widget.Label
+}
+
+func newField(label string, input fyne.CanvasObject) *field {
+	e := widget.NewLabel("")
+	e.Importance = widget.DangerImportance
+	e.Wrapping = fyne.TextWrapWord
+	e.Hide()
+	return &field{label: label, input: input, err: e}
+}
+
+func (f *field) fail(msg string) { f.err.SetText(msg); f.err.Show() }
+func (f *field) ok()             { f.err.Hide() }
+
+func (f *field) item() *widget.FormItem {
+	return widget.NewFormItem(f.label, container.NewVBox(f.input, f.err))
+}
+
+// addView adds an account from an otpauth:// link or typed parameters.
+type addView struct {
+	d                              addDeps
+	uri, issuer, account, secret   *widget.Entry
+	group, digits, period, counter *widget.Entry
+	typ, algorithm                 *widget.Select
+	steam                          *widget.Check
+	fURI, fIssuer, fSecret         *field
+	fDigits, fPeriod, fCounter     *field
+	fSteam, fGroup                 *field
+	advanced                       *widget.Accordion
+	content                        fyne.CanvasObject
+}
+
+func addScreen(d addDeps) *addView {
+	v := &addView{d: d}
+	v.uri = widget.NewEntry()
+	v.uri.SetPlaceHolder("otpauth://totp/Issuer:account?secret=…")
+	v.uri.Password = true // the link holds the secret
+	v.uri.OnSubmitted = func(string) { v.addFromURI() }
+	v.issuer, v.account, v.group = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	v.issuer.SetPlaceHolder("Service, e.g. GitHub")
+	v.account.SetPlaceHolder("Account, e.g. you@example.com")
+	v.group.SetPlaceHolder("Group (optional), e.g. Work/Servers")
+	v.secret = widget.NewPasswordEntry()
+	v.secret.SetPlaceHolder("Secret (base32, as shown under the QR code)")
+	v.digits, v.period, v.counter = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	v.typ = widget.NewSelect([]string{"Time-based (TOTP)", "Counter-based (HOTP)"}, func(string) { v.syncType() })
+	v.algorithm = widget.NewSelect([]string{"SHA1", "SHA256", "SHA512"}, nil)
+	v.steam = widget.NewCheck("Steam Guard (5 characters)", func(bool) { v.syncType() })
+	v.fURI, v.fIssuer, v.fSecret = newField("Link", v.uri), newField("Service", v.issuer), newField("Secret", v.secret)
+	v.fDigits, v.fPeriod, v.fCounter = newField("Digits", v.digits), newField("Period (s)", v.period), newField("Counter", v.counter)
+	v.fSteam, v.fGroup = newField("", v.steam), newField("Group", v.group)
+	v.reset()
+	v.content = v.build()
+	return v
+}
+
+func (v *addView) build() fyne.CanvasObject {
+	fromURI := widget.NewButton("Add from link", v.addFromURI)
+	fromURI.Importance = widget.HighImportance
+	manual := widget.NewButton("Add account", v.addManual)
+	manual.Importance = widget.HighImportance
+	options := widget.NewForm(widget.NewFormItem("Type", v.typ), v.fDigits.item(), v.fPeriod.item(),
+		widget.NewFormItem("Algorithm", v.algorithm), v.fCounter.item(), v.fSteam.item())
+	v.advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced options", options))
+	return container.NewVScroll(container.NewVBox(
+		heading("Add an account"),
+		widget.NewForm(v.fGroup.item()),
+		widget.NewLabel("Paste the otpauth:// link (from the service's QR code or an export):"),
+		widget.NewForm(v.fURI.item()), fromURI,
+		widget.NewSeparator(),
+		widget.NewLabel("Or type what the service shows:"),
+		widget.NewForm(v.fIssuer.item(), widget.NewFormItem("Account", v.account), v.fSecret.item()),
+		v.advanced,
+		manual,
+	))
+}
+
+// reset empties the form (and so drops the secret from the widgets).
+func (v *addView) reset() {
+	for _, e := range []*widget.Entry{v.uri, v.issuer, v.account, v.secret, v.counter} {
+		e.SetText("")
+	}
+	v.digits.SetText(strconv.Itoa(otp.DefaultDigits))
+	v.period.SetText(strconv.Itoa(otp.DefaultPeriod))
+	v.counter.SetText("0")
+	v.typ.SetSelectedIndex(0)
+	v.algorithm.SetSelectedIndex(0)
+	v.steam.SetChecked(false)
+	v.clearErrors()
+}
+
+func (v *addView) clearErrors() {
+	for _, f := range []*field{v.fURI, v.fIssuer, v.fSecret, v.fDigits, v.fPeriod, v.fCounter, v.fSteam, v.fGroup} {
+		f.ok()
+	}
+}
+
+func (v *addView) hotp() bool { return v.typ.SelectedIndex() == 1 }
+
+// syncType enables the options that apply to the chosen type.
+func (v *addView) syncType() {
+	if v.period == nil {
+		return
+	}
+	if v.hotp() {
+		v.period.Disable()
+		v.counter.Enable()
+	} else {
+		v.period.Enable()
+		v.counter.Disable()
+	}
+	if v.steam.Checked {
+		v.digits.SetText(strconv.Itoa(otp.SteamDigits))
+		v.digits.Disable()
+	} else {
+		v.digits.Enable()
+	}
+}
+
+func (v *addView) groupPath() []string {
+	var out []string
+	for _, g := range strings.Split(v.group.Text, "/") {
+		if g = strings.TrimSpace(g); g != "" {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func (v *addView) addFromURI() {
+	v.d.touch()
+	v.clearErrors()
+	b := []byte(strings.TrimSpace(v.uri.Text))
+	defer clear(b)
+	if len(b) == 0 {
+		v.fURI.fail("Paste an otpauth:// link here.")
+		return
+	}
+	key, err := otp.ParseURI(b)
+	if err != nil {
+		v.fURI.fail(explainOTP(err))
+		return
+	}
+	defer key.Destroy()
+	v.store(key, v.fURI)
+}
+
+// explainOTP turns an otp error into a sentence for the field.
+func explainOTP(err error) string {
+	var fe *otp.FieldError
+	if errors.As(err, &fe) {
+		return fmt.Sprintf("The %s is not valid: %s.", fe.Field, fe.Reason)
+	}
+	p := describe(err)
+	return p.Title + ". " + p.Hint + " (" + err.Error() + ")"
+}
+
+// params reads the typed options, marking each bad field.
+func (v *addView) params() (otp.Params, bool) {
+	p := otp.Params{Issuer: strings.TrimSpace(v.issuer.Text), Account: strings.TrimSpace(v.account.Text), Steam: v.steam.Checked}
+	ok := true
+	if p.Issuer == "" && p.Account == "" {
+		v.fIssuer.fail("Give the service's name (or at least the account).")
+		ok = false
+	}
+	if v.hotp() {
+		p.Type = otp.HOTP
+	}
+	p.Algorithm = otp.Algorithm(v.algorithm.SelectedIndex())
+	var err error
+	if p.Digits, err = strconv.Atoi(strings.TrimSpace(v.digits.Text)); err != nil || p.Digits < 4 || p.Digits > 10 {
+		v.fDigits.fail("Digits must be a whole number from 4 to 10 (usually 6).")
+		ok = false
+	}
+	if p.Type == otp.TOTP {
+		if p.Period, err = strconv.Atoi(strings.TrimSpace(v.period.Text)); err != nil || p.Period < 1 || p.Period > otp.MaxPeriod {
+			v.fPeriod.fail(fmt.Sprintf("The period must be a whole number of seconds from 1 to %d (usually 30).", otp.MaxPeriod))
+			ok = false
+		}
+	} else if p.Counter, err = strconv.ParseUint(strings.TrimSpace(v.counter.Text), 10, 64); err != nil {
+		v.fCounter.fail("The counter must be a whole number, 0 or more (0 for a new account).")
+		ok = false
+	}
+	if p.Steam && p.Type == otp.HOTP {
+		v.fSteam.fail("Steam Guard codes are time-based: choose TOTP.")
+		ok = false
+	}
+	return p, ok
+}
+
+func (v *addView) addManual() {
+	v.d.touch()
+	v.clearErrors()
+	p, ok := v.params()
+	raw := []byte(v.secret.Text)
+	defer clear(raw)
+	secret, err := otp.ParseSecret(raw)
+	if err != nil {
+		v.fSecret.fail(explainOTP(err))
+		ok = false
+	}
+	v.openAdvancedOnError()
+	if !ok {
+		if secret != nil {
+			secret.Destroy()
+		}
+		return
+	}
+	key := &otp.Key{Params: p, Secret: secret}
+	defer key.Destroy()
+	if err := p.Validate(); err != nil {
+		v.fieldFor(err).fail(explainOTP(err))
+		v.openAdvancedOnError()
+		return
+	}
+	v.store(key, v.fSecret)
+}
+
+// fieldFor finds the field an otp.FieldError names.
+func (v *addView) fieldFor(err error) *field {
+	var fe *otp.FieldError
+	if errors.As(err, &fe) {
+		switch fe.Field {
+		case "digits":
+			return v.fDigits
+		case "period":
+			return v.fPeriod
+		case "counter":
+			return v.fCounter
+		case "steam":
+			return v.fSteam
+		}
+	}
+	return v.fSecret
+}
+
+// store adds the account and saves; errors go under at.
+func (v *addView) store(key *otp.Key, at *field) {
+	a, err := v.d.adder.AddAccount(vault.NewAccount{Key: key, Group: v.groupPath()})
+	if err == nil {
+		err = v.d.adder.Save()
+	}
+	if err != nil {
+		var fe *otp.FieldError
+		if errors.As(err, &fe) {
+			v.fieldFor(err).fail(explainOTP(err))
+			return
+		}
+		p := describe(err)
+		at.fail(p.Title + ". " + p.Hint)
+		return
+	}
+	v.reset()
+	v.d.added(a)
+}
+
+// openAdvancedOnError unfolds the advanced options when one of them is
+// wrong, so its message is seen.
+func (v *addView) openAdvancedOnError() {
+	for _, f := range []*field{v.fDigits, v.fPeriod, v.fCounter, v.fSteam} {
+		if f.err.Visible() {
+			v.advanced.Open(0)
+			return
+		}
+	}
+}

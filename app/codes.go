@@ -1,0 +1,240 @@
+package app
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
+)
+
+// codesDeps feed the codes screen.
+type codesDeps struct {
+	src    CodeSource
+	now    func() time.Time
+	copy   func(what, text string) // puts a code on the clipboard and says so
+	report func(error)
+	touch  func() // activity, for the auto-lock
+	add    func() // shows the add-account screen
+}
+
+// listEntry is one line of the list: a group heading or an account.
+type listEntry struct {
+	heading string
+	account *vault.Account
+}
+
+// codesView is the home screen: every live OTP account, favourites
+// first, then by KeePass group; search as you type.
+type codesView struct {
+	d        codesDeps
+	accounts []vault.Account
+	entries  []listEntry
+	hotp     map[vault.UUID]string
+	search   *widget.Entry
+	list     *codeList
+	empty    *widget.Label
+	bound    map[*codeRow]int // rows on screen → their entry index
+	content  fyne.CanvasObject
+}
+
+func codesScreen(d codesDeps) *codesView {
+	v := &codesView{d: d, hotp: map[vault.UUID]string{}, bound: map[*codeRow]int{}}
+	v.search = widget.NewEntry()
+	v.search.SetPlaceHolder("Search (Ctrl+F); Enter copies the first code")
+	v.search.OnChanged = func(string) { d.touch(); v.filter() }
+	v.search.OnSubmitted = func(string) { v.copyFirst() }
+	v.list = newCodeList(v)
+	v.empty = widget.NewLabel("")
+	v.empty.Alignment = fyne.TextAlignCenter
+	v.empty.Wrapping = fyne.TextWrapWord
+	add := widget.NewButton("Add account", d.add)
+	top := container.NewBorder(nil, nil, nil, add, v.search)
+	v.content = container.NewBorder(top, nil, nil, nil, container.NewStack(v.list, container.NewCenter(v.empty)))
+	v.reload()
+	return v
+}
+
+// reload reads the accounts from the vault again.
+func (v *codesView) reload() {
+	accounts, err := v.d.src.Accounts()
+	if err != nil {
+		v.d.report(err)
+		return
+	}
+	v.accounts = accounts
+	v.filter()
+}
+
+func matches(a vault.Account, q string) bool {
+	if q == "" {
+		return true
+	}
+	hay := strings.ToLower(strings.Join(append([]string{a.Issuer, a.Account, a.Title}, a.Group...), "\n"))
+	for _, word := range strings.Fields(q) {
+		if !strings.Contains(hay, word) {
+			return false
+		}
+	}
+	return true
+}
+
+// filter rebuilds the list's entries for the search text: favourites
+// under their own heading, the others under their group's path.
+func (v *codesView) filter() {
+	q := strings.ToLower(strings.TrimSpace(v.search.Text))
+	var favs []listEntry
+	groups := map[string][]listEntry{}
+	var order []string
+	for i := range v.accounts {
+		a := &v.accounts[i]
+		if !matches(*a, q) {
+			continue
+		}
+		if a.Favourite {
+			favs = append(favs, listEntry{account: a})
+			continue
+		}
+		g := strings.Join(a.Group, " / ")
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], listEntry{account: a})
+	}
+	v.entries = v.entries[:0]
+	headings := len(favs) > 0 || len(order) > 1 || (len(order) == 1 && order[0] != "")
+	if len(favs) > 0 {
+		v.entries = append(append(v.entries, listEntry{heading: "★ Favourites"}), favs...)
+	}
+	for _, g := range order {
+		if headings {
+			name := g
+			if name == "" {
+				name = "Accounts"
+			}
+			v.entries = append(v.entries, listEntry{heading: name})
+		}
+		v.entries = append(v.entries, groups[g]...)
+	}
+	v.showEmpty(q)
+	v.list.Refresh()
+	v.list.setHeights()
+}
+
+func (v *codesView) showEmpty(q string) {
+	switch {
+	case len(v.entries) > 0:
+		v.empty.Hide()
+		return
+	case q != "":
+		v.empty.SetText("No account matches “" + v.search.Text + "”.")
+	default:
+		v.empty.SetText("No accounts yet.\nAdd one with “Add account” (Ctrl+N): paste an otpauth:// link or type the secret.")
+	}
+	v.empty.Show()
+}
+
+// rowData computes what entry i shows now.
+func (v *codesView) rowData(a vault.Account) rowData {
+	d := rowData{Account: a, HOTPCode: v.hotp[a.ID]}
+	if a.Err == nil && a.Type == otp.TOTP {
+		c, err := v.d.src.Code(a.ID, v.d.now())
+		if err != nil {
+			d.Account.Err = err
+		}
+		d.Code = c
+	}
+	return d
+}
+
+// tick refreshes the rows on screen: codes and countdowns change, the
+// rest stays. Rows scrolled out of view are not computed.
+func (v *codesView) tick() {
+	t := v.d.now()
+	for row, i := range v.bound {
+		if i >= len(v.entries) || v.entries[i].account == nil {
+			continue
+		}
+		a := v.entries[i].account
+		if a.Err != nil || a.Type != otp.TOTP {
+			continue
+		}
+		c, err := v.d.src.Code(a.ID, t)
+		if err != nil {
+			v.d.report(err)
+			return
+		}
+		row.tick(c)
+	}
+}
+
+// activate copies entry i's code (HOTP without a code yet: generates the
+// next one first).
+func (v *codesView) activate(i int) {
+	if i < 0 || i >= len(v.entries) || v.entries[i].account == nil {
+		return
+	}
+	a := *v.entries[i].account
+	v.d.touch()
+	switch {
+	case a.Err != nil:
+		v.d.report(a.Err)
+	case a.Type == otp.HOTP:
+		code := v.hotp[a.ID]
+		if code == "" {
+			if code = v.nextHOTP(a); code == "" {
+				return
+			}
+		}
+		v.d.copy(a.Name(), code)
+	default:
+		c, err := v.d.src.Code(a.ID, v.d.now())
+		if err != nil {
+			v.d.report(err)
+			return
+		}
+		v.d.copy(a.Name(), c.Code)
+	}
+}
+
+func (v *codesView) copyFirst() {
+	for i, e := range v.entries {
+		if e.account != nil {
+			v.activate(i)
+			return
+		}
+	}
+}
+
+// nextHOTP advances an HOTP counter, saves, and shows the code.
+func (v *codesView) nextHOTP(a vault.Account) string {
+	v.d.touch()
+	code, err := v.d.src.NextHOTP(a.ID)
+	if err == nil {
+		err = v.d.src.Save()
+	}
+	if err != nil {
+		v.d.report(err)
+		return ""
+	}
+	v.hotp[a.ID] = code
+	v.reload()
+	return code
+}
+
+// setFavourite pins or unpins an account and saves.
+func (v *codesView) setFavourite(a vault.Account, fav bool) {
+	v.d.touch()
+	err := v.d.src.SetFavourite(a.ID, fav)
+	if err == nil {
+		err = v.d.src.Save()
+	}
+	if err != nil {
+		v.d.report(err)
+	}
+	v.reload()
+}

@@ -1,0 +1,238 @@
+package app
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/twofold-app/twofold/vault"
+)
+
+const (
+	githubURI = "otpauth://totp/GitHub:me@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
+	pypiURI   = "otpauth://totp/PyPI:me?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=PyPI"
+	acmeURI   = "otpauth://totp/Acme%20Corp:ops?secret=KRUGS4ZANFZSAYJAORSXG5BAONSWG4TFOQ&issuer=Acme%20Corp&digits=8"
+	hotpURI   = "otpauth://hotp/Bank:me?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Bank&counter=5"
+)
+
+// unlocked is a harness showing the codes of a vault with these accounts.
+func unlocked(t *testing.T, uris ...string) *harness {
+	t.Helper()
+	h := newHarness(t)
+	h.makeVault(uris...)
+	h.open()
+	h.unlock(testPassword)
+	if !h.ui.Unlocked() {
+		t.Fatalf("not unlocked: %q", h.texts())
+	}
+	return h
+}
+
+func (h *harness) list() *codeList {
+	h.t.Helper()
+	return find(h, "code list", func(*codeList) bool { return true })
+}
+
+// entryIndex finds the list line of an issuer.
+func (h *harness) entryIndex(issuer string) int {
+	h.t.Helper()
+	for i, e := range h.ui.s.main.codes.entries {
+		if e.account != nil && e.account.Issuer == issuer {
+			return i
+		}
+	}
+	h.t.Fatalf("%s not listed", issuer)
+	return -1
+}
+
+func (h *harness) headings() []string {
+	var out []string
+	for _, e := range h.ui.s.main.codes.entries {
+		if e.account == nil {
+			out = append(out, e.heading)
+		}
+	}
+	return out
+}
+
+func TestCodesAreGroupedForReading(t *testing.T) {
+	for code, want := range map[string]string{"123456": "123 456", "12345678": "1234 5678", "1234567": "123 4567",
+		"123456789": "123 456 789", "BCDFG": "BCDFG", "1234": "1234", "1234567890": "12345 67890"} {
+		if got := groupCode(code); got != want {
+			t.Errorf("groupCode(%q) = %q, want %q", code, got, want)
+		}
+	}
+}
+
+func TestCodesScreenShowsCodeCountdownAndNextCode(t *testing.T) {
+	h := unlocked(t, githubURI, acmeURI)
+	r := h.row("GitHub")
+	if want := groupCode(expected(t, githubURI, t0)); r.code.Text != want {
+		t.Errorf("code = %q, want %q", r.code.Text, want)
+	}
+	if r.left.Text != "30 s" {
+		t.Errorf("countdown = %q, want 30 s", r.left.Text)
+	}
+	if r.next.Text != "" {
+		t.Errorf("next code shown with 30 s left: %q", r.next.Text)
+	}
+	if got := h.row("Acme Corp").code.Text; len(strings.ReplaceAll(got, " ", "")) != 8 || !strings.Contains(got, " ") {
+		t.Errorf("8-digit code = %q", got)
+	}
+
+	h.clock.Advance(21 * time.Second)
+	if r.left.Text != "9 s" {
+		t.Errorf("countdown = %q after 21 s, want 9 s", r.left.Text)
+	}
+	if want := "next " + groupCode(expected(t, githubURI, t0.Add(30*time.Second))); r.next.Text != want {
+		t.Errorf("next = %q, want %q", r.next.Text, want)
+	}
+	h.clock.Advance(9 * time.Second)
+	if want := groupCode(expected(t, githubURI, t0.Add(30*time.Second))); r.code.Text != want {
+		t.Errorf("code after the step = %q, want %q", r.code.Text, want)
+	}
+	if r.left.Text != "30 s" || r.next.Text != "" {
+		t.Errorf("after the step: left %q next %q", r.left.Text, r.next.Text)
+	}
+}
+
+func TestGroupsAndFavourites(t *testing.T) {
+	h := unlocked(t, "Work|"+githubURI, "Personal/Money|"+pypiURI, acmeURI)
+	if got := strings.Join(h.headings(), ", "); got != "Accounts, Work, Personal / Money" {
+		t.Errorf("headings = %s", got)
+	}
+	test.Tap(h.row("PyPI").star)
+	if got := strings.Join(h.headings(), ", "); got != "★ Favourites, Accounts, Work" {
+		t.Errorf("headings after pinning PyPI = %s", got)
+	}
+	if h.entryIndex("PyPI") != 1 {
+		t.Error("the favourite is not on top")
+	}
+	// Saved: a fresh Store sees the favourite.
+	s, err := vault.Open(h.path, vault.Credentials{Password: []byte(testPassword)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Lock()
+	accounts, _ := s.Accounts()
+	if !accounts[0].Favourite || accounts[0].Issuer != "PyPI" {
+		t.Errorf("saved accounts: %+v", accounts[0])
+	}
+}
+
+func TestClickCopiesAndClipboardClears(t *testing.T) {
+	h := unlocked(t, githubURI, pypiURI)
+	cb := h.app.Clipboard()
+	h.list().Select(h.entryIndex("PyPI"))
+	want := expected(t, pypiURI, t0)
+	if cb.Content() != want {
+		t.Fatalf("clipboard = %q, want %q", cb.Content(), want)
+	}
+	h.mustSee("Copied PyPI (me); the clipboard clears in 30 s")
+	h.clock.Advance(29 * time.Second)
+	if cb.Content() != want {
+		t.Fatal("cleared early")
+	}
+	h.clock.Advance(time.Second)
+	if cb.Content() != "" {
+		t.Errorf("clipboard = %q after 30 s, want it cleared", cb.Content())
+	}
+	h.mustNotSee("Copied")
+}
+
+func TestClipboardKeepsWhatThePersonCopiedLater(t *testing.T) {
+	h := unlocked(t, githubURI)
+	cb := h.app.Clipboard()
+	h.list().Select(h.entryIndex("GitHub"))
+	cb.SetContent("my own text")
+	h.clock.Advance(time.Minute)
+	if cb.Content() != "my own text" {
+		t.Errorf("clipboard = %q: Twofold wiped someone else's copy", cb.Content())
+	}
+}
+
+func TestEnterCopiesFromSearchAndList(t *testing.T) {
+	h := unlocked(t, githubURI, pypiURI, acmeURI)
+	if h.w.Canvas().Focused() != h.ui.s.main.codes.search {
+		t.Error("search is not focused after unlock")
+	}
+	search := h.entry("Search")
+	test.Type(search, "py")
+	if n := len(h.ui.s.main.codes.entries); n != 1 {
+		t.Fatalf("%d lines for 'py', want 1", n)
+	}
+	search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if got := h.app.Clipboard().Content(); got != expected(t, pypiURI, t0) {
+		t.Errorf("Enter in search copied %q", got)
+	}
+	search.SetText("nothing like it")
+	h.mustSee("No account matches")
+	search.SetText("")
+
+	l := h.list()
+	h.w.Canvas().Focus(l)
+	l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown}) // GitHub → PyPI
+	l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if got := h.app.Clipboard().Content(); got != expected(t, pypiURI, t0) {
+		t.Errorf("Enter on the second line copied %q", got)
+	}
+}
+
+func TestFindShortcutFocusesSearch(t *testing.T) {
+	h := unlocked(t, githubURI)
+	h.ui.s.main.tabs.SelectIndex(4)
+	h.shortcut(shortcutFind)
+	if h.ui.s.main.tabs.SelectedIndex() != 0 || h.w.Canvas().Focused() != h.ui.s.main.codes.search {
+		t.Error("Ctrl+F did not focus the search of the codes tab")
+	}
+}
+
+func TestHOTPNextCodeIncrementsAndSaves(t *testing.T) {
+	h := unlocked(t, hotpURI)
+	r := h.row("Bank")
+	if r.code.Text != "••• •••" || r.next.Text != "counter 5" {
+		t.Fatalf("before: code %q, %q", r.code.Text, r.next.Text)
+	}
+	test.Tap(r.hotp)
+	r = h.row("Bank")
+	want := expected(t, hotpURI, t0) // the code at counter 5
+	if r.code.Text != groupCode(want) || r.next.Text != "counter 6" {
+		t.Errorf("after: code %q (want %q), %q", r.code.Text, groupCode(want), r.next.Text)
+	}
+	h.list().Select(h.entryIndex("Bank"))
+	if h.app.Clipboard().Content() != want {
+		t.Errorf("copied %q, want %q", h.app.Clipboard().Content(), want)
+	}
+	s, err := vault.Open(h.path, vault.Credentials{Password: []byte(testPassword)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Lock()
+	accounts, _ := s.Accounts()
+	if accounts[0].Counter != 6 {
+		t.Errorf("saved counter = %d, want 6", accounts[0].Counter)
+	}
+}
+
+func TestNothingTicksWhileAnotherTabIsShown(t *testing.T) {
+	h := unlocked(t, githubURI)
+	ticking := h.clock.pending()
+	h.ui.s.main.tabs.SelectIndex(4)
+	if h.clock.pending() != ticking-1 {
+		t.Errorf("timers: %d on the codes tab, %d on settings", ticking, h.clock.pending())
+	}
+	h.ui.s.main.tabs.SelectIndex(0)
+	h.ui.SetHidden(true)
+	if h.clock.pending() != ticking-1 {
+		t.Error("the countdown ticks while the window is hidden")
+	}
+	h.ui.SetHidden(false)
+	r := h.row("GitHub")
+	h.clock.Advance(5 * time.Second)
+	if r.left.Text != "25 s" {
+		t.Errorf("countdown %q after showing again", r.left.Text)
+	}
+}

@@ -1,0 +1,112 @@
+package app
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"github.com/awnumar/memguard"
+
+	"github.com/twofold-app/twofold/vault"
+)
+
+// CodeSource is what the codes screen needs of a vault.
+type CodeSource interface {
+	Accounts() ([]vault.Account, error)
+	Code(id vault.UUID, t time.Time) (vault.Code, error)
+	NextHOTP(id vault.UUID) (string, error)
+	SetFavourite(id vault.UUID, fav bool) error
+	Save() error
+}
+
+// AccountAdder is what the add-account screen needs.
+type AccountAdder interface {
+	AddAccount(vault.NewAccount) (vault.Account, error)
+	Save() error
+}
+
+// RecoveryStore is what the recovery-codes screen needs.
+type RecoveryStore interface {
+	RecoverySets() ([]vault.RecoverySet, error)
+	RecoveryCodes(id vault.UUID) ([]vault.RecoveryCode, error)
+	UseRecoveryCode(id vault.UUID) (string, int, error)
+	AddRecoveryCodes(service, account string, group []string, codes []string) (vault.RecoverySet, error)
+	Save() error
+}
+
+// TokenStore is what the API-tokens screen needs.
+type TokenStore interface {
+	Tokens() ([]vault.Token, error)
+	TokenSecret(id vault.UUID) (*memguard.LockedBuffer, error)
+	AddToken(vault.NewToken) (vault.Token, error)
+	Save() error
+}
+
+// Vault is an unlocked vault as the window holds it. *vault.Store
+// implements it.
+type Vault interface {
+	CodeSource
+	AccountAdder
+	RecoveryStore
+	TokenStore
+	Path() string
+	// Lock wipes the vault's secrets from memory.
+	Lock()
+}
+
+// Opener opens and creates vaults for the first-run and unlock screens.
+type Opener interface {
+	Open(path string, c vault.Credentials) (Vault, error)
+	Create(path string, c vault.Credentials) (Vault, error)
+}
+
+// StoreOpener opens *vault.Store vaults.
+type StoreOpener struct {
+	// Now is the vault's clock (time.Now when nil).
+	Now func() time.Time
+	// KDF for new vaults; zero means Argon2id calibrated to about one
+	// second on this machine. Tests set a cheap one.
+	KDF vault.KDFParams
+}
+
+// Open implements Opener.
+func (o StoreOpener) Open(path string, c vault.Credentials) (Vault, error) {
+	s, err := vault.Open(path, c, &vault.Options{Now: o.Now})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Create implements Opener.
+func (o StoreOpener) Create(path string, c vault.Credentials) (Vault, error) {
+	s, err := vault.Create(path, c, vault.CreateOptions{Options: vault.Options{Now: o.Now}, KDF: o.KDF})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Deps is everything the window depends on. Nothing is read from globals,
+// so tests build as many windows as they like, each with its own clock.
+type Deps struct {
+	// Opener opens and creates vaults.
+	Opener Opener
+	// VaultPath is the vault to show first (the default location or
+	// --vault).
+	VaultPath string
+	// Settings loads and saves preferences and recent vaults.
+	Settings SettingsStore
+	// Clipboard is the system clipboard.
+	Clipboard fyne.Clipboard
+	// Now is the clock.
+	Now func() time.Time
+	// Timers schedules the countdown, clipboard clearing and auto-lock.
+	Timers Timers
+	// Work runs key derivation and saving off the UI goroutine.
+	Work Work
+	// Home is the user's home folder: paths below it are shown as ~/….
+	Home string
+	// ApplyTheme is called with the theme to use when the theme setting
+	// changes (nil: the window's app settings are used).
+	ApplyTheme func(fyne.Theme)
+}

@@ -1,0 +1,74 @@
+package app
+
+import (
+	"errors"
+	"io/fs"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+
+	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
+)
+
+// problem is an error as a person reads it: what happened and what to do.
+type problem struct {
+	Title string
+	Hint  string
+}
+
+// problems maps errors to what the window says. The first match wins, so
+// specific errors come first. (The CLI's hints are in cmd/twofold/errors.go.)
+var problems = []struct {
+	err error
+	problem
+}{
+	{vault.ErrWrongPassword, problem{"Wrong password or key file", "Check the password (is Caps Lock on?) and, if this vault was made with a key file, choose that key file too."}},
+	{vault.ErrBadKeyFile, problem{"The key file is damaged", "This key file is not the one the vault was made with, or it was changed. Choose the original key file."}},
+	{vault.ErrNoVault, problem{"There is no vault at this location", "Create a new vault here, or choose an existing KeePass file."}},
+	{vault.ErrNotKeePass, problem{"This is not a KeePass file", "Choose a .kdbx file made by Twofold, KeePassXC or KeePass."}},
+	{vault.ErrUnsupportedFormat, problem{"This KeePass format is not supported", "Twofold reads KDBX 3.1 and 4.x. Open the file in KeePassXC, save it, and try again."}},
+	{vault.ErrCorrupt, problem{"The vault file is damaged", "It may be truncated or altered. Restore the backup next to it (the same name ending in .bak) or your last copy; Twofold did not change the file."}},
+	{vault.ErrChangedOnDisk, problem{"The vault changed on disk", "Another program saved it since Twofold opened it. Lock and unlock to load the new version, then make your change again."}},
+	{vault.ErrBusy, problem{"The vault is being saved by another program", "Try again in a moment."}},
+	{vault.ErrExists, problem{"A file already exists there", "Choose another location, or open the existing file instead."}},
+	{vault.ErrLocked, problem{"The vault is locked", "Unlock it again."}},
+	{vault.ErrNoCodesLeft, problem{"No recovery codes left", "Generate new recovery codes on the service's security page and add them."}},
+	{otp.ErrMalformedURI, problem{"Not an otpauth:// link", "It looks like otpauth://totp/Issuer:account?secret=BASE32&issuer=Issuer."}},
+	{otp.ErrNoSecret, problem{"The secret is missing", "The secret is the text the service shows under its QR code."}},
+	{otp.ErrBadSecret, problem{"The secret is not valid base32", "Use letters A–Z and digits 2–7; spaces and lower case are fine."}},
+	{otp.ErrUnsupported, problem{"This kind of one-time password is not supported", "Twofold supports TOTP, HOTP and Steam Guard."}},
+	{otp.ErrInvalid, problem{"Invalid one-time password settings", "Check digits (4–10), period (1–86400 s) and algorithm."}},
+	{errKeyFileMissing, problem{"The key file is missing", "The chosen key file does not exist any more. Choose it again."}},
+	{errPasswordsDiffer, problem{"The passwords differ", "Type the same password twice."}},
+	{errEmptyCredentials, problem{"A password or a key file is needed", "Type a password, or choose a key file, or both."}},
+	{fs.ErrPermission, problem{"Permission denied", "Check the permissions of the file and its folder."}},
+	{vault.ErrInvalid, problem{"That cannot be stored", ""}},
+}
+
+var (
+	errKeyFileMissing   = errors.New("key file does not exist")
+	errPasswordsDiffer  = errors.New("the passwords differ")
+	errEmptyCredentials = errors.New("no password and no key file")
+)
+
+// describe maps err to a problem; unknown errors keep their own text.
+func describe(err error) problem {
+	for _, p := range problems {
+		if errors.Is(err, p.err) {
+			return p.problem
+		}
+	}
+	return problem{"Something went wrong", ""}
+}
+
+// showError is the one way the window reports an error in a dialog.
+func showError(w fyne.Window, err error) {
+	p := describe(err)
+	text := p.Hint
+	if text == "" {
+		text = err.Error()
+	}
+	d := dialog.NewInformation(p.Title, text+"\n\n("+err.Error()+")", w)
+	d.Show()
+}

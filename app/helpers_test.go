@@ -1,0 +1,359 @@
+package app
+
+import (
+	"image"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
+)
+
+// cheapKDF makes test vaults open in milliseconds.
+var cheapKDF = vault.KDFParams{KDF: vault.KDFArgon2id, Iterations: 2, MemoryBytes: 1 << 20, Parallelism: 1}
+
+// t0 is the tests' start time, a 30-second step boundary: a TOTP code
+// has 30 s left.
+var t0 = time.Date(2025, 1, 2, 3, 4, 0, 0, time.UTC)
+
+// fakeClock is a clock the test moves by hand; timers fire, in order and
+// on the test goroutine, as Advance passes them.
+type fakeClock struct {
+	now    time.Time
+	seq    int
+	timers []*fakeTimer
+}
+
+type fakeTimer struct {
+	at     time.Time
+	every  time.Duration
+	f      func()
+	seq    int
+	active bool
+}
+
+func newClock() *fakeClock { return &fakeClock{now: t0} }
+
+func (c *fakeClock) Now() time.Time { return c.now }
+
+func (c *fakeClock) add(at time.Time, every time.Duration, f func()) func() {
+	c.seq++
+	t := &fakeTimer{at: at, every: every, f: f, seq: c.seq, active: true}
+	c.timers = append(c.timers, t)
+	return func() { t.active = false }
+}
+
+func (c *fakeClock) AfterFunc(d time.Duration, f func()) func() { return c.add(c.now.Add(d), 0, f) }
+
+func (c *fakeClock) Every(d time.Duration, f func()) func() {
+	next := c.now.Truncate(d).Add(d)
+	return c.add(next, d, f)
+}
+
+// Advance moves the clock by d, firing due timers at their times.
+func (c *fakeClock) Advance(d time.Duration) {
+	end := c.now.Add(d)
+	for {
+		c.timers = slices.DeleteFunc(c.timers, func(t *fakeTimer) bool { return !t.active })
+		var due *fakeTimer
+		for _, t := range c.timers {
+			if !t.at.After(end) && (due == nil || t.at.Before(due.at) || (t.at.Equal(due.at) && t.seq < due.seq)) {
+				due = t
+			}
+		}
+		if due == nil {
+			break
+		}
+		c.now = due.at
+		if due.every > 0 {
+			due.at = due.at.Add(due.every)
+		} else {
+			due.active = false
+		}
+		due.f()
+	}
+	c.now = end
+}
+
+// pending counts live timers (tests check that nothing ticks while locked).
+func (c *fakeClock) pending() int {
+	n := 0
+	for _, t := range c.timers {
+		if t.active {
+			n++
+		}
+	}
+	return n
+}
+
+// queue is a Work that holds jobs until the test runs them, so a test can
+// see the screen while the key is being derived.
+type queue struct{ jobs []func() }
+
+func (q *queue) run(job func()) { q.jobs = append(q.jobs, job) }
+
+func (q *queue) flush() {
+	for len(q.jobs) > 0 {
+		job := q.jobs[0]
+		q.jobs = q.jobs[1:]
+		job()
+	}
+}
+
+// harness is a window on a vault in a temporary folder.
+type harness struct {
+	t        *testing.T
+	app      fyne.App
+	w        fyne.Window
+	ui       *UI
+	clock    *fakeClock
+	work     *queue
+	dir      string
+	path     string
+	settings FileSettings
+}
+
+const testPassword = "correct horse battery staple"
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	dir := t.TempDir()
+	h := &harness{t: t, app: test.NewTempApp(t), clock: newClock(), work: &queue{}, dir: dir,
+		path: filepath.Join(dir, "data", "twofold", "vault.kdbx"), settings: FileSettings{Path: filepath.Join(dir, "config", "settings.json")}}
+	return h
+}
+
+// makeVault creates the harness's vault with the given otpauth URIs
+// (a "group|uri" entry puts the account in a group).
+func (h *harness) makeVault(uris ...string) {
+	h.t.Helper()
+	s, err := vault.Create(h.path, vault.Credentials{Password: []byte(testPassword)},
+		vault.CreateOptions{Options: vault.Options{Now: h.clock.Now}, KDF: cheapKDF})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer s.Lock()
+	for _, u := range uris {
+		var group []string
+		if g, rest, ok := strings.Cut(u, "|"); ok {
+			group, u = strings.Split(g, "/"), rest
+		}
+		key, err := otp.ParseURI([]byte(u))
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if _, err := s.AddAccount(vault.NewAccount{Key: key, Group: group}); err != nil {
+			h.t.Fatal(err)
+		}
+		key.Destroy()
+	}
+	if err := s.Save(); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// open shows the window.
+func (h *harness) open() {
+	h.w = h.app.NewWindow("Twofold")
+	h.t.Cleanup(h.w.Close)
+	h.w.Resize(fyne.NewSize(640, 560))
+	h.ui = New(h.w, Deps{
+		Opener:     StoreOpener{Now: h.clock.Now, KDF: cheapKDF},
+		VaultPath:  h.path,
+		Settings:   h.settings,
+		Clipboard:  h.app.Clipboard(),
+		Now:        h.clock.Now,
+		Timers:     h.clock,
+		Work:       h.work.run,
+		Home:       h.dir,
+		ApplyTheme: h.app.Settings().SetTheme,
+	})
+}
+
+// unlock types the password and unlocks.
+func (h *harness) unlock(password string) {
+	h.t.Helper()
+	pw := h.entry("Password")
+	pw.SetText("")
+	test.Type(pw, password)
+	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.work.flush()
+}
+
+// objects lists what is on screen (visible objects of the window and
+// its overlays), using the renderers the window itself uses.
+func (h *harness) objects() []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		out = append(out, o)
+		switch c := o.(type) {
+		case *fyne.Container:
+			for _, ch := range c.Objects {
+				walk(ch)
+			}
+		case fyne.Widget:
+			for _, ch := range test.WidgetRenderer(c).Objects() {
+				walk(ch)
+			}
+		}
+	}
+	walk(h.w.Canvas().Content())
+	for _, o := range h.w.Canvas().Overlays().List() {
+		walk(o)
+	}
+	return out
+}
+
+func find[T fyne.CanvasObject](h *harness, what string, match func(T) bool) T {
+	h.t.Helper()
+	for _, o := range h.objects() {
+		if v, ok := o.(T); ok && match(v) {
+			return v
+		}
+	}
+	var zero T
+	h.t.Fatalf("no %s on screen; texts: %q", what, h.texts())
+	return zero
+}
+
+// entry finds an entry by its placeholder's start.
+func (h *harness) entry(placeholder string) *widget.Entry {
+	h.t.Helper()
+	return find(h, "entry "+placeholder, func(e *widget.Entry) bool { return strings.HasPrefix(e.PlaceHolder, placeholder) })
+}
+
+// button finds a button by its label.
+func (h *harness) button(label string) *widget.Button {
+	h.t.Helper()
+	return find(h, "button "+label, func(b *widget.Button) bool { return b.Text == label })
+}
+
+// texts lists the visible label texts.
+func (h *harness) texts() []string {
+	var out []string
+	for _, o := range h.objects() {
+		if l, ok := o.(*widget.Label); ok && l.Text != "" {
+			out = append(out, l.Text)
+		}
+	}
+	return out
+}
+
+// hasText reports whether a visible label contains s.
+func (h *harness) hasText(s string) bool {
+	for _, t := range h.texts() {
+		if strings.Contains(t, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *harness) mustSee(s string) {
+	h.t.Helper()
+	if !h.hasText(s) {
+		h.t.Fatalf("%q not on screen; texts: %q", s, h.texts())
+	}
+}
+
+func (h *harness) mustNotSee(s string) {
+	h.t.Helper()
+	if h.hasText(s) {
+		h.t.Fatalf("%q on screen; texts: %q", s, h.texts())
+	}
+}
+
+// rows lists the code rows on screen.
+func (h *harness) rows() []*codeRow {
+	var out []*codeRow
+	for _, o := range h.objects() {
+		if r, ok := o.(*codeRow); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (h *harness) row(issuer string) *codeRow {
+	h.t.Helper()
+	for _, r := range h.rows() {
+		if r.data.Account.Issuer == issuer {
+			return r
+		}
+	}
+	h.t.Fatalf("no row for %s", issuer)
+	return nil
+}
+
+// shortcut runs the main-menu item bound to sc, as the desktop driver
+// does for a key press whatever has the focus.
+func (h *harness) shortcut(sc fyne.Shortcut) {
+	h.t.Helper()
+	for _, m := range h.w.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil && it.Shortcut.ShortcutName() == sc.ShortcutName() {
+				it.Action()
+				return
+			}
+		}
+	}
+	h.t.Fatalf("no menu item for %s", sc.ShortcutName())
+}
+
+// expected computes a code with the otp engine, independently of the UI.
+func expected(t *testing.T, uri string, at time.Time) string {
+	t.Helper()
+	key, err := otp.ParseURI([]byte(uri))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer key.Destroy()
+	c, err := key.Code(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// capture renders the window after laying it out again, as the desktop
+// driver does each frame for objects whose minimum size changed (the
+// test canvas does not: a label that wrapped or a message that appeared
+// would otherwise overlap its neighbours).
+func (h *harness) capture() image.Image {
+	for range 3 {
+		relayout(h.w.Canvas().Content())
+		for _, o := range h.w.Canvas().Overlays().List() {
+			relayout(o)
+		}
+	}
+	return h.w.Canvas().Capture()
+}
+
+func relayout(o fyne.CanvasObject) {
+	switch c := o.(type) {
+	case *fyne.Container:
+		if c.Layout != nil {
+			c.Layout.Layout(c.Objects, c.Size())
+		}
+		for _, ch := range c.Objects {
+			relayout(ch)
+		}
+	case fyne.Widget:
+		r := test.WidgetRenderer(c)
+		r.Layout(c.Size())
+		for _, ch := range r.Objects() {
+			relayout(ch)
+		}
+	}
+}

@@ -1,0 +1,72 @@
+package app
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+)
+
+func TestLockShortcutWipesAndClears(t *testing.T) {
+	h := unlocked(t, githubURI)
+	v := h.ui.s.v
+	h.list().Select(0 + h.entryIndex("GitHub"))
+	h.shortcut(shortcutLock)
+	if h.ui.Unlocked() {
+		t.Fatal("still unlocked")
+	}
+	if _, err := v.Accounts(); err == nil {
+		t.Error("the store still answers after Lock: secrets not wiped")
+	}
+	if h.app.Clipboard().Content() != "" {
+		t.Error("the copied code survives the lock")
+	}
+	if len(h.rows()) != 0 {
+		t.Error("codes still on screen")
+	}
+	h.mustSee("Unlock vault.kdbx")
+	if n := h.clock.pending(); n != 0 {
+		t.Errorf("%d timers left running while locked", n)
+	}
+	h.unlock(testPassword)
+	if !h.ui.Unlocked() || len(h.rows()) != 1 {
+		t.Error("unlocking again does not show the codes")
+	}
+}
+
+func TestAutoLockAfterIdle(t *testing.T) {
+	h := unlocked(t, githubURI)
+	h.clock.Advance(4 * time.Minute)
+	test.Type(h.entry("Search"), "g") // activity
+	h.clock.Advance(4 * time.Minute)
+	if !h.ui.Unlocked() {
+		t.Fatal("locked although used 4 minutes ago")
+	}
+	h.clock.Advance(time.Minute)
+	if h.ui.Unlocked() {
+		t.Fatal("not locked after 5 idle minutes")
+	}
+}
+
+func TestAutoLockAfterSleep(t *testing.T) {
+	h := unlocked(t, githubURI)
+	// The machine sleeps: the wall clock jumps, no timer has fired yet.
+	h.clock.now = h.clock.now.Add(time.Hour)
+	h.ui.Foreground()
+	if h.ui.Unlocked() {
+		t.Error("not locked when coming back after an hour")
+	}
+}
+
+func TestQuitClearsClipboardAndLocks(t *testing.T) {
+	h := unlocked(t, githubURI)
+	v := h.ui.s.v
+	h.list().Select(h.entryIndex("GitHub"))
+	h.ui.Quit()
+	if h.app.Clipboard().Content() != "" {
+		t.Error("the code stays on the clipboard after quitting")
+	}
+	if _, err := v.Accounts(); err == nil {
+		t.Error("vault not locked on quit")
+	}
+}

@@ -1,0 +1,145 @@
+package app
+
+import (
+	"path/filepath"
+	"slices"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/twofold-app/twofold/vault"
+)
+
+// noticeFor is how long a confirmation stays at the bottom of the window.
+const noticeFor = 4 * time.Second
+
+// mainView is the unlocked window: tabs for codes, adding, recovery
+// codes, API tokens and settings, a lock button and a notice line.
+type mainView struct {
+	u        *UI
+	s        *session
+	tabs     *container.AppTabs
+	codes    *codesView
+	add      *addView
+	recovery *recoveryView
+	tokens   *tokensView
+	notice   *widget.Label
+	hideNote func()
+	stopTick func()
+	visible  bool
+	content  fyne.CanvasObject
+}
+
+func newMainView(u *UI, s *session) *mainView {
+	m := &mainView{u: u, s: s, notice: widget.NewLabel("")}
+	m.notice.Importance = widget.SuccessImportance
+	m.notice.Hide()
+	report := func(err error) { showError(u.w, err) }
+	m.codes = codesScreen(codesDeps{src: s.v, now: u.d.Now, copy: m.copy, report: report, touch: u.touch, add: m.showAdd})
+	m.add = addScreen(addDeps{adder: s.v, touch: u.touch, added: m.added})
+	m.recovery = recoveryScreen(recoveryDeps{store: s.v, copy: m.copy, report: report, touch: u.touch, w: u.w})
+	m.tokens = tokensScreen(tokensDeps{store: s.v, now: u.d.Now, copy: m.copy, report: report, touch: u.touch, w: u.w})
+	settings := settingsScreen(settingsDeps{current: u.settings, update: m.updateSettings})
+	m.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Codes", theme.HomeIcon(), m.codes.content),
+		container.NewTabItemWithIcon("Add account", theme.ContentAddIcon(), m.add.content),
+		container.NewTabItemWithIcon("Recovery codes", theme.ListIcon(), m.recovery.content),
+		container.NewTabItemWithIcon("API tokens", theme.AccountIcon(), m.tokens.content),
+		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), settings),
+	)
+	m.tabs.OnSelected = func(*container.TabItem) { m.tabChanged() }
+	lock := widget.NewButtonWithIcon("Lock", theme.LoginIcon(), u.Lock)
+	title := widget.NewLabelWithStyle(filepath.Base(s.v.Path()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	top := container.NewBorder(nil, nil, container.NewHBox(appIcon(24), title), lock)
+	m.content = container.NewBorder(top, m.notice, nil, nil, m.tabs)
+	return m
+}
+
+// shown starts or stops the countdown: it ticks only while the codes tab
+// is on screen in a visible, unlocked window.
+func (m *mainView) shown(visible bool) {
+	m.visible = visible
+	m.tabChanged()
+	if !visible && m.hideNote != nil {
+		m.hideNote()
+		m.hideNote = nil
+	}
+}
+
+func (m *mainView) tabChanged() {
+	m.u.touch()
+	ticking := m.visible && m.u.s == m.s && m.tabs.SelectedIndex() == 0
+	switch {
+	case ticking && m.stopTick == nil:
+		m.codes.tick()
+		m.stopTick = m.u.d.Timers.Every(time.Second, m.codes.tick)
+	case !ticking && m.stopTick != nil:
+		m.stopTick()
+		m.stopTick = nil
+	}
+	switch m.tabs.SelectedIndex() {
+	case 2:
+		m.recovery.reload()
+	case 3:
+		m.tokens.reload()
+	}
+}
+
+func (m *mainView) focusSearch() {
+	m.tabs.SelectIndex(0)
+	m.u.w.Canvas().Focus(m.codes.search)
+}
+
+func (m *mainView) showAdd() {
+	m.tabs.SelectIndex(1)
+	m.u.w.Canvas().Focus(m.add.uri)
+}
+
+func (m *mainView) added(a vault.Account) {
+	m.codes.reload()
+	m.tabs.SelectIndex(0)
+	m.say("Added " + a.Name())
+}
+
+// copy puts text on the clipboard, to be cleared after the configured
+// time, and confirms in the notice line.
+func (m *mainView) copy(what, text string) {
+	secs := m.u.settings.ClipboardClearSeconds
+	m.u.clip.copy(text, time.Duration(secs)*time.Second)
+	msg := "Copied " + what
+	if secs > 0 {
+		msg += "; the clipboard clears in " + itoa(secs) + " s"
+	}
+	m.say(msg)
+}
+
+// say shows a confirmation for a few seconds.
+func (m *mainView) say(msg string) {
+	if m.hideNote != nil {
+		m.hideNote()
+	}
+	m.notice.SetText(msg)
+	m.notice.Show()
+	m.hideNote = m.u.d.Timers.AfterFunc(noticeFor, func() {
+		m.notice.Hide()
+		m.hideNote = nil
+	})
+}
+
+func (m *mainView) updateSettings(change func(*Settings)) {
+	old := m.u.settings
+	s := old
+	s.RecentVaults = slices.Clone(old.RecentVaults)
+	change(&s)
+	m.u.saveSettings(s)
+	if s.Theme != old.Theme {
+		m.u.applyTheme()
+	}
+	if s.AutoLockMinutes != old.AutoLockMinutes {
+		m.u.idle.start(time.Duration(s.AutoLockMinutes) * time.Minute)
+	}
+	m.say("Settings saved")
+}

@@ -1,0 +1,56 @@
+package app
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/ccojocar/zxcvbn-go"
+	"github.com/sethvargo/go-diceware/diceware"
+)
+
+// passphraseWords is how many words a suggested passphrase has: 6 words
+// of the EFF large list (7776 words) are log2(7776^6) ≈ 77.5 bits.
+const passphraseWords = 6
+
+// passphrase returns a diceware passphrase of n words from the EFF large
+// word list, drawn with crypto/rand, joined by dashes.
+func passphrase(n int) (string, error) {
+	words, err := diceware.Generate(n)
+	if err != nil {
+		return "", fmt.Errorf("generate passphrase: %w", err)
+	}
+	return strings.Join(words, "-"), nil
+}
+
+// passphraseBits is the entropy of an n-word passphrase.
+func passphraseBits(n int) float64 { return float64(n) * math.Log2(7776) }
+
+// strength is a password-strength estimate.
+type strength struct {
+	Score int // 0 (guessable) to 4 (very strong), zxcvbn's scale
+	Label string
+	Bits  float64
+}
+
+var strengthLabels = [...]string{"Very weak", "Weak", "Fair", "Strong", "Very strong"}
+
+// estimateLimit bounds the text zxcvbn looks at: its matching is
+// super-linear, and 64 characters are plenty to judge.
+const estimateLimit = 64
+
+// estimate rates a password with zxcvbn (dictionary words, keyboard
+// patterns, dates, repeats…). userInputs are words an attacker would try
+// first (the vault's file name).
+func estimate(pw string, userInputs []string) strength {
+	if pw == "" {
+		return strength{Label: "Empty"}
+	}
+	if len(pw) > estimateLimit {
+		pw = pw[:estimateLimit]
+	}
+	m := zxcvbn.PasswordStrength(pw, userInputs)
+	s := strength{Score: min(max(m.Score, 0), 4), Bits: m.Entropy}
+	s.Label = strengthLabels[s.Score]
+	return s
+}

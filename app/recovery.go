@@ -1,0 +1,165 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/twofold-app/twofold/vault"
+)
+
+// recoveryDeps feed the recovery-codes screen.
+type recoveryDeps struct {
+	w      fyne.Window
+	store  RecoveryStore
+	copy   func(what, text string)
+	report func(error)
+	touch  func()
+}
+
+// recoveryView lists recovery-code sets per service: how many are left
+// (with a warning when few are), copy-and-mark-used of the next code, and
+// adding a new set.
+type recoveryView struct {
+	d       recoveryDeps
+	list    *fyne.Container
+	service *widget.Entry
+	account *widget.Entry
+	codes   *widget.Entry
+	fCodes  *field
+	content fyne.CanvasObject
+}
+
+func recoveryScreen(d recoveryDeps) *recoveryView {
+	v := &recoveryView{d: d, list: container.NewVBox()}
+	v.service, v.account = widget.NewEntry(), widget.NewEntry()
+	v.service.SetPlaceHolder("Service, e.g. GitHub")
+	v.account.SetPlaceHolder("Account (optional)")
+	v.codes = widget.NewMultiLineEntry()
+	v.codes.SetPlaceHolder("Paste the codes the service gave you, one per line")
+	v.codes.SetMinRowsVisible(4)
+	v.fCodes = newField("Codes", v.codes)
+	add := widget.NewButton("Add recovery codes", v.addSet)
+	form := widget.NewForm(widget.NewFormItem("Service", v.service), widget.NewFormItem("Account", v.account), v.fCodes.item())
+	v.content = container.NewVScroll(container.NewVBox(heading("Recovery codes"), v.list,
+		widget.NewSeparator(), widget.NewLabel("Add a set of recovery codes"), form, add))
+	return v
+}
+
+// reload lists the sets again.
+func (v *recoveryView) reload() {
+	sets, err := v.d.store.RecoverySets()
+	if err != nil {
+		v.d.report(err)
+		return
+	}
+	v.list.RemoveAll()
+	if len(sets) == 0 {
+		v.list.Add(widget.NewLabel("No recovery codes yet. When a service gives you backup codes, paste them below."))
+	}
+	for _, r := range sets {
+		v.list.Add(v.setRow(r))
+	}
+}
+
+func (v *recoveryView) setRow(r vault.RecoverySet) fyne.CanvasObject {
+	name := r.Service
+	if r.Account != "" {
+		name += " (" + r.Account + ")"
+	}
+	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	count := widget.NewLabel(fmt.Sprintf("%d of %d unused", r.Unused, r.Total))
+	copyNext := widget.NewButtonWithIcon("Copy next", theme.ContentCopyIcon(), func() { v.useNext(r) })
+	show := widget.NewButton("Show all", func() { v.showCodes(r) })
+	if r.Unused == 0 {
+		copyNext.Disable()
+	}
+	row := container.NewVBox(container.NewBorder(nil, nil, title, container.NewHBox(copyNext, show), count))
+	if r.Low() {
+		warn := widget.NewLabel(lowWarning(r))
+		warn.Importance = widget.WarningImportance
+		warn.Wrapping = fyne.TextWrapWord
+		row.Add(warn)
+	}
+	return row
+}
+
+func lowWarning(r vault.RecoverySet) string {
+	if r.Unused == 0 {
+		return "No codes left: generate new recovery codes on " + r.Service + "'s security page and add them here."
+	}
+	return fmt.Sprintf("Only %d left: generate new recovery codes on %s soon.", r.Unused, r.Service)
+}
+
+// useNext copies the first unused code, marks it used and saves.
+func (v *recoveryView) useNext(r vault.RecoverySet) {
+	v.d.touch()
+	code, left, err := v.d.store.UseRecoveryCode(r.ID)
+	if err == nil {
+		err = v.d.store.Save()
+	}
+	if err != nil {
+		v.d.report(err)
+		v.reload()
+		return
+	}
+	v.d.copy(fmt.Sprintf("a %s recovery code (marked used; %d left)", r.Service, left), code)
+	v.reload()
+}
+
+// showCodes lists a set's codes, used ones struck through in words.
+func (v *recoveryView) showCodes(r vault.RecoverySet) {
+	v.d.touch()
+	codes, err := v.d.store.RecoveryCodes(r.ID)
+	if err != nil {
+		v.d.report(err)
+		return
+	}
+	var b strings.Builder
+	for _, c := range codes {
+		b.WriteString(c.Code)
+		if c.Used {
+			b.WriteString("   used")
+			if !c.UsedOn.IsZero() {
+				b.WriteString(" " + c.UsedOn.Format("2006-01-02"))
+			}
+		}
+		b.WriteString("\n")
+	}
+	text := widget.NewLabel(b.String())
+	text.TextStyle.Monospace = true
+	dialog.ShowCustom(r.Service+" recovery codes", "Close", container.NewVScroll(text), v.d.w)
+}
+
+func (v *recoveryView) addSet() {
+	v.d.touch()
+	v.fCodes.ok()
+	raw := []byte(v.codes.Text)
+	defer clear(raw)
+	codes, err := vault.ParseRecoveryCodes(raw)
+	if err != nil {
+		v.fCodes.fail("No codes found: paste them one per line, like 1234-5678 or a1b2c3d4.")
+		return
+	}
+	if strings.TrimSpace(v.service.Text) == "" {
+		v.fCodes.fail("Name the service these codes belong to.")
+		return
+	}
+	_, err = v.d.store.AddRecoveryCodes(strings.TrimSpace(v.service.Text), strings.TrimSpace(v.account.Text), nil, codes)
+	if err == nil {
+		err = v.d.store.Save()
+	}
+	if err != nil {
+		v.d.report(err)
+		return
+	}
+	v.service.SetText("")
+	v.account.SetText("")
+	v.codes.SetText("")
+	v.reload()
+}

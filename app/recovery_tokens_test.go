@@ -1,0 +1,96 @@
+package app
+
+import (
+	"encoding/base64"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"gopkg.in/macaroon.v2"
+)
+
+func TestRecoveryCodes(t *testing.T) {
+	h := unlocked(t)
+	h.ui.s.main.tabs.SelectIndex(2)
+	h.mustSee("No recovery codes yet")
+	r := h.ui.s.main.recovery
+	r.service.SetText("GitHub")
+	r.codes.SetText("Your backup codes:\n1. aaaa-1111\n2. bbbb-2222\n3. cccc-3333\n4. dddd-4444\n")
+	test.Tap(h.button("Add recovery codes"))
+	h.mustSee("4 of 4 unused")
+	h.mustNotSee("Only")
+
+	test.Tap(h.button("Copy next"))
+	if got := h.app.Clipboard().Content(); got != "aaaa-1111" {
+		t.Errorf("copied %q", got)
+	}
+	h.mustSee("3 of 4 unused")
+	h.mustSee("Only 3 left: generate new recovery codes on GitHub soon.")
+	h.mustSee("marked used; 3 left")
+	for range 3 {
+		test.Tap(h.button("Copy next"))
+	}
+	h.mustSee("No codes left")
+	if !h.button("Copy next").Disabled() {
+		t.Error("Copy next stays enabled with no codes left")
+	}
+	test.Tap(h.button("Show all"))
+	h.mustSee("aaaa-1111   used 2025-01-02")
+}
+
+func TestRecoveryCodesExplainBadInput(t *testing.T) {
+	h := unlocked(t)
+	h.ui.s.main.tabs.SelectIndex(2)
+	r := h.ui.s.main.recovery
+	r.codes.SetText("hello there")
+	test.Tap(h.button("Add recovery codes"))
+	h.mustSee("No codes found")
+	r.codes.SetText("1234-5678")
+	test.Tap(h.button("Add recovery codes"))
+	h.mustSee("Name the service")
+}
+
+func pypiToken(t *testing.T, caveat string) string {
+	t.Helper()
+	m, err := macaroon.New([]byte("root key"), []byte("id"), "pypi.org", macaroon.V2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if caveat != "" {
+		if err := m.AddFirstPartyCaveat([]byte(caveat)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "pypi-" + base64.RawURLEncoding.EncodeToString(b)
+}
+
+func TestTokens(t *testing.T) {
+	h := unlocked(t)
+	h.ui.s.main.tabs.SelectIndex(3)
+	h.mustSee("No API tokens yet")
+	v := h.ui.s.main.tokens
+	wide := pypiToken(t, `{"version": 1, "permissions": "user"}`)
+	v.name.SetText("PyPI everything")
+	v.token.SetText(wide)
+	test.Tap(h.button("Add token"))
+	v.name.SetText("PyPI mypkg")
+	v.token.SetText(pypiToken(t, `[1, ["mypkg"]]`))
+	test.Tap(h.button("Add token"))
+	v.name.SetText("Mystery")
+	v.token.SetText("abc123")
+	test.Tap(h.button("Add token"))
+	h.mustSee("unrecognised token format")
+
+	h.mustSee("pypi · whole account · no expiry")
+	h.mustSee("pypi · projects: mypkg · no expiry")
+	h.mustSee("This PyPI token can upload to every project of the account")
+	test.Tap(find(h, "copy", func(b *widget.Button) bool { return b.Text == "Copy" }))
+	if h.app.Clipboard().Content() != wide {
+		t.Error("copy did not put the token on the clipboard")
+	}
+	h.mustSee("Copied the PyPI everything token")
+}

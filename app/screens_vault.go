@@ -1,0 +1,321 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/twofold-app/twofold/vault"
+)
+
+// welcomeDeps feed the first-run screen.
+type welcomeDeps struct {
+	path   string              // where a new vault goes
+	show   func(string) string // how a path is shown
+	recent []string            // vaults opened before
+	create func()
+	open   func(path string)
+}
+
+// welcomeScreen is shown when there is no vault at the default location:
+// create one there, or open an existing KeePass file.
+func welcomeScreen(w fyne.Window, d welcomeDeps) fyne.CanvasObject {
+	intro := widget.NewLabel("Twofold keeps your one-time codes, recovery codes and API tokens in an encrypted KeePass vault that KeePassXC can open too.")
+	intro.Wrapping = fyne.TextWrapWord
+	create := widget.NewButton("Create a new vault", d.create)
+	create.Importance = widget.HighImportance
+	where := widget.NewLabel("New vault: " + d.show(d.path))
+	where.Wrapping = fyne.TextWrapBreak
+	open := widget.NewButton("Open an existing KeePass file…", func() { chooseVault(w, d.open) })
+	objs := []fyne.CanvasObject{container.NewHBox(appIcon(64), heading("Welcome to Twofold")), intro, create, where, open}
+	return page(append(objs, recentList(d.recent, d.show, d.open)...)...)
+}
+
+// recentList is a heading and a button per recent vault.
+func recentList(recent []string, show func(string) string, open func(string)) []fyne.CanvasObject {
+	if len(recent) == 0 {
+		return nil
+	}
+	out := []fyne.CanvasObject{widget.NewSeparator(), widget.NewLabel("Recent vaults")}
+	for _, p := range recent {
+		b := widget.NewButton(show(p), func() { open(p) })
+		b.Alignment = widget.ButtonAlignLeading
+		out = append(out, b)
+	}
+	return out
+}
+
+// chooseVault lets the user pick a .kdbx file.
+func chooseVault(w fyne.Window, open func(string)) {
+	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			showError(w, err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		r.Close()
+		open(r.URI().Path())
+	}, w)
+	fd.SetFilter(storage.NewExtensionFileFilter([]string{".kdbx"}))
+	fd.Show()
+}
+
+// chooseFile lets the user pick any file (a key file) into e.
+func chooseFile(w fyne.Window, e *widget.Entry) {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			showError(w, err)
+			return
+		}
+		if r != nil {
+			r.Close()
+			e.SetText(r.URI().Path())
+		}
+	}, w)
+}
+
+// keyFileRow is an entry for an optional key file with a Browse button.
+func keyFileRow(w fyne.Window) (*widget.Entry, fyne.CanvasObject) {
+	e := widget.NewEntry()
+	e.SetPlaceHolder("Key file (optional)")
+	browse := widget.NewButton("Browse…", func() { chooseFile(w, e) })
+	return e, container.NewBorder(nil, nil, nil, browse, e)
+}
+
+// credentials builds vault credentials from the typed password and key
+// file. The returned wipe clears the password copy.
+func credentials(password, keyFile string) (vault.Credentials, func(), error) {
+	keyFile = strings.TrimSpace(keyFile)
+	if password == "" && keyFile == "" {
+		return vault.Credentials{}, nil, errEmptyCredentials
+	}
+	if keyFile != "" {
+		if _, err := os.Stat(keyFile); errors.Is(err, fs.ErrNotExist) {
+			return vault.Credentials{}, nil, errKeyFileMissing
+		}
+	}
+	c := vault.Credentials{KeyFile: keyFile}
+	if password != "" {
+		c.Password = []byte(password)
+	}
+	return c, func() { clear(c.Password) }, nil
+}
+
+// unlockDeps feed the unlock screen.
+type unlockDeps struct {
+	path     string
+	show     func(string) string
+	recent   []string
+	opener   Opener
+	work     Work
+	unlocked func(Vault)
+	open     func(path string) // switch to another vault file
+	create   func()
+}
+
+// unlockScreen asks for the password (and key file) of the vault at
+// d.path. It returns the content and the widget to focus.
+func unlockScreen(w fyne.Window, d unlockDeps) (fyne.CanvasObject, fyne.Focusable) {
+	pw := widget.NewPasswordEntry()
+	pw.SetPlaceHolder("Password")
+	keyFile, keyRow := keyFileRow(w)
+	problem := newProblemView()
+	busy := newBusyView("Deriving the key… (this takes a moment on purpose)")
+	unlock := widget.NewButton("Unlock", nil)
+	unlock.Importance = widget.HighImportance
+	inputs := []fyne.Disableable{pw, keyFile, unlock}
+	submit := func() {
+		c, wipe, err := credentials(pw.Text, keyFile.Text)
+		if err != nil {
+			problem.show(err)
+			return
+		}
+		problem.hide()
+		setEnabled(inputs, false)
+		busy.start()
+		d.work(func() {
+			v, err := d.opener.Open(d.path, c)
+			wipe()
+			onUI(func() {
+				busy.stop()
+				setEnabled(inputs, true)
+				if err != nil {
+					problem.show(err)
+					pw.SetText("")
+					w.Canvas().Focus(pw)
+					return
+				}
+				d.unlocked(v)
+			})
+		})
+	}
+	unlock.OnTapped = submit
+	pw.OnSubmitted = func(string) { submit() }
+	file := widget.NewLabel(d.show(d.path))
+	file.Wrapping = fyne.TextWrapBreak
+	other := widget.NewButton("Open another vault…", func() { chooseVault(w, d.open) })
+	create := widget.NewButton("Create a new vault…", d.create)
+	objs := []fyne.CanvasObject{
+		container.NewHBox(appIcon(48), heading("Unlock "+filepath.Base(d.path))), file,
+		pw, keyRow, unlock, busy.box, problem.box, container.NewHBox(other, create),
+	}
+	return page(append(objs, recentList(d.recent, d.show, d.open)...)...), pw
+}
+
+func setEnabled(ws []fyne.Disableable, on bool) {
+	for _, w := range ws {
+		if on {
+			w.Enable()
+		} else {
+			w.Disable()
+		}
+	}
+}
+
+// createDeps feed the create-vault screen.
+type createDeps struct {
+	path    string
+	opener  Opener
+	work    Work
+	created func(Vault)
+	back    func()
+}
+
+// createScreen makes a new vault: a password typed twice (with a strength
+// estimate) or a suggested diceware passphrase, and an optional key file.
+func createScreen(w fyne.Window, d createDeps) fyne.CanvasObject {
+	f := &createForm{w: w, d: d}
+	return f.build()
+}
+
+type createForm struct {
+	w        fyne.Window
+	d        createDeps
+	pw       *widget.Entry
+	again    *widget.Entry
+	keyFile  *widget.Entry
+	meter    *widget.ProgressBar
+	verdict  *widget.Label
+	advice   *widget.Label
+	location *widget.Entry
+	problem  *problemView
+	busy     *busyView
+	create   *widget.Button
+}
+
+func (f *createForm) build() fyne.CanvasObject {
+	f.pw, f.again = widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	f.pw.SetPlaceHolder("Password")
+	f.again.SetPlaceHolder("Repeat the password")
+	f.meter = widget.NewProgressBar()
+	f.meter.Max = 4
+	f.meter.TextFormatter = func() string { return "" }
+	f.verdict = widget.NewLabel("Strength: type a password or suggest a passphrase")
+	f.advice = widget.NewLabel("")
+	f.advice.Wrapping = fyne.TextWrapWord
+	f.advice.Hide()
+	f.pw.OnChanged = func(string) { f.rate() }
+	f.again.OnSubmitted = func(string) { f.submit() }
+	suggest := widget.NewButton("Suggest a passphrase", f.suggest)
+	var keyRow fyne.CanvasObject
+	f.keyFile, keyRow = keyFileRow(f.w)
+	f.location = widget.NewEntry()
+	f.location.SetText(f.d.path)
+	change := widget.NewButton("Folder…", f.chooseLocation)
+	where := container.NewBorder(nil, nil, widget.NewLabel("Location"), change, f.location)
+	f.problem = newProblemView()
+	f.busy = newBusyView("Creating the vault: measuring this computer and deriving the key…")
+	f.create = widget.NewButton("Create vault", f.submit)
+	f.create.Importance = widget.HighImportance
+	back := widget.NewButton("Back", f.d.back)
+	return page(container.NewHBox(appIcon(48), heading("Create your vault")),
+		where, f.pw, f.again, f.meter, f.verdict, suggest, f.advice,
+		keyRow, container.NewHBox(f.create, back), f.busy.box, f.problem.box)
+}
+
+func (f *createForm) rate() {
+	s := estimate(f.pw.Text, []string{"twofold", filepath.Base(f.location.Text)})
+	f.meter.SetValue(float64(s.Score))
+	if f.pw.Text == "" {
+		f.verdict.SetText("Strength: type a password or suggest a passphrase")
+		return
+	}
+	f.verdict.SetText("Strength: " + s.Label + " (zxcvbn estimate)")
+}
+
+func (f *createForm) suggest() {
+	p, err := passphrase(passphraseWords)
+	if err != nil {
+		showError(f.w, err)
+		return
+	}
+	f.pw.Password, f.again.Password = false, false
+	f.pw.SetText(p)
+	f.again.SetText(p)
+	f.pw.Refresh()
+	f.again.Refresh()
+	f.advice.SetText("Write this passphrase down and keep it somewhere safe: " +
+		"six random words from the EFF list (about 77 bits). Nobody can recover the vault without it.")
+	f.advice.Show()
+}
+
+// chooseLocation picks a folder for the new vault. (A folder, not a
+// file-save dialog: that dialog truncates the file it returns, which
+// would destroy an existing vault chosen by mistake.)
+func (f *createForm) chooseLocation() {
+	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil {
+			showError(f.w, err)
+			return
+		}
+		if dir != nil {
+			f.location.SetText(filepath.Join(dir.Path(), filepath.Base(f.location.Text)))
+		}
+	}, f.w)
+}
+
+func (f *createForm) submit() {
+	if f.pw.Text != f.again.Text {
+		f.problem.show(errPasswordsDiffer)
+		return
+	}
+	c, wipe, err := credentials(f.pw.Text, f.keyFile.Text)
+	if err != nil {
+		f.problem.show(err)
+		return
+	}
+	f.problem.hide()
+	path := strings.TrimSpace(f.location.Text)
+	if !filepath.IsAbs(path) {
+		f.problem.show(fmt.Errorf("%w: the location must be a full path, like %s", vault.ErrInvalid, f.d.path))
+		wipe()
+		return
+	}
+	inputs := []fyne.Disableable{f.pw, f.again, f.keyFile, f.location, f.create}
+	setEnabled(inputs, false)
+	f.busy.start()
+	f.d.work(func() {
+		v, err := f.d.opener.Create(path, c)
+		wipe()
+		onUI(func() {
+			f.busy.stop()
+			setEnabled(inputs, true)
+			if err != nil {
+				f.problem.show(err)
+				return
+			}
+			f.d.created(v)
+		})
+	})
+}

@@ -1,0 +1,67 @@
+package app
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/widget"
+)
+
+func TestSettingsArePersisted(t *testing.T) {
+	h := unlocked(t, githubURI)
+	h.ui.s.main.tabs.SelectIndex(4)
+	selects := []*widget.Select{}
+	for _, o := range h.objects() {
+		if s, ok := o.(*widget.Select); ok {
+			selects = append(selects, s)
+		}
+	}
+	selects[0].SetSelected("After 1 min idle")
+	selects[1].SetSelected("After 10 s")
+	find(h, "theme", func(r *widget.RadioGroup) bool { return true }).SetSelected("Dark")
+	find(h, "minimised", func(c *widget.Check) bool { return true }).SetChecked(true)
+
+	got, err := h.settings.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AutoLockMinutes != 1 || got.ClipboardClearSeconds != 10 || got.Theme != ThemeDark || !got.StartMinimised {
+		t.Errorf("saved %+v", got)
+	}
+	if len(got.RecentVaults) != 1 {
+		t.Errorf("recent vaults lost: %q", got.RecentVaults)
+	}
+	// The new auto-lock time applies at once.
+	h.clock.Advance(time.Minute)
+	if h.ui.Unlocked() {
+		t.Error("the new auto-lock time is not in force")
+	}
+	// A new window reads them.
+	h2 := newHarness(t)
+	h2.settings = h.settings
+	h2.path = h.path
+	h2.open()
+	if h2.ui.Settings().ClipboardClearSeconds != 10 {
+		t.Errorf("a new window reads %+v", h2.ui.Settings())
+	}
+}
+
+func TestSettingsFileIsCheckedAndDefaulted(t *testing.T) {
+	dir := t.TempDir()
+	f := FileSettings{Path: dir + "/settings.json"}
+	s, err := f.Load()
+	if err != nil || s.AutoLockMinutes != 5 || s.ClipboardClearSeconds != 30 || s.Theme != ThemeSystem {
+		t.Fatalf("defaults: %+v %v", s, err)
+	}
+	if err := f.Save(Settings{AutoLockMinutes: -3, ClipboardClearSeconds: 99999, Theme: "purple"}); err != nil {
+		t.Fatal(err)
+	}
+	s, _ = f.Load()
+	if s.AutoLockMinutes != 5 || s.ClipboardClearSeconds != 30 || s.Theme != ThemeSystem {
+		t.Errorf("out-of-range values kept: %+v", s)
+	}
+	p := DefaultSettingsPath(func(k string) string { return map[string]string{"XDG_CONFIG_HOME": "/x/cfg", "HOME": "/home/u"}[k] })
+	if p != "/x/cfg/twofold/settings.json" {
+		t.Errorf("path = %s", p)
+	}
+}

@@ -1,0 +1,154 @@
+package app
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/twofold-app/twofold/vault"
+)
+
+// tokensDeps feed the API-tokens screen.
+type tokensDeps struct {
+	w      fyne.Window
+	store  TokenStore
+	now    func() time.Time
+	copy   func(what, text string)
+	report func(error)
+	touch  func()
+}
+
+// tokensView lists API tokens: service, scope, expiry, copy, and a
+// warning on account-wide PyPI tokens.
+type tokensView struct {
+	d       tokensDeps
+	list    *fyne.Container
+	name    *widget.Entry
+	token   *widget.Entry
+	service *widget.Entry
+	fToken  *field
+	content fyne.CanvasObject
+}
+
+func tokensScreen(d tokensDeps) *tokensView {
+	v := &tokensView{d: d, list: container.NewVBox()}
+	v.name, v.service = widget.NewEntry(), widget.NewEntry()
+	v.name.SetPlaceHolder("Name, e.g. PyPI upload for mypkg")
+	v.service.SetPlaceHolder("Service (only for unknown token formats)")
+	v.token = widget.NewPasswordEntry()
+	v.token.SetPlaceHolder("pypi-…, ghp_…, glpat-…, npm_…")
+	v.fToken = newField("Token", v.token)
+	add := widget.NewButton("Add token", v.addToken)
+	form := widget.NewForm(widget.NewFormItem("Name", v.name), v.fToken.item(), widget.NewFormItem("Service", v.service))
+	v.content = container.NewVScroll(container.NewVBox(heading("API tokens"), v.list,
+		widget.NewSeparator(), widget.NewLabel("Add an API token"), form, add))
+	return v
+}
+
+func (v *tokensView) reload() {
+	tokens, err := v.d.store.Tokens()
+	if err != nil {
+		v.d.report(err)
+		return
+	}
+	v.list.RemoveAll()
+	if len(tokens) == 0 {
+		v.list.Add(widget.NewLabel("No API tokens yet."))
+	}
+	for _, t := range tokens {
+		v.list.Add(v.tokenRow(t))
+	}
+}
+
+// scopeText says what a token may do.
+func scopeText(t vault.Token) string {
+	switch {
+	case t.AccountWide():
+		return "whole account"
+	case len(t.Projects) > 0:
+		return "projects: " + strings.Join(t.Projects, ", ")
+	case t.Scope == "projects":
+		return "limited to some projects"
+	}
+	return "scope unknown"
+}
+
+// expiryText says when a token expires.
+func expiryText(t vault.Token, now time.Time) (string, bool) {
+	switch {
+	case t.Expires.IsZero():
+		return "no expiry", false
+	case !t.Expires.After(now):
+		return "expired " + t.Expires.Format("2006-01-02"), true
+	case t.Expires.Sub(now) < 14*24*time.Hour:
+		return "expires " + t.Expires.Format("2006-01-02"), true
+	}
+	return "expires " + t.Expires.Format("2006-01-02"), false
+}
+
+func isPyPI(t vault.Token) bool { return t.Service == "pypi" || t.Service == "testpypi" }
+
+func (v *tokensView) tokenRow(t vault.Token) fyne.CanvasObject {
+	title := widget.NewLabelWithStyle(t.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	exp, soon := expiryText(t, v.d.now())
+	info := widget.NewLabel(t.Service + " · " + scopeText(t) + " · " + exp)
+	if soon {
+		info.Importance = widget.WarningImportance
+	}
+	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { v.copyToken(t) })
+	row := container.NewVBox(container.NewBorder(nil, nil, title, copyBtn, info))
+	if isPyPI(t) && t.AccountWide() {
+		warn := widget.NewLabel("This PyPI token can upload to every project of the account. Prefer a token scoped to one project.")
+		warn.Importance = widget.WarningImportance
+		warn.Wrapping = fyne.TextWrapWord
+		row.Add(warn)
+	}
+	return row
+}
+
+// copyToken copies a token. (The clipboard API takes a string, so the
+// token passes through ordinary memory here; it is not kept.)
+func (v *tokensView) copyToken(t vault.Token) {
+	v.d.touch()
+	buf, err := v.d.store.TokenSecret(t.ID)
+	if err != nil {
+		v.d.report(err)
+		return
+	}
+	text := string(buf.Bytes())
+	buf.Destroy()
+	v.d.copy("the "+t.Name+" token", text)
+}
+
+func (v *tokensView) addToken() {
+	v.d.touch()
+	v.fToken.ok()
+	raw := []byte(strings.TrimSpace(v.token.Text))
+	defer clear(raw)
+	if len(raw) == 0 {
+		v.fToken.fail("Paste the token here.")
+		return
+	}
+	name := strings.TrimSpace(v.name.Text)
+	if name == "" {
+		v.fToken.fail("Give the token a name first (above).")
+		return
+	}
+	_, err := v.d.store.AddToken(vault.NewToken{Name: name, Token: raw, Service: strings.TrimSpace(v.service.Text)})
+	if err == nil {
+		err = v.d.store.Save()
+	}
+	if err != nil {
+		p := describe(err)
+		v.fToken.fail(p.Title + ": " + err.Error())
+		return
+	}
+	v.name.SetText("")
+	v.token.SetText("")
+	v.service.SetText("")
+	v.reload()
+}

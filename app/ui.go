@@ -1,0 +1,275 @@
+package app
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+)
+
+// UI is Twofold's window: the first-run or unlock screen while no vault is
+// open, the codes and the other tabs while one is.
+type UI struct {
+	w        fyne.Window
+	d        Deps
+	settings Settings
+	clip     clipGuard
+	idle     idleLock
+	path     string   // the vault shown
+	s        *session // nil while locked
+	hidden   bool
+}
+
+// session is one unlocked period of a vault.
+type session struct {
+	v    Vault
+	main *mainView
+}
+
+func (d Deps) withDefaults() Deps {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Timers == nil {
+		d.Timers = RealTimers{}
+	}
+	if d.Work == nil {
+		d.Work = GoWork
+	}
+	if d.Opener == nil {
+		d.Opener = StoreOpener{Now: d.Now}
+	}
+	if d.Settings == nil {
+		d.Settings = &memorySettings{s: DefaultSettings()}
+	}
+	return d
+}
+
+// New builds the window's content on w and shows the first screen: the
+// unlock screen when a vault exists at d.VaultPath, else the first-run
+// screen.
+func New(w fyne.Window, d Deps) *UI {
+	u := &UI{w: w, d: d.withDefaults(), path: d.VaultPath}
+	s, err := u.d.Settings.Load()
+	u.settings = s
+	u.clip = clipGuard{cb: u.d.Clipboard, timers: u.d.Timers}
+	u.idle = idleLock{now: u.d.Now, timers: u.d.Timers, lock: u.Lock}
+	u.applyTheme()
+	u.setMenu()
+	u.w.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { u.touch() })
+	u.showStart()
+	if err != nil {
+		showError(w, err)
+	}
+	return u
+}
+
+// Settings returns the settings in force.
+func (u *UI) Settings() Settings { return u.settings }
+
+// Unlocked reports whether a vault is open.
+func (u *UI) Unlocked() bool { return u.s != nil }
+
+func (u *UI) showStart() {
+	if _, err := os.Stat(u.path); errors.Is(err, fs.ErrNotExist) {
+		u.showWelcome()
+		return
+	}
+	u.showUnlock()
+}
+
+func (u *UI) setContent(o fyne.CanvasObject) { u.w.SetContent(o) }
+
+func (u *UI) showWelcome() {
+	u.setContent(welcomeScreen(u.w, welcomeDeps{
+		path:   u.path,
+		show:   u.display,
+		recent: u.existingRecent(),
+		create: u.showCreate,
+		open:   u.openPath,
+	}))
+}
+
+func (u *UI) showCreate() {
+	u.setContent(createScreen(u.w, createDeps{
+		path:    u.path,
+		opener:  u.d.Opener,
+		work:    u.d.Work,
+		created: u.unlocked,
+		back:    u.showStart,
+	}))
+}
+
+func (u *UI) showUnlock() {
+	screen, focus := unlockScreen(u.w, unlockDeps{
+		path:     u.path,
+		show:     u.display,
+		recent:   u.existingRecent(),
+		opener:   u.d.Opener,
+		work:     u.d.Work,
+		unlocked: u.unlocked,
+		open:     u.openPath,
+		create:   func() { u.path = u.defaultOrCurrent(); u.showCreate() },
+	})
+	u.setContent(screen)
+	u.w.Canvas().Focus(focus)
+}
+
+// defaultOrCurrent is where "create a new vault" puts it: the configured
+// path when nothing is there yet, else beside it as a new file name.
+func (u *UI) defaultOrCurrent() string {
+	if _, err := os.Stat(u.d.VaultPath); errors.Is(err, fs.ErrNotExist) {
+		return u.d.VaultPath
+	}
+	return u.path
+}
+
+// openPath switches to another vault file.
+func (u *UI) openPath(path string) {
+	u.path = path
+	u.showStart()
+}
+
+// display shortens a path below the home folder to ~/….
+func (u *UI) display(path string) string {
+	if u.d.Home == "" {
+		return path
+	}
+	if rel, err := filepath.Rel(u.d.Home, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.Join("~", rel)
+	}
+	return path
+}
+
+func (u *UI) existingRecent() []string {
+	var out []string
+	for _, p := range u.settings.RecentVaults {
+		if _, err := os.Stat(p); err == nil && p != u.path {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// unlocked opens the main screen on v.
+func (u *UI) unlocked(v Vault) {
+	u.path = v.Path()
+	u.saveSettings(u.settings.withRecent(v.Path()))
+	s := &session{v: v}
+	u.s = s
+	s.main = newMainView(u, s)
+	u.setContent(s.main.content)
+	u.idle.start(time.Duration(u.settings.AutoLockMinutes) * time.Minute)
+	s.main.shown(!u.hidden)
+	s.main.focusSearch()
+}
+
+// Lock wipes the vault from memory, clears the clipboard (if it still
+// holds a copied code) and shows the unlock screen. Locking a locked
+// window does nothing.
+func (u *UI) Lock() {
+	s := u.s
+	if s == nil {
+		return
+	}
+	u.s = nil
+	s.main.shown(false)
+	u.idle.halt()
+	u.clip.clear()
+	s.v.Lock()
+	u.showUnlock()
+}
+
+// Quit is called when the application stops: it clears the clipboard
+// (if it still holds what Twofold copied) and locks the vault.
+func (u *UI) Quit() {
+	u.clip.clear()
+	if u.s != nil {
+		u.idle.halt()
+		u.s.main.shown(false)
+		u.s.v.Lock()
+		u.s = nil
+	}
+}
+
+// SetHidden tells the window whether it is hidden (in the system tray):
+// nothing ticks while hidden.
+func (u *UI) SetHidden(hidden bool) {
+	u.hidden = hidden
+	if u.s != nil {
+		u.s.main.shown(!hidden)
+	}
+}
+
+// Foreground is called when the window comes back to the front: a
+// machine that slept past the auto-lock time locks now.
+func (u *UI) Foreground() {
+	if u.s != nil {
+		u.idle.check()
+	}
+}
+
+// touch records activity for the auto-lock.
+func (u *UI) touch() {
+	if u.s != nil {
+		u.idle.touch()
+	}
+}
+
+func (u *UI) saveSettings(s Settings) {
+	u.settings = s.normalise()
+	if err := u.d.Settings.Save(u.settings); err != nil {
+		showError(u.w, err)
+	}
+}
+
+func (u *UI) applyTheme() {
+	t := themeFor(u.settings.Theme)
+	if u.d.ApplyTheme != nil {
+		u.d.ApplyTheme(t)
+		return
+	}
+	fyne.CurrentApp().Settings().SetTheme(t)
+}
+
+// Shortcuts, as main-menu items: the driver runs menu shortcuts whatever
+// widget has the focus (canvas shortcuts do not reach it while an entry
+// is focused).
+var (
+	shortcutLock = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutFind = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutAdd  = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+)
+
+func (u *UI) setMenu() {
+	item := func(label string, sc fyne.Shortcut, f func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, f)
+		it.Shortcut = sc
+		return it
+	}
+	vaultMenu := fyne.NewMenu("Vault",
+		item("Find", shortcutFind, func() {
+			if u.s != nil {
+				u.s.main.focusSearch()
+			}
+		}),
+		item("Add account", shortcutAdd, func() {
+			if u.s != nil {
+				u.s.main.showAdd()
+			}
+		}),
+		item("Lock", shortcutLock, u.Lock),
+	)
+	u.w.SetMainMenu(fyne.NewMainMenu(vaultMenu))
+}
+
+// memorySettings keeps settings in memory (when Deps.Settings is nil).
+type memorySettings struct{ s Settings }
+
+func (m *memorySettings) Load() (Settings, error) { return m.s, nil }
+func (m *memorySettings) Save(s Settings) error   { m.s = s; return nil }

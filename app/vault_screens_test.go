@@ -1,0 +1,190 @@
+package app
+
+import (
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/twofold-app/twofold/vault"
+)
+
+func TestFirstRunCreatesVaultAtDefaultLocation(t *testing.T) {
+	h := newHarness(t)
+	h.open()
+	h.mustSee("Welcome to Twofold")
+	h.mustSee("New vault: ~/data/twofold/vault.kdbx")
+	test.Tap(h.button("Create a new vault"))
+
+	h.mustSee("Create your vault")
+	if got := h.entry("").Text; got != h.path {
+		t.Errorf("location = %q, want the default %q", got, h.path)
+	}
+	test.Type(h.entry("Password"), "password")
+	h.mustSee("Strength: Very weak")
+	test.Tap(h.button("Suggest a passphrase"))
+	pw := h.entry("Password").Text
+	if words := strings.Split(pw, "-"); len(words) != passphraseWords {
+		t.Fatalf("suggested %q: want %d words", pw, passphraseWords)
+	}
+	if h.entry("Repeat").Text != pw {
+		t.Error("the suggestion did not fill the repeat field")
+	}
+	h.mustSee("Strength: Very strong")
+	h.mustSee("Write this passphrase down")
+
+	test.Tap(h.button("Create vault"))
+	h.mustSee("Creating the vault")
+	if !h.button("Create vault").Disabled() {
+		t.Error("Create stays enabled while the key is derived")
+	}
+	h.work.flush()
+
+	h.mustSee("No accounts yet")
+	if _, err := os.Stat(h.path); err != nil {
+		t.Fatalf("no vault file: %v", err)
+	}
+	s, err := vault.Open(h.path, vault.Credentials{Password: []byte(pw)}, nil)
+	if err != nil {
+		t.Fatalf("the new vault does not open with the suggested passphrase: %v", err)
+	}
+	s.Lock()
+	saved, _ := h.settings.Load()
+	if len(saved.RecentVaults) != 1 || saved.RecentVaults[0] != h.path {
+		t.Errorf("recent vaults = %q", saved.RecentVaults)
+	}
+}
+
+func TestCreateExplainsBadInput(t *testing.T) {
+	h := newHarness(t)
+	h.open()
+	test.Tap(h.button("Create a new vault"))
+	test.Tap(h.button("Create vault"))
+	h.mustSee("A password or a key file is needed")
+	test.Type(h.entry("Password"), "one thing")
+	test.Type(h.entry("Repeat"), "another")
+	test.Tap(h.button("Create vault"))
+	h.mustSee("The passwords differ")
+	if len(h.work.jobs) != 0 {
+		t.Error("a vault was being created from bad input")
+	}
+}
+
+func TestUnlockShowsProgressThenCodes(t *testing.T) {
+	h := newHarness(t)
+	h.makeVault("otpauth://totp/GitHub:me?secret=JBSWY3DPEHPK3PXP&issuer=GitHub")
+	h.open()
+	h.mustSee("Unlock vault.kdbx")
+	pw := h.entry("Password")
+	if h.w.Canvas().Focused() != pw {
+		t.Error("the password field does not have the focus")
+	}
+	test.Type(pw, testPassword)
+	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.mustSee("Deriving the key")
+	if !h.button("Unlock").Disabled() {
+		t.Error("Unlock stays enabled while the key is derived")
+	}
+	h.work.flush()
+	h.mustNotSee("Deriving the key")
+	if len(h.rows()) != 1 {
+		t.Fatalf("rows = %d, want 1", len(h.rows()))
+	}
+}
+
+func TestUnlockErrorsAreDistinct(t *testing.T) {
+	writeKeePass1 := func(path string) {
+		b := make([]byte, 128)
+		binary.LittleEndian.PutUint32(b[0:], 0x9AA2D903)
+		binary.LittleEndian.PutUint32(b[4:], 0xB54BFB65)
+		os.WriteFile(path, b, 0o600)
+	}
+	for _, tc := range []struct {
+		name     string
+		prepare  func(h *harness)
+		password string
+		keyFile  func(h *harness) string
+		want     string
+	}{
+		{"wrong password", nil, "not the password", nil, "Wrong password or key file"},
+		{"missing key file", nil, testPassword, func(h *harness) string { return filepath.Join(h.dir, "gone.key") }, "The key file is missing"},
+		{"unexpected key file", nil, testPassword, func(h *harness) string {
+			p := filepath.Join(h.dir, "other.key")
+			os.WriteFile(p, []byte("some key file"), 0o600)
+			return p
+		}, "Wrong password or key file"},
+		{"empty", nil, "", nil, "A password or a key file is needed"},
+		{"corrupt", func(h *harness) {
+			b, _ := os.ReadFile(h.path)
+			os.WriteFile(h.path, b[:len(b)/2], 0o600)
+		}, testPassword, nil, "The vault file is damaged"},
+		{"not keepass", func(h *harness) { os.WriteFile(h.path, []byte("hello, world: definitely not a database"), 0o600) }, testPassword, nil, "This is not a KeePass file"},
+		{"keepass 1", func(h *harness) { writeKeePass1(h.path) }, testPassword, nil, "This KeePass format is not supported"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.makeVault()
+			if tc.prepare != nil {
+				tc.prepare(h)
+			}
+			h.open()
+			if tc.keyFile != nil {
+				h.entry("Key file").SetText(tc.keyFile(h))
+			}
+			h.unlock(tc.password)
+			h.mustSee(tc.want)
+			if h.ui.Unlocked() {
+				t.Fatal("unlocked")
+			}
+			if tc.name == "wrong password" && h.entry("Password").Text != "" {
+				t.Error("a wrong password stays in the field")
+			}
+		})
+	}
+}
+
+func TestUnlockWithKeyFileOnly(t *testing.T) {
+	h := newHarness(t)
+	key := filepath.Join(h.dir, "vault.key")
+	os.WriteFile(key, []byte("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"), 0o600)
+	os.MkdirAll(filepath.Dir(h.path), 0o700)
+	s, err := vault.Create(h.path, vault.Credentials{KeyFile: key}, vault.CreateOptions{KDF: cheapKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Lock()
+	h.open()
+	h.entry("Key file").SetText(key)
+	h.unlock("")
+	if !h.ui.Unlocked() {
+		t.Fatalf("not unlocked; texts %q", h.texts())
+	}
+}
+
+func TestOpenExistingFromRecent(t *testing.T) {
+	h := newHarness(t)
+	other := filepath.Join(h.dir, "elsewhere", "work.kdbx")
+	os.MkdirAll(filepath.Dir(other), 0o700)
+	s, err := vault.Create(other, vault.Credentials{Password: []byte(testPassword)}, vault.CreateOptions{KDF: cheapKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Lock()
+	h.settings.Save(DefaultSettings().withRecent(other))
+	h.open() // no vault at the default location: first run
+	h.mustSee("Welcome to Twofold")
+	test.Tap(h.button("~/elsewhere/work.kdbx"))
+	h.mustSee("Unlock work.kdbx")
+	h.unlock(testPassword)
+	if !h.ui.Unlocked() {
+		t.Fatal("not unlocked")
+	}
+	saved, _ := h.settings.Load()
+	if saved.RecentVaults[0] != other {
+		t.Errorf("recent = %q", saved.RecentVaults)
+	}
+}

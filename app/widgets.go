@@ -1,0 +1,99 @@
+package app
+
+import (
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/twofold-app/twofold/assets"
+)
+
+// problemView shows an error inline: a title and what to do.
+type problemView struct {
+	title *widget.Label
+	hint  *widget.Label
+	box   *fyne.Container
+}
+
+func newProblemView() *problemView {
+	p := &problemView{
+		title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		hint:  widget.NewLabel(""),
+	}
+	p.title.Importance = widget.DangerImportance
+	p.hint.Wrapping = fyne.TextWrapWord
+	p.box = container.NewVBox(p.title, p.hint)
+	p.box.Hide()
+	return p
+}
+
+func (p *problemView) show(err error) {
+	d := describe(err)
+	p.title.SetText(d.Title)
+	hint := d.Hint
+	if hint == "" {
+		hint = err.Error()
+	}
+	p.hint.SetText(hint)
+	p.box.Show()
+}
+
+func (p *problemView) hide() { p.box.Hide() }
+
+// busyView is an indeterminate progress bar with a caption, for key
+// derivation (the KDF reports no progress).
+type busyView struct {
+	bar *widget.ProgressBarInfinite
+	box *fyne.Container
+}
+
+func newBusyView(caption string) *busyView {
+	b := &busyView{bar: widget.NewProgressBarInfinite()}
+	b.bar.Stop()
+	b.box = container.NewVBox(widget.NewLabel(caption), b.bar)
+	b.box.Hide()
+	return b
+}
+
+func (b *busyView) start() { b.box.Show(); b.bar.Start() }
+func (b *busyView) stop()  { b.bar.Stop(); b.box.Hide() }
+
+// appIcon is Twofold's icon at size × size.
+func appIcon(size float32) fyne.CanvasObject {
+	img := canvas.NewImageFromResource(fyne.NewStaticResource("twofold.svg", assets.IconSVG))
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSquareSize(size))
+	return img
+}
+
+// heading is a large bold title.
+func heading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameHeadingText
+	return l
+}
+
+// page centres a form-like column with a sensible width.
+func page(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	col := container.NewVBox(objs...)
+	return container.NewVScroll(container.NewCenter(container.New(&widthLayout{width: 460}, col)))
+}
+
+// widthLayout gives its single child at least a fixed width.
+type widthLayout struct{ width float32 }
+
+func (l *widthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := objs[0].MinSize()
+	return fyne.NewSize(max(s.Width, l.width), s.Height)
+}
+
+func (l *widthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Resize(size)
+	objs[0].Move(fyne.NewPos(0, 0))
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

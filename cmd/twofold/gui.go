@@ -1,0 +1,114 @@
+//go:build cgo && !nogui
+
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/driver/desktop"
+	"github.com/godbus/dbus/v5"
+
+	twapp "github.com/twofold-app/twofold/app"
+	"github.com/twofold-app/twofold/assets"
+)
+
+// appID identifies Twofold to the desktop (FyneApp.toml has the same).
+const appID = "io.github.twofold_app.twofold"
+
+// runGUI opens Twofold's window on the vault named by --vault, else the
+// default location, and runs until the window closes.
+func runGUI(args []string, e env) int {
+	if len(args) > 0 && args[0] == "gui" {
+		args = args[1:]
+	}
+	fs := flag.NewFlagSet("twofold gui", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	vaultPath := fs.String("vault", "", "vault file (default $TWOFOLD_VAULT or $XDG_DATA_HOME/twofold/vault.kdbx)")
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return 0
+	} else if err != nil {
+		return 2
+	}
+	if e.getenv("DISPLAY") == "" && e.getenv("WAYLAND_DISPLAY") == "" {
+		fmt.Fprintln(e.stderr, "error: no display to open Twofold's window on ($DISPLAY and $WAYLAND_DISPLAY are unset)")
+		fmt.Fprintln(e.stderr, "hint: run it from your desktop session, or use the command line: 'twofold help'")
+		return 1
+	}
+	path := *vaultPath
+	if path == "" {
+		path = defaultVaultPath(e.getenv)
+	}
+	a := fyneapp.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("twofold.png", assets.IconPNG))
+	w := a.NewWindow("Twofold")
+	w.Resize(fyne.NewSize(600, 680))
+	home, _ := os.UserHomeDir()
+	ui := twapp.New(w, twapp.Deps{
+		Opener:    twapp.StoreOpener{Now: e.now},
+		VaultPath: path,
+		Settings:  twapp.FileSettings{Path: twapp.DefaultSettingsPath(e.getenv)},
+		Clipboard: a.Clipboard(),
+		Now:       e.now,
+		Timers:    twapp.RealTimers{},
+		Work:      twapp.GoWork,
+		Home:      home,
+	})
+	a.Lifecycle().SetOnStopped(ui.Quit)
+	a.Lifecycle().SetOnEnteredForeground(ui.Foreground)
+	go func() {
+		<-e.signals
+		fyne.Do(a.Quit) // not a widget: ends the run loop, which calls ui.Quit
+	}()
+	if !setUpTray(a, w, ui) || !ui.Settings().StartMinimised || !trayHostRunning() {
+		w.Show()
+	} else {
+		ui.SetHidden(true)
+	}
+	a.Run()
+	return 0
+}
+
+// setUpTray adds a system-tray icon with Show, Lock and Quit; with "start
+// minimised" on, closing the window hides it there. It reports whether
+// the desktop driver has a tray at all.
+func setUpTray(a fyne.App, w fyne.Window, ui *twapp.UI) bool {
+	desk, ok := a.(desktop.App)
+	if !ok {
+		return false
+	}
+	show := func() { w.Show(); ui.SetHidden(false) }
+	desk.SetSystemTrayMenu(fyne.NewMenu("Twofold",
+		fyne.NewMenuItem("Show Twofold", show),
+		fyne.NewMenuItem("Lock", ui.Lock),
+	))
+	desk.SetSystemTrayIcon(fyne.NewStaticResource("twofold.png", assets.IconPNG))
+	w.SetCloseIntercept(func() {
+		if ui.Settings().StartMinimised {
+			w.Hide()
+			ui.SetHidden(true)
+			return
+		}
+		a.Quit()
+	})
+	return true
+}
+
+// trayHostRunning reports whether the desktop shows tray icons (a
+// StatusNotifierItem host owns org.kde.StatusNotifierWatcher). Without
+// one, a window started hidden could never be shown again, so "start
+// minimised" is ignored.
+func trayHostRunning() bool {
+	conn, err := dbus.ConnectSessionBus()
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	var owned bool
+	err = conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&owned)
+	return err == nil && owned
+}
