@@ -8,11 +8,12 @@ import (
 	"strings"
 
 	"github.com/twofold-app/twofold/fido"
+	"github.com/twofold-app/twofold/vault"
 )
 
 const keyUsage = "key list | key info [PATH] | key pin set|change|force-change|min-length N|always-uv on|off [PATH] | " +
 	"key test [PATH] | key passkeys [PATH] | key passkeys rm CRED_ID [PATH] | " +
-	"key fingerprints list|enroll NAME|rename ID NAME|rm ID [PATH] | key reset [PATH] [--confirm RESET]"
+	"key fingerprints list|enroll NAME|rename ID NAME|rm ID [PATH] | key reset [PATH] [--confirm RESET]" + keyInventoryUsage
 
 // keyCLI is one run of 'twofold key': the command's context (cancelled by
 // an interrupt) and how it talks to the person.
@@ -20,6 +21,7 @@ type keyCLI struct {
 	c       *ctx
 	cx      context.Context
 	confirm string // --confirm, for reset
+	record  string // --record, for test: the inventory label
 }
 
 // keySub is a key subcommand and its number of arguments; one more
@@ -52,15 +54,23 @@ func cmdKey(c *ctx, args []string) error {
 	fs := c.flags()
 	fs.BoolVar(&c.jsonOut, "json", false, "with list, info, passkeys and fingerprints list: print JSON")
 	confirm := fs.String("confirm", "", "with reset: the confirmation, "+fido.ResetConfirmation+" (asked on a terminal otherwise)")
+	record := fs.String("record", "", "with test: record the test credential under this inventory label (the vault password comes first)")
 	pos, err := c.parse(fs, args)
 	if err != nil {
 		return err
 	}
 	cx, cancel := c.keyContext()
 	defer cancel()
-	k := &keyCLI{c: c, cx: cx, confirm: *confirm}
+	k := &keyCLI{c: c, cx: cx, confirm: *confirm, record: *record}
 	if len(pos) == 1 && pos[0] == "list" {
 		return keyList(k)
+	}
+	if inv, ok := keyInventorySubs[first(pos)]; ok {
+		if len(pos)-1 < inv.args || len(pos)-1 > inv.args+1 {
+			fs.Usage()
+			return fmt.Errorf("%w: twofold key %s takes %d argument(s)", errKeyUsage, pos[0], inv.args)
+		}
+		return inv.run(k, pos[1:])
 	}
 	name, sub, rest, ok := findKeySub(pos)
 	if !ok || len(rest) > sub.args+1 {
@@ -80,6 +90,13 @@ func cmdKey(c *ctx, args []string) error {
 		return err
 	}
 	return sub.run(k, d, rest[:sub.args])
+}
+
+func first(pos []string) string {
+	if len(pos) == 0 {
+		return ""
+	}
+	return pos[0]
 }
 
 // findKeySub finds the longest subcommand ("pin set" before "pin") that
@@ -282,7 +299,20 @@ func keyTest(k *keyCLI, d *fido.Device, _ []string) error {
 			fmt.Fprintf(k.c.stdout, "FAIL  %s: %v\n", p.Step, p.Err)
 		}
 	}
-	_, err := d.Test(k.cx, fido.TestOptions{}, cb)
+	var s *vault.Store
+	if k.record != "" {
+		var err error
+		if s, err = k.c.open(); err != nil {
+			return err
+		}
+		defer s.Lock()
+	}
+	rep, err := d.Test(k.cx, fido.TestOptions{}, cb)
+	if err == nil && s != nil {
+		if err := recordTest(k, s, rep); err != nil {
+			return err
+		}
+	}
 	return k.done(err, "The key works.")
 }
 

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/twofold-app/twofold/fido"
+	"github.com/twofold-app/twofold/vault"
+)
+
+// keyInventoryUsage is appended to keyUsage.
+const keyInventoryUsage = " | key inventory | key name LABEL [PATH] | key register LABEL SERVICE | key unregister LABEL SERVICE | key test --record LABEL [PATH]"
+
+// keyInventorySubs work on the inventory in the vault; only "name" needs
+// the key itself (for its model).
+var keyInventorySubs = map[string]struct {
+	args int
+	run  func(k *keyCLI, args []string) error
+}{
+	"inventory":  {0, keyInventory},
+	"name":       {1, keyName},
+	"register":   {2, keyRegister},
+	"unregister": {2, keyUnregister},
+}
+
+type inventoryJSON struct {
+	Keys      []securityKeyJSON `json:"keys"`
+	SingleKey map[string]string `json:"single_key_services"`
+}
+
+type securityKeyJSON struct {
+	Label          string   `json:"label"`
+	Model          string   `json:"model"`
+	AAGUID         string   `json:"aaguid"`
+	Services       []string `json:"services"`
+	TestCredential string   `json:"test_credential,omitempty"`
+}
+
+func keyInventory(k *keyCLI, _ []string) error {
+	s, err := k.c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Lock()
+	keys, err := s.SecurityKeys()
+	if err != nil {
+		return err
+	}
+	single := vault.SingleKeyServices(keys)
+	if k.c.jsonOut {
+		out := inventoryJSON{Keys: []securityKeyJSON{}, SingleKey: single}
+		for _, key := range keys {
+			out.Keys = append(out.Keys, securityKeyJSON{key.Label, key.Model, key.AAGUID, nonNil(key.Services), key.TestCredential})
+		}
+		return writeJSON(k.c, out)
+	}
+	for _, key := range keys {
+		fmt.Fprintf(k.c.stdout, "%-24s %-28s %s\n", key.Label, key.Model, strings.Join(key.Services, ", "))
+	}
+	services := make([]string, 0, len(single))
+	for svc := range single {
+		services = append(services, svc)
+	}
+	sort.Strings(services)
+	for _, svc := range services {
+		fmt.Fprintf(k.c.stderr, "warning: %s is registered on one key only (%s): if it is lost, only the service's recovery codes get you back in; register a backup key\n", svc, single[svc])
+	}
+	return nil
+}
+
+// keyName records the connected key (its model, from its AAGUID) under
+// a label.
+func keyName(k *keyCLI, args []string) error {
+	path := ""
+	if len(args) > 1 {
+		path = args[1]
+	}
+	d, err := k.open(path)
+	if err != nil {
+		return err
+	}
+	info, err := d.Info(k.cx)
+	if err != nil {
+		return err
+	}
+	s, err := k.c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Lock()
+	key, err := s.RecordSecurityKey(args[0], info.AAGUID.String(), info.Model)
+	if err != nil {
+		return err
+	}
+	if err := s.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(k.c.stdout, "recorded %s (%s)\n", key.Label, key.Model)
+	return nil
+}
+
+func keyRegister(k *keyCLI, args []string) error {
+	return updateKey(k, args[0], func(key *vault.SecurityKey) { key.Services = append(key.Services, args[1]) },
+		"recorded that %s is registered with %s\n", args[1])
+}
+
+func keyUnregister(k *keyCLI, args []string) error {
+	return updateKey(k, args[0], func(key *vault.SecurityKey) {
+		key.Services = slices.DeleteFunc(key.Services, func(s string) bool { return strings.EqualFold(s, args[1]) })
+	}, "recorded that %s is no longer registered with %s\n", args[1])
+}
+
+func updateKey(k *keyCLI, label string, fn func(*vault.SecurityKey), msg, service string) error {
+	s, err := k.c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Lock()
+	key, err := s.UpdateSecurityKey(label, fn)
+	if err != nil {
+		return err
+	}
+	if err := s.Save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(k.c.stdout, msg, key.Label, service)
+	return nil
+}
+
+// recordTest stores the test credential of a passed `key test` under the
+// key's label (the vault was opened before the test, password first).
+func recordTest(k *keyCLI, s *vault.Store, rep *fido.TestReport) error {
+	_, err := s.UpdateSecurityKey(k.record, func(key *vault.SecurityKey) {
+		key.TestCredential = base64.RawURLEncoding.EncodeToString(rep.CredentialID)
+	})
+	if err != nil {
+		return err
+	}
+	return s.Save()
+}
