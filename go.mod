@@ -4,7 +4,9 @@ go 1.26.0
 
 require (
 	github.com/awnumar/memguard v0.23.0
+	github.com/beevik/ntp v1.5.0
 	github.com/fxamacker/cbor/v2 v2.9.6
+	github.com/go-pdf/fpdf v0.9.0
 	github.com/keys-pub/go-libfido2 v1.5.3
 	github.com/makiuchi-d/gozxing v0.1.1
 	github.com/pquerna/otp v1.5.0
@@ -41,7 +43,6 @@ require (
 	github.com/go-gl/gl v0.0.0-20260331235117-4566fea9a276 // indirect
 	github.com/go-gl/glfw/v3.4/glfw v0.1.0-pre.1.0.20260707082822-2a407d02d01a // indirect
 	github.com/go-ole/go-ole v1.3.0 // indirect
-	github.com/go-pdf/fpdf v0.9.0 // indirect
 	github.com/go-text/render v0.2.1 // indirect
 	github.com/go-text/typesetting v0.3.4 // indirect
 	github.com/godbus/dbus/v5 v5.2.2 // indirect

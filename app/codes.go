@@ -20,6 +20,9 @@ type codesDeps struct {
 	report func(error)
 	touch  func() // activity, for the auto-lock
 	add    func() // shows the add-account screen
+	// favourites is called when the favourites changed (the tray lists
+	// them); may be nil.
+	favourites func()
 }
 
 // listEntry is one line of the list: a group heading or an account.
@@ -178,7 +181,12 @@ func (v *codesView) activate(i int) {
 	if i < 0 || i >= len(v.entries) || v.entries[i].account == nil {
 		return
 	}
-	a := *v.entries[i].account
+	v.copyAccount(*v.entries[i].account)
+}
+
+// copyAccount copies a's current code (HOTP without a code yet: generates
+// the next one first).
+func (v *codesView) copyAccount(a vault.Account) {
 	v.d.touch()
 	switch {
 	case a.Err != nil:
@@ -237,4 +245,7 @@ func (v *codesView) setFavourite(a vault.Account, fav bool) {
 		v.d.report(err)
 	}
 	v.reload()
+	if v.d.favourites != nil {
+		v.d.favourites()
+	}
 }

@@ -183,7 +183,7 @@ func TestEnterCopiesFromSearchAndList(t *testing.T) {
 
 func TestFindShortcutFocusesSearch(t *testing.T) {
 	h := unlocked(t, githubURI)
-	h.ui.s.main.tabs.SelectIndex(4)
+	h.ui.s.main.tabs.SelectIndex(5)
 	h.shortcut(shortcutFind)
 	if h.ui.s.main.tabs.SelectedIndex() != 0 || h.w.Canvas().Focused() != h.ui.s.main.codes.search {
 		t.Error("Ctrl+F did not focus the search of the codes tab")
@@ -220,7 +220,7 @@ func TestHOTPNextCodeIncrementsAndSaves(t *testing.T) {
 func TestNothingTicksWhileAnotherTabIsShown(t *testing.T) {
 	h := unlocked(t, githubURI)
 	ticking := h.clock.pending()
-	h.ui.s.main.tabs.SelectIndex(4)
+	h.ui.s.main.tabs.SelectIndex(5)
 	if h.clock.pending() != ticking-1 {
 		t.Errorf("timers: %d on the codes tab, %d on settings", ticking, h.clock.pending())
 	}

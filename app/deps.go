@@ -48,6 +48,7 @@ type Vault interface {
 	AccountAdder
 	RecoveryStore
 	TokenStore
+	KeyInventory
 	Path() string
 	// Lock wipes the vault's secrets from memory.
 	Lock()
@@ -104,6 +105,14 @@ type Deps struct {
 	Timers Timers
 	// Work runs key derivation and saving off the UI goroutine.
 	Work Work
+	// UI runs a function on Fyne's goroutine for code on another
+	// goroutine (security key operations waiting for a PIN or a touch).
+	// Nil means onUI. Tests pass a queue they drain on the test
+	// goroutine: the test driver's fyne.Do runs f at once on the calling
+	// goroutine, which would race with the test.
+	UI func(func())
+	// Keys says where to look for security keys.
+	Keys KeyOptions
 	// Home is the user's home folder: paths below it are shown as ~/….
 	Home string
 	// ApplyTheme is called with the theme to use when the theme setting

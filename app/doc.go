@@ -10,7 +10,11 @@
 //
 // Widgets are touched only on Fyne's goroutine. Work that must not block
 // it (key derivation, saving) runs through Deps.Work, and the one way back
-// to the widgets from there is [onUI], which wraps fyne.Do. Timers and the
+// to the widgets from there is [onUI], which wraps fyne.Do. Security key
+// operations and the clock check run on their own goroutines (a key
+// operation blocks while it waits for a PIN typed in a dialog) and come
+// back through Deps.UI, which is onUI unless a test passes a queue that
+// it drains on the test goroutine. Timers and the
 // once-a-second countdown are scheduled through Deps.Timers, whose
 // callbacks also arrive through onUI.
 //

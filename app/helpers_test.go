@@ -118,6 +118,8 @@ type harness struct {
 	dir      string
 	path     string
 	settings FileSettings
+	keys     KeyOptions
+	uiq      chan func()
 }
 
 const testPassword = "correct horse battery staple"
@@ -126,7 +128,8 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	dir := t.TempDir()
 	h := &harness{t: t, app: test.NewTempApp(t), clock: newClock(), work: &queue{}, dir: dir,
-		path: filepath.Join(dir, "data", "twofold", "vault.kdbx"), settings: FileSettings{Path: filepath.Join(dir, "config", "settings.json")}}
+		path: filepath.Join(dir, "data", "twofold", "vault.kdbx"), settings: FileSettings{Path: filepath.Join(dir, "config", "settings.json")},
+		uiq: make(chan func(), 256)}
 	return h
 }
 
@@ -173,6 +176,8 @@ func (h *harness) open() {
 		Timers:     h.clock,
 		Work:       h.work.run,
 		Home:       h.dir,
+		UI:         func(f func()) { h.uiq <- f },
+		Keys:       h.keys,
 		ApplyTheme: h.app.Settings().SetTheme,
 	})
 }
@@ -356,4 +361,69 @@ func relayout(o fyne.CanvasObject) {
 			relayout(ch)
 		}
 	}
+}
+
+// pump runs what other goroutines posted for the UI, on the test
+// goroutine, until cond holds. The timeout only guards against a hang.
+func (h *harness) pump(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.After(30 * time.Second)
+	for !cond() {
+		select {
+		case f := <-h.uiq:
+			f()
+		case <-deadline:
+			h.t.Fatalf("timed out waiting for %s; texts: %q", what, h.texts())
+		}
+	}
+}
+
+// waitFor pumps until text is on screen.
+func (h *harness) waitFor(text string) {
+	h.t.Helper()
+	h.pump("text "+text, func() bool { return h.hasText(text) })
+}
+
+// present reports whether a visible object matches.
+func present[T fyne.CanvasObject](h *harness, match func(T) bool) bool {
+	for _, o := range h.objects() {
+		if v, ok := o.(T); ok && match(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// dialogButton finds a button by its label in the window's overlays
+// (dialogs) only.
+func (h *harness) dialogButton(label string) *widget.Button {
+	h.t.Helper()
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() || found != nil {
+			return
+		}
+		if b, ok := o.(*widget.Button); ok && b.Text == label {
+			found = b
+			return
+		}
+		switch c := o.(type) {
+		case *fyne.Container:
+			for _, ch := range c.Objects {
+				walk(ch)
+			}
+		case fyne.Widget:
+			for _, ch := range test.WidgetRenderer(c).Objects() {
+				walk(ch)
+			}
+		}
+	}
+	for _, o := range h.w.Canvas().Overlays().List() {
+		walk(o)
+	}
+	if found == nil {
+		h.t.Fatalf("no dialog button %s; texts: %q", label, h.texts())
+	}
+	return found
 }

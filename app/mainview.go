@@ -26,34 +26,43 @@ type mainView struct {
 	add      *addView
 	recovery *recoveryView
 	tokens   *tokensView
+	keys     *keysView
 	notice   *widget.Label
-	hideNote func()
-	stopTick func()
-	visible  bool
-	content  fyne.CanvasObject
+	// clockNote warns that the system clock is off (the clock check).
+	clockNote *widget.Label
+	hideNote  func()
+	stopTick  func()
+	visible   bool
+	content   fyne.CanvasObject
 }
 
 func newMainView(u *UI, s *session) *mainView {
 	m := &mainView{u: u, s: s, notice: widget.NewLabel("")}
 	m.notice.Importance = widget.SuccessImportance
 	m.notice.Hide()
+	m.clockNote = widget.NewLabel("")
+	m.clockNote.Wrapping = fyne.TextWrapWord
+	m.clockNote.Importance = widget.WarningImportance
+	m.clockNote.Hide()
 	report := func(err error) { showError(u.w, err) }
-	m.codes = codesScreen(codesDeps{src: s.v, now: u.d.Now, copy: m.copy, report: report, touch: u.touch, add: m.showAdd})
+	m.codes = codesScreen(codesDeps{src: s.v, now: u.codeNow, copy: m.copy, report: report, touch: u.touch, add: m.showAdd, favourites: u.updateTray})
 	m.add = addScreen(addDeps{adder: s.v, touch: u.touch, added: m.added})
 	m.recovery = recoveryScreen(recoveryDeps{store: s.v, copy: m.copy, report: report, touch: u.touch, w: u.w})
 	m.tokens = tokensScreen(tokensDeps{store: s.v, now: u.d.Now, copy: m.copy, report: report, touch: u.touch, w: u.w})
+	m.keys = keysScreen(keysDeps{w: u.w, opts: u.d.Keys, inv: s.v, post: u.d.UI, touch: u.touch})
 	settings := settingsScreen(settingsDeps{current: u.settings, update: m.updateSettings})
 	m.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Codes", theme.HomeIcon(), m.codes.content),
 		container.NewTabItemWithIcon("Add account", theme.ContentAddIcon(), m.add.content),
 		container.NewTabItemWithIcon("Recovery codes", theme.ListIcon(), m.recovery.content),
 		container.NewTabItemWithIcon("API tokens", theme.AccountIcon(), m.tokens.content),
+		container.NewTabItemWithIcon("Security keys", theme.StorageIcon(), m.keys.content),
 		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), settings),
 	)
 	m.tabs.OnSelected = func(*container.TabItem) { m.tabChanged() }
 	lock := widget.NewButtonWithIcon("Lock", theme.LoginIcon(), u.Lock)
 	title := widget.NewLabelWithStyle(filepath.Base(s.v.Path()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	top := container.NewBorder(nil, nil, container.NewHBox(appIcon(24), title), lock)
+	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(appIcon(24), title), lock), m.clockNote)
 	m.content = container.NewBorder(top, m.notice, nil, nil, m.tabs)
 	return m
 }
@@ -85,6 +94,8 @@ func (m *mainView) tabChanged() {
 		m.recovery.reload()
 	case 3:
 		m.tokens.reload()
+	case 4:
+		m.keys.reload()
 	}
 }
 
@@ -125,6 +136,10 @@ func (m *mainView) say(msg string) {
 	m.notice.Show()
 	m.hideNote = m.u.d.Timers.AfterFunc(noticeFor, func() {
 		m.notice.Hide()
+		m.clockNote = widget.NewLabel("")
+		m.clockNote.Wrapping = fyne.TextWrapWord
+		m.clockNote.Importance = widget.WarningImportance
+		m.clockNote.Hide()
 		m.hideNote = nil
 	})
 }
@@ -137,6 +152,9 @@ func (m *mainView) updateSettings(change func(*Settings)) {
 	m.u.saveSettings(s)
 	if s.Theme != old.Theme {
 		m.u.applyTheme()
+	}
+	if s.ClockCheck != old.ClockCheck || s.TimeServer != old.TimeServer {
+		m.u.checkClock()
 	}
 	if s.AutoLockMinutes != old.AutoLockMinutes {
 		m.u.idle.start(time.Duration(s.AutoLockMinutes) * time.Minute)

@@ -33,6 +33,11 @@ type Settings struct {
 	Theme string `json:"theme"`
 	// StartMinimised starts with the window hidden in the system tray.
 	StartMinimised bool `json:"start_minimised"`
+	// ClockCheck compares the system clock with TimeServer (NTP) after
+	// unlocking and corrects the codes by the difference.
+	ClockCheck bool `json:"clock_check"`
+	// TimeServer is the NTP server ("" means DefaultTimeServer).
+	TimeServer string `json:"time_server,omitempty"`
 	// RecentVaults lists vault paths, most recent first.
 	RecentVaults []string `json:"recent_vaults"`
 }

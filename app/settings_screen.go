@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -59,6 +60,13 @@ func settingsScreen(d settingsDeps) fyne.CanvasObject {
 	th.Required = true
 	minimised := widget.NewCheck("Start minimised to the system tray", nil)
 	minimised.SetChecked(s.StartMinimised)
+	clockCheck := widget.NewCheck("Check the clock against a time server after unlocking", nil)
+	clockCheck.SetChecked(s.ClockCheck)
+	clockCheck.OnChanged = func(on bool) { d.update(func(s *Settings) { s.ClockCheck = on }) }
+	server := widget.NewEntry()
+	server.SetPlaceHolder("Time server (default " + DefaultTimeServer + ")")
+	server.SetText(s.TimeServer)
+	server.OnSubmitted = func(text string) { d.update(func(s *Settings) { s.TimeServer = strings.TrimSpace(text) }) }
 	autoLock.OnChanged = func(string) {
 		d.update(func(s *Settings) { s.AutoLockMinutes = autoLockChoices[autoLock.SelectedIndex()] })
 	}
@@ -78,6 +86,8 @@ func settingsScreen(d settingsDeps) fyne.CanvasObject {
 		widget.NewFormItem("Clear the clipboard", clip),
 		widget.NewFormItem("Theme", th),
 		widget.NewFormItem("", minimised),
+		widget.NewFormItem("Clock", clockCheck),
+		widget.NewFormItem("", server),
 	)
 	return container.NewVScroll(container.NewVBox(heading("Settings"), form, note))
 }

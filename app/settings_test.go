@@ -9,7 +9,7 @@ import (
 
 func TestSettingsArePersisted(t *testing.T) {
 	h := unlocked(t, githubURI)
-	h.ui.s.main.tabs.SelectIndex(4)
+	h.ui.s.main.tabs.SelectIndex(5)
 	selects := []*widget.Select{}
 	for _, o := range h.objects() {
 		if s, ok := o.(*widget.Select); ok {

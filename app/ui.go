@@ -23,6 +23,8 @@ type UI struct {
 	path     string   // the vault shown
 	s        *session // nil while locked
 	hidden   bool
+	offset   time.Duration // the clock check's correction of Now
+	tray     TrayOptions
 }
 
 // session is one unlocked period of a vault.
@@ -40,6 +42,9 @@ func (d Deps) withDefaults() Deps {
 	}
 	if d.Work == nil {
 		d.Work = GoWork
+	}
+	if d.UI == nil {
+		d.UI = onUI
 	}
 	if d.Opener == nil {
 		d.Opener = StoreOpener{Now: d.Now}
@@ -167,6 +172,8 @@ func (u *UI) unlocked(v Vault) {
 	u.idle.start(time.Duration(u.settings.AutoLockMinutes) * time.Minute)
 	s.main.shown(!u.hidden)
 	s.main.focusSearch()
+	u.checkClock()
+	u.updateTray()
 }
 
 // Lock wipes the vault from memory, clears the clipboard (if it still
@@ -179,10 +186,12 @@ func (u *UI) Lock() {
 	}
 	u.s = nil
 	s.main.shown(false)
+	s.main.keys.stop()
 	u.idle.halt()
 	u.clip.clear()
 	s.v.Lock()
 	u.showUnlock()
+	u.updateTray()
 }
 
 // Quit is called when the application stops: it clears the clipboard
@@ -204,6 +213,7 @@ func (u *UI) SetHidden(hidden bool) {
 	if u.s != nil {
 		u.s.main.shown(!hidden)
 	}
+	u.updateTray()
 }
 
 // Foreground is called when the window comes back to the front: a

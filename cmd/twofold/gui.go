@@ -15,6 +15,7 @@ import (
 
 	twapp "github.com/twofold-app/twofold/app"
 	"github.com/twofold-app/twofold/assets"
+	"github.com/twofold-app/twofold/fido"
 )
 
 // appID identifies Twofold to the desktop (FyneApp.toml has the same).
@@ -57,6 +58,10 @@ func runGUI(args []string, e env) int {
 		Timers:    twapp.RealTimers{},
 		Work:      twapp.GoWork,
 		Home:      home,
+		Keys: twapp.KeyOptions{
+			Paths:       fido.SplitDevicePaths(e.getenv(fido.EnvDevices)),
+			NoEnumerate: e.getenv(fido.EnvEnumerate) == "0",
+		},
 	})
 	a.Lifecycle().SetOnStopped(ui.Quit)
 	a.Lifecycle().SetOnEnteredForeground(ui.Foreground)
@@ -81,11 +86,11 @@ func setUpTray(a fyne.App, w fyne.Window, ui *twapp.UI) bool {
 	if !ok {
 		return false
 	}
-	show := func() { w.Show(); ui.SetHidden(false) }
-	desk.SetSystemTrayMenu(fyne.NewMenu("Twofold",
-		fyne.NewMenuItem("Show Twofold", show),
-		fyne.NewMenuItem("Lock", ui.Lock),
-	))
+	ui.AttachTray(twapp.TrayOptions{
+		SetMenu: desk.SetSystemTrayMenu,
+		Show:    w.Show,
+		Hide:    w.Hide,
+	})
 	desk.SetSystemTrayIcon(fyne.NewStaticResource("twofold.png", assets.IconPNG))
 	w.SetCloseIntercept(func() {
 		if ui.Settings().StartMinimised {

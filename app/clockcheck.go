@@ -1,0 +1,94 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2/widget"
+	"github.com/beevik/ntp"
+)
+
+// DefaultTimeServer is asked when the clock check is on and no server is
+// set.
+const DefaultTimeServer = "pool.ntp.org"
+
+// clockWarnAt is how far off the clock may be before the window says so:
+// half of the usual 30-second period, where a code is more often than not
+// the neighbouring one.
+const clockWarnAt = 15 * time.Second
+
+// ntpTimeout bounds one query to the time server.
+const ntpTimeout = 5 * time.Second
+
+// measureOffset asks server how far it is ahead of now (negative: behind).
+// now is the clock the codes use, so the offset corrects exactly that.
+func measureOffset(server string, now func() time.Time) (time.Duration, error) {
+	resp, err := ntp.QueryWithOptions(server, ntp.QueryOptions{Timeout: ntpTimeout, GetSystemTime: now})
+	if err != nil {
+		return 0, fmt.Errorf("query time server %q: %w", server, err)
+	}
+	if err := resp.Validate(); err != nil {
+		return 0, fmt.Errorf("time server %q: %w", server, err)
+	}
+	return resp.ClockOffset, nil
+}
+
+// timeServer is the server the clock check asks.
+func (s Settings) timeServer() string {
+	if s.TimeServer == "" {
+		return DefaultTimeServer
+	}
+	return s.TimeServer
+}
+
+// checkClock measures the clock's offset off the UI goroutine when the
+// clock check is on, else drops any offset.
+func (u *UI) checkClock() {
+	if !u.settings.ClockCheck {
+		u.clockChecked("", 0, nil)
+		return
+	}
+	server, now, post := u.settings.timeServer(), u.d.Now, u.d.UI
+	go func() {
+		off, err := measureOffset(server, now)
+		post(func() { u.clockChecked(server, off, err) })
+	}()
+}
+
+// clockChecked applies a measured offset to the codes and shows a warning
+// when it is large or the check failed.
+func (u *UI) clockChecked(server string, off time.Duration, err error) {
+	if !u.settings.ClockCheck {
+		off, err, server = 0, nil, ""
+	}
+	if err == nil {
+		u.offset = off
+	}
+	if u.s != nil {
+		showClockNote(u.s.main.clockNote, server, off, err)
+		u.s.main.codes.tick()
+	}
+}
+
+// codeNow is the clock the codes follow: the system clock corrected by
+// the last clock check.
+func (u *UI) codeNow() time.Time { return u.d.Now().Add(u.offset) }
+
+func showClockNote(l *widget.Label, server string, off time.Duration, err error) {
+	switch {
+	case err != nil:
+		l.SetText("Could not check the clock: " + err.Error() + ". Codes follow this computer's clock.")
+	case off >= clockWarnAt || off <= -clockWarnAt:
+		l.SetText(fmt.Sprintf("This computer's clock is %s %s (compared with %s): codes are corrected for it. Set the system clock to fix it for good.",
+			offsetText(off), map[bool]string{true: "slow", false: "fast"}[off > 0], server))
+	default:
+		l.Hide()
+		return
+	}
+	l.Show()
+}
+
+// offsetText is the size of an offset in whole seconds.
+func offsetText(off time.Duration) string {
+	return fmt.Sprintf("%d s", int(off.Abs().Round(time.Second)/time.Second))
+}

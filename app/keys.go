@@ -1,0 +1,260 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/twofold-app/twofold/fido"
+	"github.com/twofold-app/twofold/vault"
+)
+
+// KeyOptions says where the security keys screen looks for keys.
+type KeyOptions struct {
+	// Paths are device paths to list besides those libfido2 finds
+	// (cmd/twofold passes $TWOFOLD_FIDO_DEVICES).
+	Paths []string
+	// NoEnumerate lists Paths only ($TWOFOLD_FIDO_ENUMERATE=0).
+	NoEnumerate bool
+}
+
+// KeyInventory is what the security keys screen needs of a vault.
+type KeyInventory interface {
+	SecurityKeys() ([]vault.SecurityKey, error)
+	RecordSecurityKey(label, aaguid, model string) (vault.SecurityKey, error)
+	UpdateSecurityKey(label string, fn func(*vault.SecurityKey)) (vault.SecurityKey, error)
+	Save() error
+}
+
+type keysDeps struct {
+	w     fyne.Window
+	opts  KeyOptions
+	inv   KeyInventory
+	post  func(func()) // reaches the widgets from a key operation
+	touch func()       // activity, for the auto-lock
+}
+
+// keysView is the security keys tab: the connected keys and what can be
+// done with them, and the inventory recorded in the vault.
+type keysView struct {
+	d         keysDeps
+	keys      []fido.Key
+	pick      *widget.Select
+	status    *widget.Label
+	detail    *fyne.Container
+	inventory *fyne.Container
+	busy      bool
+	cancel    context.CancelFunc // of the running operation
+	stopped   bool               // the vault was locked: report nothing more
+	content   fyne.CanvasObject
+}
+
+func keysScreen(d keysDeps) *keysView {
+	v := &keysView{d: d, status: widget.NewLabel(""), detail: container.NewVBox(), inventory: container.NewVBox()}
+	v.status.Wrapping = fyne.TextWrapWord
+	v.pick = widget.NewSelect(nil, func(string) { v.detail.RemoveAll() })
+	v.pick.PlaceHolder = "No key selected"
+	refresh := widget.NewButton("Refresh", v.refresh)
+	actions := container.NewGridWithColumns(4,
+		widget.NewButton("Info", v.info), widget.NewButton("Test", v.test),
+		widget.NewButton("PIN", v.changePIN), widget.NewButton("Passkeys", v.passkeys),
+		widget.NewButton("Fingerprints", v.fingerprints), widget.NewButton("Enrol finger", v.enrol),
+		widget.NewButton("Reset", v.reset), widget.NewButton("Name this key", v.name))
+	top := container.NewVBox(
+		widget.NewLabelWithStyle("Connected keys", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewBorder(nil, nil, nil, refresh, v.pick), actions, v.status)
+	inv := container.NewVBox(widget.NewSeparator(),
+		widget.NewLabelWithStyle("Inventory", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.inventory)
+	v.content = container.NewVScroll(container.NewVBox(top, v.detail, inv))
+	return v
+}
+
+// reload lists the keys again and redraws the inventory (the tab was
+// selected).
+func (v *keysView) reload() {
+	v.refresh()
+	v.showInventory()
+}
+
+// refresh lists the connected keys off the UI goroutine.
+func (v *keysView) refresh() {
+	v.status.SetText("Looking for keys…")
+	opts := fido.ListOptions{Paths: v.d.opts.Paths, NoEnumerate: v.d.opts.NoEnumerate}
+	go func() {
+		keys, err := fido.List(context.Background(), opts)
+		v.d.post(func() { v.listed(keys, err) })
+	}()
+}
+
+func (v *keysView) listed(keys []fido.Key, err error) {
+	v.keys = keys
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = fmt.Sprintf("%d. %s", i+1, k.Name())
+	}
+	v.pick.SetOptions(names)
+	v.status.SetText(fmt.Sprintf("%d key(s) connected: %s.", len(keys), strings.Join(names, "; ")))
+	if len(keys) == 0 {
+		v.status.SetText("No security key found. Plug one in and press Refresh.")
+		v.pick.ClearSelected()
+	} else if v.pick.SelectedIndex() < 0 || v.pick.SelectedIndex() >= len(keys) {
+		v.pick.SetSelectedIndex(0)
+	}
+	for _, k := range keys {
+		if k.Err != nil && err == nil {
+			err = k.Err
+		}
+	}
+	if err != nil {
+		v.fail(err)
+	}
+}
+
+// selected is the chosen key, or nil after saying none is.
+func (v *keysView) selected() *fido.Key {
+	i := v.pick.SelectedIndex()
+	if i < 0 || i >= len(v.keys) {
+		v.fail(fido.ErrNoDevice)
+		return nil
+	}
+	return &v.keys[i]
+}
+
+// opResult is what an operation hands back to the UI goroutine.
+type opResult func()
+
+// run runs op on the selected key off the UI goroutine, with dialogs for
+// PINs and touches, and shows its steps in the detail area. op's result
+// runs on the UI goroutine when it succeeds.
+func (v *keysView) run(title string, op func(ctx context.Context, d *fido.Device, cb *fido.Callbacks) (opResult, error)) {
+	k := v.selected()
+	if k == nil || v.busy {
+		return
+	}
+	v.d.touch()
+	v.busy = true
+	v.status.SetText(title + "…")
+	v.detail.RemoveAll()
+	steps := newStepList()
+	v.detail.Add(steps.box)
+	ctx, cancel := context.WithCancel(context.Background())
+	v.cancel = cancel
+	p := &keyPrompts{w: v.d.w, post: v.d.post, cancel: cancel, steps: steps.show}
+	path := k.Path
+	go func() {
+		defer cancel()
+		var done opResult
+		d, err := fido.Open(path)
+		if err == nil {
+			done, err = op(ctx, d, p.callbacks())
+		}
+		v.d.post(func() { v.finished(title, done, err) })
+	}()
+}
+
+// stop cancels the running operation (the vault is being locked).
+func (v *keysView) stop() {
+	v.stopped = true
+	if v.cancel != nil {
+		v.cancel()
+	}
+}
+
+func (v *keysView) finished(title string, done opResult, err error) {
+	v.busy, v.cancel = false, nil
+	if v.stopped {
+		return
+	}
+	if err != nil {
+		v.status.SetText(title + " failed.")
+		v.fail(err)
+		return
+	}
+	v.status.SetText(title + ": done.")
+	if done != nil {
+		done()
+	}
+}
+
+// fail shows a key error with fido.Explain's title and hint.
+func (v *keysView) fail(err error) {
+	title, hint, ok := fido.Explain(err)
+	if !ok {
+		showError(v.d.w, err)
+		return
+	}
+	dialog.NewInformation(title, hint+"\n\n("+err.Error()+")", v.d.w).Show()
+}
+
+// line adds a wrapped label to the detail area.
+func (v *keysView) line(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	v.detail.Add(l)
+	return l
+}
+
+func (v *keysView) info() {
+	v.run("Reading the key", func(ctx context.Context, d *fido.Device, _ *fido.Callbacks) (opResult, error) {
+		info, err := d.Info(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return func() { v.showInfo(info) }, nil
+	})
+}
+
+func (v *keysView) showInfo(i *fido.Info) {
+	model := i.Model
+	if model == "" {
+		model = "unknown model"
+	}
+	v.line("Model: " + model + " (AAGUID " + i.AAGUID.String() + ")")
+	v.line("Versions: " + strings.Join(i.Versions, ", "))
+	v.line(fmt.Sprintf("Firmware: %d", i.FirmwareVersion))
+	pin := "no PIN set"
+	if i.PINSet() {
+		pin = fmt.Sprintf("PIN set, %d retries left", i.PINRetries)
+	}
+	v.line(fmt.Sprintf("PIN: %s (minimum length %d)", pin, i.MinPINLength))
+	if i.UVRetries >= 0 {
+		v.line(fmt.Sprintf("Fingerprint attempts left: %d", i.UVRetries))
+	}
+	if i.RemainingResident >= 0 {
+		v.line(fmt.Sprintf("Free passkey slots: %d", i.RemainingResident))
+	}
+}
+
+func (v *keysView) test() {
+	v.run("Testing the key", func(ctx context.Context, d *fido.Device, cb *fido.Callbacks) (opResult, error) {
+		_, err := d.Test(ctx, fido.TestOptions{}, cb)
+		if err != nil {
+			return nil, err
+		}
+		return func() { v.line("The key works.") }, nil
+	})
+}
+
+// changePIN sets a PIN on a key without one, else changes it.
+func (v *keysView) changePIN() {
+	v.run("Setting the PIN", func(ctx context.Context, d *fido.Device, cb *fido.Callbacks) (opResult, error) {
+		info, err := d.Info(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if info.PINSet() {
+			err = d.ChangePIN(ctx, cb)
+		} else {
+			err = d.SetPIN(ctx, cb)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return func() { v.line("The PIN is set.") }, nil
+	})
+}

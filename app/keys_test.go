@@ -1,0 +1,237 @@
+//go:build cgo
+
+package app
+
+import (
+	"context"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/twofold-app/twofold/fido"
+	"github.com/twofold-app/twofold/internal/fidotest"
+	_ "github.com/twofold-app/twofold/internal/fidotest/shim" // libfido2 reaches the rig's socket
+	"github.com/twofold-app/twofold/internal/fidotest/softkey"
+)
+
+// keysTab plugs in a software key, unlocks a vault and shows the
+// security keys tab with the key listed.
+func keysTab(t *testing.T, cfg softkey.Config) (*harness, *fidotest.Rig) {
+	t.Helper()
+	r := fidotest.New(t, cfg)
+	h := newHarness(t)
+	h.keys = KeyOptions{Paths: []string{r.Path()}, NoEnumerate: true}
+	h.makeVault(githubURI)
+	h.open()
+	h.unlock(testPassword)
+	h.ui.s.main.tabs.SelectIndex(4)
+	h.waitFor("1 key(s) connected")
+	return h, r
+}
+
+// setKeyPIN gives the rig's key a PIN through the library.
+func setKeyPIN(t *testing.T, r *fidotest.Rig, pin string) {
+	t.Helper()
+	d, err := fido.Open(r.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb := &fido.Callbacks{NewPIN: func(context.Context, fido.NewPINRequest) (string, error) { return pin, nil }}
+	if err := d.SetPIN(context.Background(), cb); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// answerPIN waits for the PIN dialog, checks it shows want, and types pin.
+func (h *harness) answerPIN(pin string, want ...string) {
+	h.t.Helper()
+	h.pump("PIN dialog", func() bool {
+		return present(h, func(e *widget.Entry) bool { return e.PlaceHolder == "PIN" })
+	})
+	for _, w := range want {
+		h.mustSee(w)
+	}
+	test.Type(h.entry("PIN"), pin)
+	test.Tap(h.dialogButton("OK"))
+}
+
+// answerPINsUntil types pin into every PIN dialog until text shows (an
+// operation made of several library calls asks once per call).
+func (h *harness) answerPINsUntil(pin, text string) {
+	h.t.Helper()
+	pinDialog := func() bool { return present(h, func(e *widget.Entry) bool { return e.PlaceHolder == "PIN" }) }
+	for !h.hasText(text) {
+		h.pump("PIN dialog or "+text, func() bool { return pinDialog() || h.hasText(text) })
+		if pinDialog() {
+			test.Type(h.entry("PIN"), pin)
+			test.Tap(h.dialogButton("OK"))
+		}
+	}
+}
+
+func TestKeysListAndInfo(t *testing.T) {
+	h, _ := keysTab(t, softkey.Config{})
+	h.mustSee("Twofold software authenticator")
+	test.Tap(h.button("Info"))
+	h.waitFor("Reading the key: done.")
+	h.mustSee("Model: Twofold software authenticator")
+	h.mustSee("PIN: no PIN set")
+}
+
+func TestKeysTestShowsEachStep(t *testing.T) {
+	h, _ := keysTab(t, softkey.Config{})
+	test.Tap(h.button("Test"))
+	h.waitFor("The key works.")
+	for _, s := range []fido.Step{fido.StepRegister, fido.StepSign, fido.StepVerify} {
+		h.mustSee("✓ " + string(s))
+	}
+	h.mustNotSee("Touch your security key")
+}
+
+func TestKeysTouchDeniedShowsHint(t *testing.T) {
+	h, _ := keysTab(t, softkey.Config{Presence: softkey.NeverPresent})
+	test.Tap(h.button("Test"))
+	h.waitFor("Testing the key failed.")
+	h.mustSee("The key refused")
+	h.mustSee("did not accept the touch")
+}
+
+func TestKeysTouchCancel(t *testing.T) {
+	gate := softkey.NewGate()
+	h, _ := keysTab(t, softkey.Config{Presence: gate.Presence})
+	test.Tap(h.button("Test"))
+	h.waitFor("Touch your security key to")
+	test.Tap(h.dialogButton("Cancel"))
+	h.waitFor("Testing the key failed.")
+	h.mustSee("Cancelled")
+	h.mustNotSee("Touch your security key")
+}
+
+func TestKeysSetPINThenWrongPINShowsRetries(t *testing.T) {
+	h, _ := keysTab(t, softkey.Config{})
+	test.Tap(h.button("PIN"))
+	h.pump("new PIN dialog", func() bool {
+		return present(h, func(e *widget.Entry) bool { return e.PlaceHolder == "New PIN" })
+	})
+	test.Type(h.entry("New PIN"), "1234")
+	test.Type(h.entry("Repeat the new PIN"), "1234")
+	test.Tap(h.dialogButton("OK"))
+	h.waitFor("The PIN is set.")
+
+	test.Tap(h.button("Passkeys"))
+	h.answerPIN("0000", "8 retries left.")
+	h.answerPIN("1234", "Wrong PIN.", "7 retries left.")
+	h.waitFor("0 passkey(s)")
+}
+
+func TestKeysPasskeysListAndDelete(t *testing.T) {
+	h, r := keysTab(t, softkey.Config{MaxResident: 10})
+	setKeyPIN(t, r, "1234")
+	fidotest.MakePasskey(t, r.Path(), fidotest.Passkey{RPID: "github.com", UserName: "alice", PIN: "1234"})
+	fidotest.MakePasskey(t, r.Path(), fidotest.Passkey{RPID: "github.com", UserName: "bob", PIN: "1234"})
+	test.Tap(h.button("Passkeys"))
+	h.answerPIN("1234", "8 retries left.")
+	h.waitFor("2 passkey(s)")
+	h.mustSee("github.com — alice")
+	h.mustSee("github.com — bob")
+
+	test.Tap(h.button("Delete")) // alice's, the first row
+	h.mustSee("Delete the passkey github.com — alice?")
+	test.Tap(h.dialogButton("Delete"))
+	h.answerPINsUntil("1234", "Passkey deleted.")
+	h.mustSee("1 passkey(s)")
+	h.mustSee("github.com — bob")
+	h.mustNotSee("github.com — alice")
+}
+
+func TestKeysInventory(t *testing.T) {
+	h, _ := keysTab(t, softkey.Config{})
+	h.mustSee("No keys recorded.")
+	name := func(label string) {
+		test.Tap(h.button("Name this key"))
+		test.Type(h.entry("Name"), label)
+		test.Tap(h.dialogButton("OK"))
+	}
+	addService := func(label, svc string) {
+		e := h.entry("Add a service to " + label)
+		test.Type(e, svc)
+		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	}
+	name("blue")
+	h.mustSee("blue (Twofold software authenticator")
+	addService("blue", "github.com")
+	h.mustSee("github.com (only on blue)")
+
+	name("red")
+	addService("red", "github.com")
+	h.mustNotSee("only on")
+	keys, err := h.ui.s.v.SecurityKeys()
+	if err != nil || len(keys) != 2 || len(keys[0].Services) != 1 || len(keys[1].Services) != 1 {
+		t.Fatalf("inventory %+v, %v", keys, err)
+	}
+	test.Tap(h.button("Remove")) // blue's github.com
+	h.mustSee("github.com (only on red)")
+}
+
+func TestKeysEnrolRenameDeleteFingerprint(t *testing.T) {
+	h, r := keysTab(t, softkey.Config{Bio: true, Finger: softkey.NewFingers(softkey.SampleTooFast).Finger})
+	setKeyPIN(t, r, "1234")
+	test.Tap(h.button("Enrol finger"))
+	test.Type(h.entry("Name"), "right index")
+	test.Tap(h.dialogButton("OK"))
+	h.answerPIN("1234", "8 retries left.")
+	h.waitFor("Enrolled right index.")
+	h.mustSee("Sample not taken (too fast): touch the sensor more slowly")
+	h.mustSee("Sample accepted; 0 more needed.")
+
+	test.Tap(h.button("Fingerprints"))
+	h.answerPIN("1234")
+	h.waitFor("1 fingerprint(s) enrolled.")
+	test.Tap(h.button("Rename"))
+	name := h.entry("Name")
+	name.SetText("")
+	test.Type(name, "left thumb")
+	test.Tap(h.dialogButton("OK"))
+	h.answerPINsUntil("1234", "Renaming the fingerprint: done.")
+	h.mustSee("left thumb")
+
+	test.Tap(h.button("Delete"))
+	test.Tap(h.dialogButton("Delete"))
+	h.answerPINsUntil("1234", "0 fingerprint(s) enrolled.")
+}
+
+func TestKeysResetGuidesThroughReplug(t *testing.T) {
+	h, r := keysTab(t, softkey.Config{})
+	setKeyPIN(t, r, "1234")
+	test.Tap(h.button("Reset"))
+	h.mustSee("A reset wipes the key")
+	test.Type(h.entry("Type RESET"), "reset")
+	test.Tap(h.dialogButton("Reset"))
+	h.waitFor("Reset not confirmed")
+	test.Tap(h.dialogButton("OK"))
+
+	test.Tap(h.button("Reset"))
+	test.Type(h.entry("Type RESET"), "RESET")
+	test.Tap(h.dialogButton("Reset"))
+	h.waitFor("Unplug the key now.")
+	r.Unplug()
+	h.waitFor("Plug the key back in.")
+	r.Replug()
+	h.waitFor("The key was reset")
+	test.Tap(h.button("Info"))
+	h.waitFor("PIN: no PIN set")
+}
+
+func TestKeysLockCancelsWaitingOperation(t *testing.T) {
+	gate := softkey.NewGate()
+	h, _ := keysTab(t, softkey.Config{Presence: gate.Presence})
+	test.Tap(h.button("Test"))
+	h.waitFor("Touch your security key to")
+	keys := h.ui.s.main.keys
+	h.ui.Lock()
+	h.pump("touch dialog closed", func() bool { return !h.hasText("Touch your security key") })
+	h.pump("operation ended", func() bool { return !keys.busy })
+	h.mustNotSee("Cancelled")
+}
