@@ -1,0 +1,239 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/awnumar/memguard"
+
+	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/transfer"
+)
+
+// Exports write secrets out of the vault, so each needs
+// --yes-export-secrets, refuses to overwrite a file, and creates its
+// files 0600. Encrypted exports (aegis --encrypt, kdbx) take a new
+// password: --export-password-file, else the terminal (twice), else the
+// next line of standard input after the vault's.
+
+const exportFormats = "uri, aegis, google, kdbx, pdf"
+
+func cmdExport(c *ctx, args []string) error {
+	fs := c.flags()
+	format := fs.String("format", "", "output format: "+exportFormats+" (pdf: a printable recovery kit with QR codes)")
+	out := fs.String("out", "", "write to this file (created 0600, never overwritten); default standard output (kdbx and pdf need a file)")
+	encrypt := fs.Bool("encrypt", false, "aegis: encrypt the file with a new password (as Aegis does)")
+	yes := fs.Bool("yes-export-secrets", false, "confirm: the output holds the accounts' secrets")
+	pwFile := fs.String("export-password-file", "", "the new export password, from the first line of this file (else: a prompt, or the line of standard input after the vault's)")
+	kdfMS := fs.Int("kdf-ms", 1000, "kdbx: target unlock time in milliseconds")
+	memMiB := fs.Int("kdf-memory-mib", 64, "kdbx: Argon2id memory in MiB")
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return fmt.Errorf("%w: export takes at most one QUERY", vault.ErrInvalid)
+	}
+	if !*yes {
+		return errSecretsNeedFlag
+	}
+	if err := checkExportFormat(*format, *out); err != nil {
+		return err
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Lock()
+	src, skipped, err := exportSource(s, pos)
+	if err != nil {
+		return err
+	}
+	e := exporter{c: c, src: src, out: *out, pwFile: *pwFile}
+	switch *format {
+	case "uri":
+		err = e.toFile(transfer.ExportURIs)
+	case "aegis":
+		err = e.aegis(*encrypt)
+	case "google":
+		skipped, err = e.google(skipped)
+	case "pdf":
+		err = e.toFile(func(src transfer.Source, w io.Writer) error {
+			return transfer.RecoveryKit(src, w, transfer.KitOptions{Now: c.now()})
+		})
+	case "kdbx":
+		err = e.kdbx(vault.CreateOptions{Options: vault.Options{Now: c.now},
+			KDF: vault.Calibrate(time.Duration(*kdfMS)*time.Millisecond, uint64(*memMiB)<<20)})
+	}
+	if err != nil {
+		return err
+	}
+	e.summary(*format, skipped)
+	return nil
+}
+
+func checkExportFormat(format, out string) error {
+	switch format {
+	case "uri", "aegis", "google":
+		return nil
+	case "kdbx", "pdf":
+		if out == "" || out == "-" {
+			return fmt.Errorf("%w: --format %s needs --out FILE", vault.ErrInvalid, format)
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: --format must be one of %s", vault.ErrInvalid, exportFormats)
+}
+
+// exportSource is the vault's accounts, or those matching the query.
+func exportSource(s *vault.Store, pos []string) (transfer.Source, []transfer.Skipped, error) {
+	keep := func(vault.Account) bool { return true }
+	if len(pos) == 1 {
+		q := strings.ToLower(pos[0])
+		keep = func(a vault.Account) bool {
+			return strings.Contains(strings.ToLower(qualified(a.Group, a.Name())+" "+a.Title), q)
+		}
+	}
+	src, skipped, err := transfer.FromVault(s, keep)
+	if err == nil && src.Len() == 0 && len(skipped) == 0 {
+		err = fmt.Errorf("%w: no account to export", vault.ErrNotFound)
+	}
+	return src, skipped, err
+}
+
+type exporter struct {
+	c      *ctx
+	src    transfer.Source
+	out    string
+	pwFile string
+	// notExported counts accounts of src the format could not hold.
+	notExported int
+}
+
+// toFile runs write on the output: standard output, or a new 0600 file
+// that is removed again if writing fails.
+func (e *exporter) toFile(write func(transfer.Source, io.Writer) error) error {
+	if e.out == "" || e.out == "-" {
+		return write(e.src, e.c.stdout)
+	}
+	f, err := createSecretFile(e.out)
+	if err != nil {
+		return err
+	}
+	if err := write(e.src, f); err != nil {
+		f.Close()
+		os.Remove(e.out)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(e.out)
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}
+
+var errExportExists = errors.New("the export file already exists")
+
+// createSecretFile creates path 0600, refusing to replace anything.
+func createSecretFile(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("export to %q: %w", path, errExportExists)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	return f, nil
+}
+
+// newExportPassword asks for the password of an encrypted export (twice
+// on a terminal). It must not be empty.
+func (e *exporter) newExportPassword() (*memguard.LockedBuffer, error) {
+	pw, err := e.c.exportPassword(e.pwFile, "the export file (new)")
+	if err != nil {
+		return nil, err
+	}
+	if pw.Size() == 0 {
+		pw.Destroy()
+		return nil, fmt.Errorf("%w: an empty export password protects nothing", vault.ErrInvalid)
+	}
+	if e.pwFile == "" && e.c.stdinIsTerminal() {
+		again, err := e.c.readSecretLine("Repeat the export password: ")
+		if err != nil {
+			pw.Destroy()
+			return nil, err
+		}
+		defer again.Destroy()
+		if !again.EqualTo(pw.Bytes()) {
+			pw.Destroy()
+			return nil, fmt.Errorf("%w: the passwords differ", vault.ErrInvalid)
+		}
+	}
+	return pw, nil
+}
+
+func (e *exporter) aegis(encrypt bool) error {
+	var o transfer.AegisOptions
+	if encrypt {
+		pw, err := e.newExportPassword()
+		if err != nil {
+			return err
+		}
+		defer pw.Destroy()
+		o.Password = pw.Bytes()
+	}
+	return e.toFile(func(src transfer.Source, w io.Writer) error { return transfer.ExportAegis(src, w, o) })
+}
+
+func (e *exporter) google(skipped []transfer.Skipped) ([]transfer.Skipped, error) {
+	uris, more, err := transfer.ExportGoogle(e.src)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		for _, u := range uris {
+			clear(u)
+		}
+	}()
+	err = e.toFile(func(_ transfer.Source, w io.Writer) error {
+		for _, u := range uris {
+			if _, err := w.Write(u); err != nil {
+				return err
+			}
+			if _, err := w.Write([]byte("\n")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	e.notExported = len(more)
+	return append(skipped, more...), err
+}
+
+func (e *exporter) kdbx(o vault.CreateOptions) error {
+	pw, err := e.newExportPassword()
+	if err != nil {
+		return err
+	}
+	defer pw.Destroy()
+	return transfer.ExportKeePass(e.src, e.out, vault.Credentials{Password: pw.Bytes()}, o)
+}
+
+// summary reports on standard error, so standard output holds only the
+// export when it goes there.
+func (e *exporter) summary(format string, skipped []transfer.Skipped) {
+	n := e.src.Len() - e.notExported
+	where := e.out
+	if where == "" || where == "-" {
+		where = "standard output"
+	}
+	fmt.Fprintf(e.c.stderr, "exported %d account(s) to %s (%s)\n", n, where, format)
+	for _, s := range skipped {
+		fmt.Fprintf(e.c.stderr, "warning: not exported: %s: %v\n", s.Name, s.Err)
+	}
+}

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/awnumar/memguard"
+
+	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
+	"github.com/twofold-app/twofold/vault/transfer"
+)
+
+// Passwords of import and export files. The vault's own password is read
+// first, as by every command (--password-file, the terminal, or the first
+// line of standard input). The export file's password, asked only when
+// the file turns out to be encrypted, comes from --export-password-file,
+// else the terminal (a second prompt), else the next line of standard
+// input. A KeePass file being imported takes it as its password too, with
+// --export-keyfile for its key file.
+
+func (c *ctx) exportPassword(path, what string) (*memguard.LockedBuffer, error) {
+	if path != "" {
+		return readPasswordFile(path)
+	}
+	buf, err := c.readSecretLine("Password of " + what + ": ")
+	if errors.Is(err, errNoPassword) {
+		return nil, errNoExportPassword
+	}
+	return buf, err
+}
+
+var errNoExportPassword = errors.New("no export password given: standard input has no line for it")
+
+// readPasswordFile reads the first line of a file into locked memory.
+func readPasswordFile(path string) (*memguard.LockedBuffer, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read password file: %w", err)
+	}
+	defer f.Close()
+	buf, err := memguard.NewBufferFromReaderUntil(f, '\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("read password file: %w", err)
+	}
+	return trimCR(buf), nil
+}
+
+type importJSON struct {
+	Format   string           `json:"format"`
+	Items    []importItemJSON `json:"items"`
+	Imported int              `json:"imported"`
+	DryRun   bool             `json:"dry_run"`
+	Added    []accountJSON    `json:"added"`
+	Counts   map[string]int   `json:"counts"`
+}
+
+type importItemJSON struct {
+	Status    string   `json:"status"`
+	Name      string   `json:"name"`
+	Issuer    string   `json:"issuer,omitempty"`
+	Account   string   `json:"account,omitempty"`
+	Group     []string `json:"group"`
+	Type      string   `json:"type,omitempty"`
+	Algorithm string   `json:"algorithm,omitempty"`
+	Digits    int      `json:"digits,omitempty"`
+	Period    int      `json:"period,omitempty"`
+	Counter   *uint64  `json:"counter,omitempty"`
+	Existing  string   `json:"existing,omitempty"`
+	Error     string   `json:"error,omitempty"`
+}
+
+func cmdImport(c *ctx, args []string) error {
+	fs := c.flags()
+	format := fs.String("format", "", "force the file format: "+formatList()+" (default: detect)")
+	dryRun := fs.Bool("dry-run", false, "show what would be imported, change nothing")
+	group := fs.String("group", "", "put every imported account in this group (e.g. Imported/Aegis)")
+	pwFile := fs.String("export-password-file", "", "the encrypted file's own password, from the first line of this file (else: a prompt, or the line of standard input after the vault's)")
+	keyFile := fs.String("export-keyfile", "", "key file of a KeePass database being imported")
+	fs.BoolVar(&c.jsonOut, "json", false, "print the preview and result as JSON")
+	files, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		fs.Usage()
+		return fmt.Errorf("%w: import takes a FILE (or several images of QR codes)", vault.ErrInvalid)
+	}
+	o := transfer.Options{KeyFile: *keyFile}
+	if *format != "" {
+		if o.Format, err = transfer.ParseFormat(*format); err != nil {
+			return err
+		}
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Lock() // after a failed Apply the Store is discarded, never saved
+	o.Password = func(f transfer.Format) (*memguard.LockedBuffer, error) {
+		return c.exportPassword(*pwFile, "the "+string(f)+" file "+filepath.Base(files[0]))
+	}
+	r, err := importFiles(files, o)
+	if err != nil {
+		return err
+	}
+	defer r.Destroy()
+	p, err := transfer.PreviewImport(s, r)
+	if err != nil {
+		return err
+	}
+	if !c.jsonOut {
+		printPreview(c, files, p, splitGroup(*group)) // before anything is written
+	}
+	var added []vault.Account
+	if !*dryRun {
+		if added, err = transfer.Apply(s, r, p, transfer.ApplyOptions{Group: splitGroup(*group)}); err != nil {
+			return err
+		}
+	}
+	if c.jsonOut {
+		return writeJSON(c, toImportJSON(p, added, *dryRun))
+	}
+	printImportResult(c, s, p, added, *dryRun)
+	return nil
+}
+
+func formatList() string {
+	var names []string
+	for _, f := range transfer.ImportFormats() {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
+}
+
+// importFiles imports one file, or several images whose QR codes are
+// read together (the codes of one Google Authenticator export).
+func importFiles(files []string, o transfer.Options) (*transfer.Result, error) {
+	if len(files) == 1 {
+		return transfer.ImportFile(files[0], o)
+	}
+	var codes [][]byte
+	defer func() {
+		for _, c := range codes {
+			clear(c)
+		}
+	}()
+	for _, f := range files {
+		found, err := transfer.DecodeQRFile(f, o.Limits)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		codes = append(codes, found...)
+	}
+	return transfer.ImportCodes(codes, o)
+}
+
+func printPreview(c *ctx, files []string, p *transfer.Preview, group []string) {
+	fmt.Fprintf(c.stdout, "%s (%s): %d new, %d already in the vault, %d cannot be imported\n",
+		strings.Join(files, ", "), p.Format, p.Count(transfer.New), p.Count(transfer.Duplicate), p.Count(transfer.Invalid))
+	for _, it := range p.Items {
+		g := it.Group
+		if len(group) > 0 && it.Status == transfer.New {
+			g = group
+		}
+		name := qualified(g, it.Name)
+		switch it.Status {
+		case transfer.New:
+			fmt.Fprintf(c.stdout, "  new            %-40s %s\n", name, paramText(it.Params))
+		case transfer.Duplicate:
+			fmt.Fprintf(c.stdout, "  duplicate      %-40s %s\n", name, duplicateText(p, it))
+		case transfer.Invalid:
+			fmt.Fprintf(c.stdout, "  cannot import  %-40s %v\n", name, it.Err)
+		}
+	}
+}
+
+func paramText(p otp.Params) string {
+	switch {
+	case p.Steam:
+		return fmt.Sprintf("steam, %ds", p.Period)
+	case p.Type == otp.HOTP:
+		return fmt.Sprintf("hotp %s %d digits, counter %d", p.Algorithm, p.Digits, p.Counter)
+	}
+	return fmt.Sprintf("totp %s %d digits, %ds", p.Algorithm, p.Digits, p.Period)
+}
+
+func duplicateText(p *transfer.Preview, it transfer.Item) string {
+	if it.DuplicateOf >= 0 {
+		return "repeats an earlier entry of the file"
+	}
+	return "same secret as " + qualified(it.Existing.Group, it.Existing.Name()) + " in the vault"
+}
+
+func printImportResult(c *ctx, s *vault.Store, p *transfer.Preview, added []vault.Account, dryRun bool) {
+	switch {
+	case dryRun:
+		fmt.Fprintf(c.stdout, "dry run: nothing was written (%d would be added)\n", p.Count(transfer.New))
+	case len(added) == 0:
+		fmt.Fprintln(c.stdout, "nothing to import: the vault is unchanged")
+	default:
+		fmt.Fprintf(c.stdout, "imported %d account(s) into %s\n", len(added), s.Path())
+	}
+	if n := p.Count(transfer.Invalid); n > 0 {
+		fmt.Fprintf(c.stderr, "warning: %d %s of the file could not be imported (listed above)\n", n, entriesWord(n))
+	}
+}
+
+func entriesWord(n int) string {
+	if n == 1 {
+		return "entry"
+	}
+	return "entries"
+}
+
+func toImportJSON(p *transfer.Preview, added []vault.Account, dryRun bool) importJSON {
+	out := importJSON{Format: string(p.Format), Items: []importItemJSON{}, Imported: len(added), DryRun: dryRun,
+		Added: []accountJSON{}, Counts: map[string]int{}}
+	for _, it := range p.Items {
+		j := importItemJSON{Status: strings.ReplaceAll(it.Status.String(), " ", "_"), Name: it.Name, Group: nonNil(it.Group)}
+		out.Counts[j.Status]++
+		if it.Status == transfer.Invalid {
+			j.Error = it.Err.Error()
+		} else {
+			pj := toAccountJSON(vault.Account{Params: it.Params})
+			j.Issuer, j.Account, j.Type, j.Algorithm, j.Digits, j.Period, j.Counter = it.Params.Issuer, it.Params.Account, pj.Type, pj.Algorithm, pj.Digits, pj.Period, pj.Counter
+		}
+		if it.Status == transfer.Duplicate {
+			j.Existing = duplicateText(p, it)
+		}
+		out.Items = append(out.Items, j)
+	}
+	for _, a := range added {
+		out.Added = append(out.Added, toAccountJSON(a))
+	}
+	return out
+}

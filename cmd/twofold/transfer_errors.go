@@ -1,0 +1,40 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/twofold-app/twofold/vault/transfer"
+)
+
+// errSecretsNeedFlag: a command that writes or shows secrets (export, qr)
+// was run without --yes-export-secrets.
+var errSecretsNeedFlag = errors.New("this writes OTP secrets in the clear; it needs --yes-export-secrets")
+
+// Hints for import, export and QR errors. They go before the general
+// table (the init below), so that, for example, a wrong password of an
+// imported KeePass file (which is also vault.ErrWrongPassword) gets the
+// export password's hint rather than the vault's.
+var transferHints = []struct {
+	err  error
+	hint string
+}{
+	{transfer.ErrWrongPassword, "this is the password the file was exported with, not the vault's: give it with --export-password-file, at the second prompt, or as the second line of standard input"},
+	{transfer.ErrPasswordNeeded, "the file is encrypted: give its export password with --export-password-file, at the prompt, or as the second line of standard input"},
+	{errNoExportPassword, "the file is encrypted: put its export password on the second line of standard input (the first is the vault's), or use --export-password-file"},
+	{transfer.ErrUnknownFormat, "name the format with --format (" + formatList() + "); for an encrypted export, check it is the file the app wrote"},
+	{transfer.ErrMalformed, "the file is damaged, or not the format it looks like: export it again, or name the format with --format"},
+	{transfer.ErrCostTooHigh, "the file's header asks for an absurd key derivation cost; it is damaged or was crafted: export it again from the app"},
+	{transfer.ErrTooLarge, "this is far larger than any authenticator export; check the file, or import it in parts"},
+	{transfer.ErrUnsupported, "export again from the app in a supported form (an unencrypted or password-protected export), or as otpauth:// URIs"},
+	{transfer.ErrNoQRCode, "crop the image to the QR code, make it larger or sharper, and avoid glare; a screenshot works best"},
+	{errExportExists, "choose a new file name: an export never replaces a file"},
+	{errSecretsNeedFlag, "add --yes-export-secrets to confirm: the output will hold every secret in a form anyone can use"},
+}
+
+func init() {
+	merged := make([]struct {
+		err  error
+		hint string
+	}, 0, len(transferHints)+len(hints))
+	hints = append(append(merged, transferHints...), hints...)
+}

@@ -1,0 +1,350 @@
+package transfer
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/base32"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/awnumar/memguard"
+
+	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
+)
+
+// The package's memory promise, checked as an attacker would: a child
+// process (this test binary) makes random secrets in locked memory,
+// exports them in every format to buffers, imports those (from memory and
+// from a file), previews and applies one import into a vault, wipes the
+// buffers it owns (the files' bytes are the caller's), and keeps every
+// Result alive. The parent then reads the child's memory the way a core
+// dump does (every readable mapping not marked MADV_DONTDUMP) and looks
+// for the secrets: raw, base32 (both cases), hex (both cases), base64. A
+// heap canary must be found, or the search proves nothing. QR codes are
+// left out: gozxing holds their texts in Go strings (see qr.go).
+
+const transferDumpEnv = "TWOFOLD_TRANSFER_COREDUMP_CHILD"
+
+const dumpSecrets = 3
+
+func TestSecretsStayOutOfCoreDump(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc/PID/mem")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCoreDumpChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), transferDumpEnv+"=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = stdin.Close(); _ = cmd.Wait() }()
+	out := bufio.NewReader(stdout)
+	secrets := make([][]byte, dumpSecrets)
+	for i := range secrets {
+		secrets[i] = readFull(t, out, 20)
+	}
+	canary := readFull(t, out, 16)
+	if line, err := out.ReadString('\n'); err != nil || line != "ready\n" {
+		t.Fatalf("child: %q, %v", line, err)
+	}
+	found, leaks := searchMemory(t, cmd.Process.Pid, canary, secrets)
+	if !found {
+		t.Fatal("heap canary not found: the search cannot see the heap")
+	}
+	for _, l := range leaks {
+		t.Errorf("found in dumpable memory: %s", l)
+	}
+}
+
+func readFull(t *testing.T, r io.Reader, n int) []byte {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r, b); err != nil {
+		t.Fatalf("read from child: %v", err)
+	}
+	return b
+}
+
+func searchMemory(t *testing.T, pid int, canary []byte, secrets [][]byte) (bool, []string) {
+	t.Helper()
+	smaps, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, err := os.Open(fmt.Sprintf("/proc/%d/mem", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	found := false
+	seen := map[string]bool{}
+	var leaks []string
+	for _, r := range dumpable(t, string(smaps)) {
+		buf := make([]byte, r[1]-r[0])
+		if _, err := mem.ReadAt(buf, int64(r[0])); err != nil {
+			continue // [vsyscall] and the like
+		}
+		found = found || bytes.Contains(buf, canary)
+		for i, s := range secrets {
+			for name, form := range forms(s) {
+				leak := fmt.Sprintf("secret %d as %s", i, name)
+				if !seen[leak] && bytes.Contains(buf, form) {
+					seen[leak] = true
+					leaks = append(leaks, leak)
+				}
+			}
+		}
+	}
+	return found, leaks
+}
+
+// dumpable lists the readable mappings of smaps whose VmFlags lack "dd".
+func dumpable(t *testing.T, smaps string) [][2]uint64 {
+	var out [][2]uint64
+	var cur [2]uint64
+	readable := false
+	for _, line := range strings.Split(smaps, "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) >= 2 && strings.Contains(f[0], "-") && len(f[1]) == 4:
+			lo, hi, _ := strings.Cut(f[0], "-")
+			a, err1 := strconv.ParseUint(lo, 16, 64)
+			b, err2 := strconv.ParseUint(hi, 16, 64)
+			if err1 != nil || err2 != nil {
+				t.Fatalf("smaps line %q", line)
+			}
+			cur, readable = [2]uint64{a, b}, f[1][0] == 'r'
+		case len(f) > 0 && f[0] == "VmFlags:":
+			if readable && !strings.Contains(line, " dd") {
+				out = append(out, cur)
+			}
+		}
+	}
+	return out
+}
+
+func forms(s []byte) map[string][]byte {
+	b32 := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(s)
+	return map[string][]byte{
+		"raw":          s,
+		"base32":       []byte(b32),
+		"base32 lower": bytes.ToLower([]byte(b32)),
+		"hex":          []byte(hex.EncodeToString(s)),
+		"hex upper":    bytes.ToUpper([]byte(hex.EncodeToString(s))),
+		"base64":       []byte(base64.RawStdEncoding.EncodeToString(s)[:24]), // 18 bytes: no padding question
+	}
+}
+
+// keySource is a Source over keys held in locked memory.
+type keySource []*otp.Key
+
+func (k keySource) Len() int            { return len(k) }
+func (k keySource) Entry(i int) Account { return Account{Params: k[i].Params} }
+func (k keySource) Key(i int) (*otp.Key, error) {
+	buf := memguard.NewBuffer(k[i].Secret.Size())
+	copy(buf.Bytes(), k[i].Secret.Bytes())
+	return &otp.Key{Params: k[i].Params, Secret: buf}, nil
+}
+
+// TestCoreDumpChild is the child's side; it does nothing in a normal run.
+func TestCoreDumpChild(t *testing.T) {
+	if os.Getenv(transferDumpEnv) == "" {
+		t.Skip("run by TestSecretsStayOutOfCoreDump")
+	}
+	src := keySource{}
+	for i := range dumpSecrets {
+		p := otp.Params{Issuer: fmt.Sprintf("Dump%d", i), Account: "child", Digits: 6, Period: 30}
+		if i == 1 {
+			p = otp.Params{Type: otp.HOTP, Issuer: "Dump1", Account: "child", Algorithm: otp.SHA256, Digits: 8, Counter: 5}
+		}
+		src = append(src, &otp.Key{Params: p, Secret: memguard.NewBufferRandom(20)})
+	}
+	var keep []*Result
+	keep = append(keep, childImports(t, src)...)
+	for _, k := range src {
+		_, _ = os.Stdout.Write(k.Secret.Bytes()) // locked memory straight to the pipe
+		k.Destroy()
+	}
+	canary := make([]byte, 16)
+	_, _ = rand.Read(canary)
+	runtime.GC()
+	_, _ = os.Stdout.Write(canary)
+	_, _ = os.Stdout.WriteString("ready\n")
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	runtime.KeepAlive(keep)
+	runtime.KeepAlive(canary)
+}
+
+// childImports runs src through every exporter and importer.
+func childImports(t *testing.T, src keySource) []*Result {
+	buf := bytes.NewBuffer(make([]byte, 0, 1<<20)) // never grows: one array to wipe
+	pw := func(Format) (*memguard.LockedBuffer, error) { return memguard.NewBufferFromBytes([]byte("pw")), nil }
+	var keep []*Result
+	imp := func(export func() error, o Options) {
+		buf.Reset()
+		if err := export(); err != nil {
+			t.Fatal(err)
+		}
+		r, err := Import(buf.Bytes(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clear(buf.Bytes()[:cap(buf.Bytes())])
+		keep = append(keep, r)
+	}
+	imp(func() error { return ExportURIs(src, buf) }, Options{})
+	for _, write := range []func(keySource, *bytes.Buffer){write2FAS, writeBitwardenCSV, writeFreeOTP, writeSteam, writeAndOTP} {
+		imp(func() error { write(src, buf); return nil }, Options{})
+	}
+	imp(func() error { return ExportAegis(src, buf, AegisOptions{}) }, Options{})
+	imp(func() error {
+		return ExportAegis(src, buf, AegisOptions{Password: []byte("pw"), ScryptN: 1 << 10, ScryptR: 8, ScryptP: 1})
+	}, Options{Password: pw})
+	codes, _, err := ExportGoogle(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ImportCodes(codes, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range codes {
+		clear(c)
+	}
+	keep = append(keep, r)
+
+	dir := t.TempDir()
+	file := filepath.Join(dir, "export.json")
+	buf.Reset()
+	if err := ExportAegis(src, buf, AegisOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clear(buf.Bytes()[:cap(buf.Bytes())])
+	if r, err = ImportFile(file, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	keep = append(keep, r)
+	childApply(t, dir, r)
+	return keep
+}
+
+// childApply previews and applies r into a new vault.
+func childApply(t *testing.T, dir string, r *Result) {
+	s, err := vault.Create(filepath.Join(dir, "v.kdbx"), vault.Credentials{Password: []byte("pw")}, vault.CreateOptions{KDF: cheapKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := PreviewImport(s, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(s, r, p, ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if p2, err := PreviewImport(s, r); err != nil || p2.Count(Duplicate) != dumpSecrets {
+		t.Fatalf("second preview: %v", err)
+	}
+	s.Lock()
+}
+
+// Writers of other apps' formats, appending the secrets straight from
+// locked memory into the (never growing) buffer.
+
+func appendB32(b *bytes.Buffer, raw []byte) {
+	enc := base32.StdEncoding.WithPadding(base32.NoPadding)
+	n := enc.EncodedLen(len(raw))
+	b.Grow(n) // within capacity: no new array
+	enc.Encode(b.AvailableBuffer()[:n], raw)
+	b.Write(b.AvailableBuffer()[:n])
+}
+
+func write2FAS(src keySource, b *bytes.Buffer) {
+	b.WriteString(`{"schemaVersion":3,"services":[`)
+	for i, k := range src {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(b, `{"name":%q,"secret":"`, k.Issuer)
+		appendB32(b, k.Secret.Bytes())
+		fmt.Fprintf(b, `","otp":{"account":"child","issuer":%q,"digits":6,"period":30,"algorithm":"SHA1","tokenType":"TOTP"}}`, k.Issuer)
+	}
+	b.WriteString(`]}`)
+}
+
+func writeBitwardenCSV(src keySource, b *bytes.Buffer) {
+	b.WriteString("folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n")
+	for _, k := range src {
+		fmt.Fprintf(b, `,,login,"The ""%s""",,,0,,child,pw,"`, k.Issuer)
+		appendB32(b, k.Secret.Bytes())
+		b.WriteString("\"\r\n")
+	}
+}
+
+func writeFreeOTP(src keySource, b *bytes.Buffer) {
+	b.WriteString(`{"tokens":[`)
+	for i, k := range src {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(b, `{"algo":"SHA1","digits":6,"issuerExt":%q,"label":"child","period":30,"type":"TOTP","secret":[`, k.Issuer)
+		for j, c := range k.Secret.Bytes() {
+			if j > 0 {
+				b.WriteString(",")
+			}
+			b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(int8(c)), 10))
+		}
+		b.WriteString("]}")
+	}
+	b.WriteString("]}")
+}
+
+func writeSteam(src keySource, b *bytes.Buffer) {
+	b.WriteString(`{"accounts":{`)
+	for i, k := range src {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(b, `"%d":{"account_name":"child%d","shared_secret":"`, i, i)
+		n := base64.StdEncoding.EncodedLen(k.Secret.Size())
+		b.Grow(n)
+		base64.StdEncoding.Encode(b.AvailableBuffer()[:n], k.Secret.Bytes())
+		b.Write(b.AvailableBuffer()[:n])
+		b.WriteString(`"}`)
+	}
+	b.WriteString("}}")
+}
+
+func writeAndOTP(src keySource, b *bytes.Buffer) {
+	b.WriteString("[")
+	for i, k := range src {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(b, `{"issuer":%q,"label":"child","digits":6,"type":"TOTP","algorithm":"SHA1","period":30,"secret":"`, k.Issuer)
+		appendB32(b, k.Secret.Bytes())
+		b.WriteString(`"}`)
+	}
+	b.WriteString("]")
+}
