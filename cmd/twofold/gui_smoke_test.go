@@ -48,18 +48,18 @@ func TestGUISmoke(t *testing.T) {
 	s.startX()
 	start := time.Now()
 	s.startApp()
-	win := s.await("the window", 60*time.Second, func() (string, bool) {
+	// The window exists a moment before the window manager-less X server
+	// maps it: wait for both.
+	win := s.await("the window, mapped", 60*time.Second, func() (string, bool) {
 		out, err := s.x("xdotool", "search", "--name", "^Twofold$")
 		ids := strings.Fields(out)
 		if err != nil || len(ids) == 0 {
 			return "", false
 		}
-		return ids[0], true
+		info, _ := s.x("xwininfo", "-id", ids[0])
+		return ids[0], strings.Contains(info, "Map State: IsViewable")
 	})
 	t.Logf("window %s mapped %.2f s after start", win, time.Since(start).Seconds())
-	if info, _ := s.x("xwininfo", "-id", win); !strings.Contains(info, "Map State: IsViewable") {
-		t.Fatalf("window not viewable:\n%s", info)
-	}
 
 	s.x("xdotool", "windowfocus", "--sync", win)
 	s.x("xdotool", "type", "--delay", "25", string(s.password))

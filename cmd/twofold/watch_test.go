@@ -16,13 +16,16 @@ import (
 
 // syncBuffer is a bytes.Buffer safe to read while the command writes.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu    sync.Mutex
+	b     bytes.Buffer
+	wrote chan struct{} // closed at the first write
+	once  sync.Once
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.once.Do(func() { close(s.wrote) })
 	return s.b.Write(p)
 }
 
@@ -60,13 +63,14 @@ func TestCodesWatchPrintsEachCodeWhenItChanges(t *testing.T) {
 	ticks := make(chan time.Time)
 	tickerMade := make(chan struct{})
 	signals := make(chan os.Signal)
-	var out syncBuffer
+	out := syncBuffer{wrote: make(chan struct{})}
 	e := env{stdin: strings.NewReader("pw\n"), stdout: &out, stderr: &out, getenv: func(string) string { return "" },
 		now: clock, signals: signals,
 		ticker: func(time.Duration) (<-chan time.Time, func()) { close(tickerMade); return ticks, func() {} }}
 	done := make(chan int)
 	go func() { done <- run([]string{"codes", "--watch", "--vault", path}, e) }()
 	<-tickerMade
+	<-out.wrote // the first round is printed at the starting time
 	advance := func(to int64) {
 		mu.Lock()
 		now = time.Unix(to, 0)
