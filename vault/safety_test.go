@@ -304,3 +304,34 @@ func TestSaveClearsTempFilesOfKilledSaves(t *testing.T) {
 		}
 	}
 }
+
+func TestRevertForgetsUnsavedChanges(t *testing.T) {
+	path, s := newVault(t, vault.CreateOptions{})
+	saved := readFile(t, path)
+	addURI(t, s, "otpauth://totp/Half:done?secret=MFRGGZDFMZTWQ2LK")
+	if _, err := s.AddRecoveryCodes("X", "", nil, []string{"abcd-1234"}); err != nil {
+		t.Fatal(err)
+	}
+	if !s.Dirty() {
+		t.Fatal("changes not marked unsaved")
+	}
+	if err := s.Revert(); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.Accounts()
+	if err != nil || len(list) != 1 || list[0].Title != "GitHub" {
+		t.Fatalf("after Revert: %v %v", list, err)
+	}
+	if sets, _ := s.RecoverySets(); len(sets) != 0 || s.Dirty() {
+		t.Errorf("after Revert: %d recovery sets, dirty %v", len(sets), s.Dirty())
+	}
+	if c, err := s.Code(list[0].ID, time.Unix(59, 0)); err != nil || len(c.Code) != 6 {
+		t.Errorf("codes after Revert: %v %v", c, err)
+	}
+	if !bytes.Equal(readFile(t, path), saved) {
+		t.Error("Revert wrote the file")
+	}
+	if err := s.Save(); err != nil {
+		t.Errorf("save after Revert: %v", err)
+	}
+}

@@ -121,6 +121,8 @@ type Store struct {
 	// accounts caches the OTP accounts; nil until first needed and after
 	// every change.
 	accounts []accountCache
+	// saved is the file as last read or written (encrypted), for Revert.
+	saved []byte
 }
 
 // Open reads and decrypts the vault at path.
@@ -153,7 +155,7 @@ func openBytes(path string, data []byte, fi fs.FileInfo, c Credentials, o *Optio
 	if err != nil {
 		return nil, fmt.Errorf("open vault %q: %w", path, err)
 	}
-	s.db = db
+	s.db, s.saved = db, data
 	if fi != nil {
 		v := versionOf(data, fi)
 		s.version = &v
@@ -230,8 +232,27 @@ func (s *Store) saveLocked() error {
 	if err != nil {
 		return err
 	}
-	s.version = &v
+	s.version, s.saved = &v, data
 	s.dirty = false
+	return nil
+}
+
+// Revert forgets every change since the vault was opened or last saved
+// (for all-or-nothing operations such as an import that failed half-way).
+// It re-reads the last saved bytes with the derived key: no KDF run.
+func (s *Store) Revert() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		return ErrLocked
+	}
+	db, err := s.db.Reload(s.saved)
+	if err != nil {
+		return fmt.Errorf("revert vault %q: %w", s.path, err)
+	}
+	s.db.Secrets.Wipe()
+	s.db, s.accounts, s.dirty = db, nil, false
+	s.sealUnprotectedSecrets()
 	return nil
 }
 

@@ -64,7 +64,34 @@ type innerBinary struct {
 func (db *Database) KDF() KDFParams { return db.kdf.params }
 
 // Open decrypts data with the composite key (see CompositeKey).
-func Open(data, composite []byte, limits Limits) (_ *Database, err error) {
+func Open(data, composite []byte, limits Limits) (*Database, error) {
+	return open(data, func(k *kdfState) ([]byte, error) {
+		if err := k.check(limits.orDefault()); err != nil {
+			return nil, err
+		}
+		return k.derive(composite)
+	})
+}
+
+// Reload decrypts data, a version of this database's file (same key and
+// KDF parameters, as Encode writes them), with the key already derived:
+// no KDF run. It returns a new Database; db is left as it was.
+func (db *Database) Reload(data []byte) (*Database, error) {
+	tk, err := db.transformedKey()
+	if err != nil {
+		return nil, err
+	}
+	defer tk.Destroy()
+	return open(data, func(k *kdfState) ([]byte, error) {
+		if k.params != db.kdf.params || !bytes.Equal(k.salt, db.kdf.salt) {
+			return nil, fmt.Errorf("%w: the file's key derivation changed since it was opened", ErrWrongCredentials)
+		}
+		return bytes.Clone(tk.Bytes()), nil
+	})
+}
+
+// open parses data; key returns the transformed key for its KDF.
+func open(data []byte, key func(*kdfState) ([]byte, error)) (_ *Database, err error) {
 	r := bytes.NewReader(data)
 	h, err := readHeader(r)
 	if err != nil {
@@ -90,10 +117,7 @@ func Open(data, composite []byte, limits Limits) (_ *Database, err error) {
 	if err := db.parseHeader(); err != nil {
 		return nil, err
 	}
-	if err := db.kdf.check(limits.orDefault()); err != nil {
-		return nil, err
-	}
-	transformed, err := db.kdf.derive(composite)
+	transformed, err := key(db.kdf)
 	if err != nil {
 		return nil, err
 	}
