@@ -137,7 +137,13 @@ func parseURIParams(s string) (Params, error) {
 	if u.Opaque != "" || u.User != nil || u.Host == "" {
 		return Params{}, fmt.Errorf("parse uri: want otpauth://totp/ or otpauth://hotp/: %w", ErrMalformedURI)
 	}
-	typ, err := parseType(u.Host)
+	// otpauth://steam/ is how Aegis, 2FAS and Ente Auth write Steam
+	// accounts: a TOTP key with Steam's encoder.
+	steam := strings.EqualFold(u.Host, "steam")
+	typ, err := TOTP, error(nil)
+	if !steam {
+		typ, err = parseType(u.Host)
+	}
 	if err != nil {
 		return Params{}, fmt.Errorf("parse uri: %w", err)
 	}
@@ -149,6 +155,9 @@ func parseURIParams(s string) (Params, error) {
 	p.Issuer, p.Account = splitLabel(strings.TrimPrefix(u.Path, "/"), strings.TrimSpace(q.Get("issuer")))
 	if err := p.readURIQuery(q); err != nil {
 		return Params{}, fmt.Errorf("parse uri for %q: %w", p.label(), err)
+	}
+	if steam {
+		p.Steam, p.Digits = true, SteamDigits
 	}
 	return p, nil
 }

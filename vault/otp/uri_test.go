@@ -248,3 +248,25 @@ func TestDestroyedKey(t *testing.T) {
 		t.Error("Code on nil key succeeded")
 	}
 }
+
+func TestParseSteamSchemeURI(t *testing.T) {
+	k, err := ParseURI([]byte("otpauth://steam/Steam:gaben?secret=NBSWY3DPO5XXE3DEEBXGC3LF&issuer=Steam"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Destroy()
+	if !k.Steam || k.Type != TOTP || k.Digits != SteamDigits || k.Account != "gaben" {
+		t.Errorf("params %+v", k.Params)
+	}
+	want, err := ParseURI([]byte("otpauth://totp/Steam:gaben?secret=NBSWY3DPO5XXE3DEEBXGC3LF&issuer=Steam&encoder=steam"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer want.Destroy()
+	at := time.Unix(1700000000, 0)
+	a, _ := Generate(k.Params, k.Secret.Bytes(), at)
+	b, _ := Generate(want.Params, want.Secret.Bytes(), at)
+	if a != b || len(a) != 5 {
+		t.Errorf("steam:// code %q, encoder=steam code %q", a, b)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 
-	"github.com/twofold-app/twofold/vault/internal/secret"
 	"github.com/twofold-app/twofold/vault/otp"
 )
 
@@ -70,31 +69,9 @@ func addURI(b *builder, a Account, uri []byte, where string) error {
 	return b.addKey(a, k)
 }
 
-// parseURI is otp.ParseURI that also reads otpauth://steam/ URIs, as
-// Aegis, 2FAS and Ente Auth write them for Steam accounts: the URI is
-// rewritten, in locked memory, to otpauth://totp/…&encoder=steam.
-func parseURI(uri []byte) (*otp.Key, error) {
-	const steam = "otpauth://steam/"
-	if !hasPrefixFold(uri, steam) {
-		return otp.ParseURI(uri)
-	}
-	rest := uri[len(steam):]
-	sep := "?"
-	if bytes.IndexByte(rest, '?') >= 0 {
-		sep = "&"
-	}
-	frag := bytes.IndexByte(rest, '#')
-	if frag < 0 {
-		frag = len(rest)
-	}
-	buf := secret.NewBuffer(len("otpauth://totp/") + len(rest) + len(sep) + len("encoder=steam"))
-	defer buf.Destroy()
-	w := buf.Bytes()[:0]
-	w = append(w, "otpauth://totp/"...)
-	w = append(w, rest[:frag]...)
-	w = append(w, sep+"encoder=steam"...)
-	return otp.ParseURI(w)
-}
+// parseURI is otp.ParseURI (which also reads the otpauth://steam/ URIs
+// Aegis, 2FAS and Ente Auth write for Steam accounts).
+func parseURI(uri []byte) (*otp.Key, error) { return otp.ParseURI(uri) }
 
 // uriLabel is the label of an otpauth URI ("Issuer:account"), for naming
 // an entry that cannot be imported. It never includes the query, where
