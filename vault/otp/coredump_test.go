@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/rand"
-	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -12,12 +11,12 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/awnumar/memguard"
+
+	"github.com/twofold-app/twofold/internal/memscan"
 )
 
 // The package promise, checked the way an attacker would: a child process
@@ -76,8 +75,8 @@ func TestSecretsStayOutOfCoreDump(t *testing.T) {
 
 func readN(t *testing.T, r io.Reader, n int) []byte {
 	t.Helper()
-	b := make([]byte, n)
-	if _, err := io.ReadFull(r, b); err != nil {
+	b, err := memscan.ReadN(r, n)
+	if err != nil {
 		t.Fatalf("read from child: %v", err)
 	}
 	return b
@@ -85,87 +84,34 @@ func readN(t *testing.T, r io.Reader, n int) []byte {
 
 // searchDumpable reads every mapping of pid a core dump would hold and
 // reports whether the canary occurs, and which forms of which secrets do.
-func searchDumpable(t *testing.T, pid int, canary []byte, secrets [][]byte) (canaryFound bool, leaks []string) {
+func searchDumpable(t *testing.T, pid int, canary []byte, secrets [][]byte) (bool, []string) {
 	t.Helper()
-	smaps, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
+	forms := map[string][]memscan.Form{}
+	for i, s := range secrets {
+		forms[fmt.Sprintf("secret %d (%d bytes)", i, len(s))] = secretForms(s)
+	}
+	found, leaks, err := memscan.Search(pid, canary, forms)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mem, err := os.Open(fmt.Sprintf("/proc/%d/mem", pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mem.Close()
-	seen := map[string]bool{}
-	for _, r := range dumpableRanges(t, string(smaps)) {
-		buf := make([]byte, r[1]-r[0])
-		if _, err := mem.ReadAt(buf, int64(r[0])); err != nil {
-			continue // [vsyscall] and the like cannot be read; gcore skips them too
-		}
-		canaryFound = canaryFound || bytes.Contains(buf, canary)
-		for i, s := range secrets {
-			for name, form := range secretForms(s) {
-				leak := fmt.Sprintf("secret %d (%d bytes) as %s", i, len(s), name)
-				if !seen[leak] && bytes.Contains(buf, form) {
-					seen[leak] = true
-					leaks = append(leaks, leak)
-				}
-			}
-		}
-	}
-	return canaryFound, leaks
-}
-
-// dumpableRanges parses smaps: readable mappings whose VmFlags lack "dd".
-func dumpableRanges(t *testing.T, smaps string) [][2]uint64 {
-	var ranges [][2]uint64
-	var cur [2]uint64
-	readable := false
-	for _, line := range strings.Split(smaps, "\n") {
-		f := strings.Fields(line)
-		switch {
-		case len(f) >= 2 && strings.Contains(f[0], "-") && len(f[1]) == 4:
-			lo, hi, _ := strings.Cut(f[0], "-")
-			a, err1 := strconv.ParseUint(lo, 16, 64)
-			b, err2 := strconv.ParseUint(hi, 16, 64)
-			if err1 != nil || err2 != nil {
-				t.Fatalf("smaps line %q", line)
-			}
-			cur, readable = [2]uint64{a, b}, f[1][0] == 'r'
-		case len(f) > 0 && f[0] == "VmFlags:":
-			if readable && !strings.Contains(line, " dd") {
-				ranges = append(ranges, cur)
-			}
-		}
-	}
-	if len(ranges) == 0 {
-		t.Fatal("no mappings parsed from smaps")
-	}
-	return ranges
+	return found, leaks
 }
 
 // secretForms are the spellings of s to look for: the text forms, and the
 // HMAC key material crypto/hmac would leave behind, the (hashed if longer
 // than a block) key XORed with the inner and outer pads.
-func secretForms(s []byte) map[string][]byte {
-	raw32 := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(s)
-	forms := map[string][]byte{
-		"raw":          s,
-		"base32":       []byte(raw32),
-		"base32 lower": bytes.ToLower([]byte(raw32)),
-		"hex":          []byte(hex.EncodeToString(s)),
-		"hex upper":    bytes.ToUpper([]byte(hex.EncodeToString(s))),
-		"base64":       []byte(base64.RawStdEncoding.EncodeToString(s)),
-	}
+func secretForms(s []byte) []memscan.Form {
+	forms := memscan.TextForms(s)
 	for a := SHA1; a <= SHA512; a++ {
 		key := s
 		if h := a.newHash(); len(s) > h.BlockSize() {
 			h.Write(s)
 			key = h.Sum(nil)
-			forms[a.String()+" hashed key"] = key
+			forms = append(forms, memscan.Form{Name: a.String() + " hashed key", Bytes: key})
 		}
-		forms[a.String()+" key^ipad"] = xorBytes(key, 0x36)
-		forms[a.String()+" key^opad"] = xorBytes(key, 0x5c)
+		forms = append(forms,
+			memscan.Form{Name: a.String() + " key^ipad", Bytes: xorBytes(key, 0x36)},
+			memscan.Form{Name: a.String() + " key^opad", Bytes: xorBytes(key, 0x5c)})
 	}
 	return forms
 }

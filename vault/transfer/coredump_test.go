@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -14,10 +13,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/awnumar/memguard"
+
+	"github.com/twofold-app/twofold/internal/memscan"
 
 	"github.com/twofold-app/twofold/vault"
 	"github.com/twofold-app/twofold/vault/otp"
@@ -77,8 +77,8 @@ func TestSecretsStayOutOfCoreDump(t *testing.T) {
 
 func readFull(t *testing.T, r io.Reader, n int) []byte {
 	t.Helper()
-	b := make([]byte, n)
-	if _, err := io.ReadFull(r, b); err != nil {
+	b, err := memscan.ReadN(r, n)
+	if err != nil {
 		t.Fatalf("read from child: %v", err)
 	}
 	return b
@@ -86,72 +86,15 @@ func readFull(t *testing.T, r io.Reader, n int) []byte {
 
 func searchMemory(t *testing.T, pid int, canary []byte, secrets [][]byte) (bool, []string) {
 	t.Helper()
-	smaps, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
+	forms := map[string][]memscan.Form{}
+	for i, s := range secrets {
+		forms[fmt.Sprintf("secret %d", i)] = memscan.TextForms(s)
+	}
+	found, leaks, err := memscan.Search(pid, canary, forms)
 	if err != nil {
 		t.Fatal(err)
-	}
-	mem, err := os.Open(fmt.Sprintf("/proc/%d/mem", pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mem.Close()
-	found := false
-	seen := map[string]bool{}
-	var leaks []string
-	for _, r := range dumpable(t, string(smaps)) {
-		buf := make([]byte, r[1]-r[0])
-		if _, err := mem.ReadAt(buf, int64(r[0])); err != nil {
-			continue // [vsyscall] and the like
-		}
-		found = found || bytes.Contains(buf, canary)
-		for i, s := range secrets {
-			for name, form := range forms(s) {
-				leak := fmt.Sprintf("secret %d as %s", i, name)
-				if !seen[leak] && bytes.Contains(buf, form) {
-					seen[leak] = true
-					leaks = append(leaks, leak)
-				}
-			}
-		}
 	}
 	return found, leaks
-}
-
-// dumpable lists the readable mappings of smaps whose VmFlags lack "dd".
-func dumpable(t *testing.T, smaps string) [][2]uint64 {
-	var out [][2]uint64
-	var cur [2]uint64
-	readable := false
-	for _, line := range strings.Split(smaps, "\n") {
-		f := strings.Fields(line)
-		switch {
-		case len(f) >= 2 && strings.Contains(f[0], "-") && len(f[1]) == 4:
-			lo, hi, _ := strings.Cut(f[0], "-")
-			a, err1 := strconv.ParseUint(lo, 16, 64)
-			b, err2 := strconv.ParseUint(hi, 16, 64)
-			if err1 != nil || err2 != nil {
-				t.Fatalf("smaps line %q", line)
-			}
-			cur, readable = [2]uint64{a, b}, f[1][0] == 'r'
-		case len(f) > 0 && f[0] == "VmFlags:":
-			if readable && !strings.Contains(line, " dd") {
-				out = append(out, cur)
-			}
-		}
-	}
-	return out
-}
-
-func forms(s []byte) map[string][]byte {
-	b32 := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(s)
-	return map[string][]byte{
-		"raw":          s,
-		"base32":       []byte(b32),
-		"base32 lower": bytes.ToLower([]byte(b32)),
-		"hex":          []byte(hex.EncodeToString(s)),
-		"hex upper":    bytes.ToUpper([]byte(hex.EncodeToString(s))),
-		"base64":       []byte(base64.RawStdEncoding.EncodeToString(s)[:24]), // 18 bytes: no padding question
-	}
 }
 
 // keySource is a Source over keys held in locked memory.
