@@ -29,6 +29,7 @@ func cmdExport(c *ctx, args []string) error {
 	out := fs.String("out", "", "write to this file (created 0600, never overwritten); default standard output (kdbx and pdf need a file)")
 	encrypt := fs.Bool("encrypt", false, "aegis: encrypt the file with a new password (as Aegis does)")
 	yes := fs.Bool("yes-export-secrets", false, "confirm: the output holds the accounts' secrets")
+	withSecrets := fs.Bool("with-account-secrets", false, "pdf: also print each account's QR code and secret (anyone holding the paper can then make its codes)")
 	pwFile := fs.String("export-password-file", "", "the new export password, from the first line of this file (else: a prompt, or the line of standard input after the vault's)")
 	kdfMS := fs.Int("kdf-ms", 1000, "kdbx: target unlock time in milliseconds")
 	memMiB := fs.Int("kdf-memory-mib", 64, "kdbx: Argon2id memory in MiB")
@@ -64,7 +65,11 @@ func cmdExport(c *ctx, args []string) error {
 		skipped, err = e.google(skipped)
 	case "pdf":
 		err = e.toFile(func(src transfer.Source, w io.Writer) error {
-			return transfer.RecoveryKit(src, w, transfer.KitOptions{Now: c.now()})
+			o, err := transfer.KitFromStore(s, transfer.KitOptions{Now: c.now(), AccountSecrets: *withSecrets})
+			if err != nil {
+				return err
+			}
+			return transfer.RecoveryKit(src, w, o)
 		})
 	case "kdbx":
 		err = e.kdbx(vault.CreateOptions{Options: vault.Options{Now: c.now},

@@ -6,38 +6,84 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/go-pdf/fpdf"
 
+	"github.com/twofold-app/twofold/vault"
 	"github.com/twofold-app/twofold/vault/otp"
 )
 
-// The printable recovery kit: a PDF with, for every account, its QR code
-// (scan it into any authenticator) and its secret in base32 groups (type
-// it in by hand), to keep on paper away from the computer. It is the most
-// direct export there is: fpdf takes the texts as Go strings, so the
-// secrets pass through ordinary memory while it is written.
+// The printable recovery kit: a PDF the user prints and keeps offline, for
+// the day a phone or a key is lost. It says where the vault is and how to
+// open it, lists each service's unused recovery codes (used ones are left
+// out), the security-key inventory (which key is registered where, and
+// what depends on one key only), every account by name, and the date.
+// With AccountSecrets it also prints each account's QR code and base32
+// secret — off by default: anyone holding that paper can make the codes.
+// fpdf takes texts as Go strings, so what it prints passes through
+// ordinary memory while it is written.
 
 // KitOptions tune RecoveryKit.
 type KitOptions struct {
-	// Title heads every page ("Twofold recovery kit" when empty).
+	// Title heads the first page ("Twofold recovery kit" when empty).
 	Title string
 	// Now is printed as the date of the kit and stamped as the PDF's
 	// creation date (time.Now when zero).
 	Now time.Time
+	// VaultPath is where the vault file is.
+	VaultPath string
+	// Recovery are the recovery-code sets (KitFromStore fills them).
+	Recovery []KitRecovery
+	// Keys is the security-key inventory.
+	Keys []vault.SecurityKey
+	// AccountSecrets adds each account's QR code and secret.
+	AccountSecrets bool
+}
+
+// KitRecovery is one service's unused recovery codes.
+type KitRecovery struct {
+	Service, Account string
+	Unused           []string
+}
+
+// KitFromStore fills o's vault path, recovery codes and key inventory
+// from an unlocked vault.
+func KitFromStore(s *vault.Store, o KitOptions) (KitOptions, error) {
+	o.VaultPath = s.Path()
+	sets, err := s.RecoverySets()
+	if err != nil {
+		return o, err
+	}
+	for _, r := range sets {
+		codes, err := s.RecoveryCodes(r.ID)
+		if err != nil {
+			return o, err
+		}
+		kr := KitRecovery{Service: r.Service, Account: r.Account}
+		for _, c := range codes {
+			if !c.Used {
+				kr.Unused = append(kr.Unused, c.Code)
+			}
+		}
+		o.Recovery = append(o.Recovery, kr)
+	}
+	o.Keys, err = s.SecurityKeys()
+	return o, err
 }
 
 // Kit layout, in millimetres on A4.
 const (
 	kitMargin  = 15.0
 	kitQR      = 40.0 // QR code side
-	kitBlock   = 46.0 // height of one account
+	kitBlock   = 46.0 // height of one account with its secret
 	kitPerPage = 5
 )
 
-// RecoveryKit writes the PDF recovery kit of src to w.
+// RecoveryKit writes the PDF recovery kit to w: o's vault, recovery codes
+// and keys, and src's accounts.
 func RecoveryKit(src Source, w io.Writer, o KitOptions) error {
 	if o.Title == "" {
 		o.Title = "Twofold recovery kit"
@@ -50,8 +96,8 @@ func RecoveryKit(src Source, w io.Writer, o KitOptions) error {
 	pdf.SetModificationDate(o.Now)
 	pdf.SetTitle(o.Title, true)
 	pdf.SetCreator("Twofold", true)
-	pdf.SetAutoPageBreak(false, kitMargin)
 	pdf.SetMargins(kitMargin, kitMargin, kitMargin)
+	pdf.SetAutoPageBreak(true, kitMargin+5)
 	tr := pdf.UnicodeTranslatorFromDescriptor("") // core fonts are cp1252
 	pdf.AliasNbPages("")
 	pdf.SetFooterFunc(func() {
@@ -59,16 +105,11 @@ func RecoveryKit(src Source, w io.Writer, o KitOptions) error {
 		pdf.SetFont("Helvetica", "", 8)
 		pdf.CellFormat(0, 5, fmt.Sprintf("Page %d of {nb}", pdf.PageNo()), "", 0, "C", false, 0, "")
 	})
-	for i := range src.Len() {
-		if i%kitPerPage == 0 {
-			kitHeader(pdf, tr, o, src.Len())
-		}
-		if err := kitAccount(pdf, tr, src, i); err != nil {
-			return err
-		}
-	}
-	if src.Len() == 0 {
-		kitHeader(pdf, tr, o, 0)
+	kitHeader(pdf, tr, o, src.Len())
+	kitRecovery(pdf, tr, o.Recovery)
+	kitKeys(pdf, tr, o.Keys)
+	if err := kitAccounts(pdf, tr, src, o.AccountSecrets); err != nil {
+		return err
 	}
 	if err := pdf.Output(w); err != nil {
 		return fmt.Errorf("write recovery kit: %w", err)
@@ -76,16 +117,92 @@ func RecoveryKit(src Source, w io.Writer, o KitOptions) error {
 	return nil
 }
 
+func kitSection(pdf *fpdf.Fpdf, tr func(string) string, title string) {
+	pdf.Ln(3)
+	pdf.SetFont("Helvetica", "B", 13)
+	pdf.CellFormat(0, 7, tr(title), "B", 1, "L", false, 0, "")
+	pdf.Ln(1)
+}
+
+func kitRecovery(pdf *fpdf.Fpdf, tr func(string) string, sets []KitRecovery) {
+	kitSection(pdf, tr, "Recovery codes")
+	pdf.SetFont("Helvetica", "", 9)
+	if len(sets) == 0 {
+		pdf.MultiCell(0, 4.5, tr("None stored. Services that offer recovery (backup) codes: save them with 'twofold recovery add'."), "", "L", false)
+		return
+	}
+	for _, r := range sets {
+		name := r.Service
+		if r.Account != "" {
+			name += " (" + r.Account + ")"
+		}
+		pdf.SetFont("Helvetica", "B", 10)
+		pdf.CellFormat(0, 5.5, tr(fmt.Sprintf("%s: %d unused", name, len(r.Unused))), "", 1, "L", false, 0, "")
+		pdf.SetFont("Courier", "", 10)
+		pdf.MultiCell(0, 5, tr(strings.Join(r.Unused, "    ")), "", "L", false)
+		pdf.Ln(1)
+	}
+}
+
+func kitKeys(pdf *fpdf.Fpdf, tr func(string) string, keys []vault.SecurityKey) {
+	kitSection(pdf, tr, "Security keys")
+	pdf.SetFont("Helvetica", "", 9)
+	if len(keys) == 0 {
+		pdf.MultiCell(0, 4.5, tr("None recorded ('twofold key name LABEL' records a key)."), "", "L", false)
+		return
+	}
+	for _, k := range keys {
+		line := fmt.Sprintf("%s (%s): %s", k.Label, k.Model, strings.Join(k.Services, ", "))
+		pdf.MultiCell(0, 4.5, tr(line), "", "L", false)
+	}
+	single := vault.SingleKeyServices(keys)
+	names := make([]string, 0, len(single))
+	for svc, label := range single {
+		names = append(names, svc+" (only on "+label+")")
+	}
+	slices.Sort(names)
+	if len(names) > 0 {
+		pdf.Ln(1)
+		pdf.MultiCell(0, 4.5, tr("On one key only: "+strings.Join(names, ", ")+". If that key is lost, only the service's recovery codes get you in."), "", "L", false)
+	}
+}
+
+func kitAccounts(pdf *fpdf.Fpdf, tr func(string) string, src Source, secrets bool) error {
+	kitSection(pdf, tr, fmt.Sprintf("Accounts (%d)", src.Len()))
+	pdf.SetFont("Helvetica", "", 9)
+	if !secrets {
+		for i := range src.Len() {
+			e := src.Entry(i)
+			pdf.MultiCell(0, 4.5, tr(e.Name()), "", "L", false)
+		}
+		return pdf.Error()
+	}
+	pdf.MultiCell(0, 4.5, tr("With their secrets: anyone who holds this paper can generate these codes."), "", "L", false)
+	pdf.SetAutoPageBreak(false, kitMargin)
+	for i := range src.Len() {
+		if pdf.GetY()+kitBlock > 297-kitMargin-5 {
+			pdf.AddPage()
+		}
+		if err := kitAccount(pdf, tr, src, i); err != nil {
+			return err
+		}
+	}
+	return pdf.Error()
+}
+
 func kitHeader(pdf *fpdf.Fpdf, tr func(string) string, o KitOptions, n int) {
 	pdf.AddPage()
 	pdf.SetFont("Helvetica", "B", 16)
 	pdf.CellFormat(0, 8, tr(o.Title), "", 1, "L", false, 0, "")
 	pdf.SetFont("Helvetica", "", 9)
-	pdf.MultiCell(0, 4.5, tr(fmt.Sprintf("%d account(s), printed %s. Anyone who holds this paper can generate your codes: "+
-		"keep it offline, somewhere safe, like a spare key. To restore an account, scan its QR code with an "+
-		"authenticator app, or type its secret in. HOTP counters are those at the time of printing.",
-		n, o.Now.Format("2 January 2006"))), "", "L", false)
-	pdf.Ln(3)
+	where := "Your vault is a KeePass file"
+	if o.VaultPath != "" {
+		where += ": " + o.VaultPath
+	}
+	pdf.MultiCell(0, 4.5, tr(fmt.Sprintf("Printed %s. %s. Open it with Twofold ('twofold', or 'twofold codes' in a terminal) "+
+		"or any KeePass app (KeePassXC shows the same codes) with your master password, and your key file if you use one. "+
+		"Keep this paper offline, somewhere safe, like a spare key: the recovery codes below let anyone into those accounts. "+
+		"%d account(s) in the vault.", o.Now.Format("2 January 2006"), where, n)), "", "L", false)
 }
 
 // kitAccount draws one account: QR code on the left, details on the right.

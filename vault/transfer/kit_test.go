@@ -9,19 +9,23 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
 )
 
-// TestRecoveryKit: pdftotext finds every account's name, parameters and
-// grouped secret in the PDF; rendered by pdftoppm, its pages hold one QR
-// code per account, which import back to the same accounts.
-func TestRecoveryKit(t *testing.T) {
+// TestRecoveryKitWithAccountSecrets: with AccountSecrets, pdftotext finds
+// every account's name, parameters and grouped secret in the PDF; rendered
+// by pdftoppm, its pages hold one QR code per account, which import back
+// to the same accounts.
+func TestRecoveryKitWithAccountSecrets(t *testing.T) {
 	needTool(t, "pdftotext")
 	needTool(t, "pdftoppm")
 	src, want := sevenSource(t)
 	dir := t.TempDir()
 	pdf := filepath.Join(dir, "kit.pdf")
 	var out bytes.Buffer
-	if err := RecoveryKit(src, &out, KitOptions{Now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}); err != nil {
+	if err := RecoveryKit(src, &out, KitOptions{Now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), AccountSecrets: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(pdf, out.Bytes(), 0o600); err != nil {
@@ -33,7 +37,8 @@ func TestRecoveryKit(t *testing.T) {
 	}
 	space := regexp.MustCompile(`\s+`)
 	flatText := space.ReplaceAllString(string(text), " ")
-	for _, s := range []string{"Twofold recovery kit", "7 account(s), printed 2 January 2030", "Page 1 of 2", "Page 2 of 2",
+	for _, s := range []string{"Twofold recovery kit", "Printed 2 January 2030", "7 account(s) in the vault", "Page 1 of ",
+		"anyone who holds this paper can generate these codes",
 		"Deno (Mason)", "Air Canada (Benjamin)", "Group: Work/Cloud", "TOTP (time-based), SHA256, 7 digits, every 20 s",
 		"HOTP (counter-based), SHA512, 8 digits, counter 10300", "Steam Guard, 5 characters every 30 s",
 		"Secret: 4SJH B4GS D43F ZBAI 7C2H LRJG PQ"} {
@@ -59,4 +64,72 @@ func TestRecoveryKit(t *testing.T) {
 	}
 	defer r.Destroy()
 	sameAccounts(t, flatten(t, r), withoutGroups(want))
+}
+
+// TestRecoveryKitFromVault: the default kit of a real vault names the
+// vault, lists unused recovery codes but not used ones, the key inventory
+// with its single-key warning, and the accounts, without their secrets.
+func TestRecoveryKitFromVault(t *testing.T) {
+	needTool(t, "pdftotext")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "vault.kdbx")
+	s, err := vault.Create(path, vault.Credentials{Password: []byte("pw")}, vault.CreateOptions{
+		KDF: vault.KDFParams{KDF: vault.KDFArgon2id, Iterations: 1, MemoryBytes: 1 << 20, Parallelism: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Lock()
+	key, err := otp.ParseURI([]byte("otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddAccount(vault.NewAccount{Key: key}); err != nil {
+		t.Fatal(err)
+	}
+	key.Destroy()
+	r, err := s.AddRecoveryCodes("GitHub", "alice", nil, []string{"used-1111", "keep-2222", "keep-3333"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.UseRecoveryCode(r.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordSecurityKey("blue key", "cb69481e8ff7403993ec0a2729a154a8", "YubiKey 5 NFC"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateSecurityKey("blue key", func(k *vault.SecurityKey) { k.Services = []string{"pypi.org"} }); err != nil {
+		t.Fatal(err)
+	}
+	src, _, err := FromVault(s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := KitFromStore(s, KitOptions{Now: time.Date(2030, 1, 2, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := RecoveryKit(src, &out, o); err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(dir, "kit.pdf")
+	if err := os.WriteFile(pdf, out.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := exec.Command("pdftotext", pdf, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := regexp.MustCompile(`\s+`).ReplaceAllString(string(raw), " ")
+	for _, want := range []string{path, "Printed 2 January 2030", "GitHub (alice): 2 unused", "keep-2222", "keep-3333",
+		"blue key (YubiKey 5 NFC): pypi.org", "pypi.org (only on blue key)", "GitHub (alice)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("kit lacks %q:\n%s", want, text)
+		}
+	}
+	for _, never := range []string{"used-1111", "JBSW", "Secret:"} {
+		if strings.Contains(text, never) {
+			t.Errorf("kit holds %q, which it must not (used code or account secret)", never)
+		}
+	}
 }
