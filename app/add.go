@@ -19,6 +19,8 @@ type addDeps struct {
 	adder AccountAdder
 	added func(vault.Account)
 	touch func()
+	// openImage asks for a QR code image to read.
+	openImage func()
 }
 
 // field is an input with the error shown under it.
@@ -81,6 +83,11 @@ func addScreen(d addDeps) *addView {
 	return v
 }
 
+func (v *addView) openImage() {
+	v.d.touch()
+	v.d.openImage()
+}
+
 func (v *addView) build() fyne.CanvasObject {
 	fromURI := widget.NewButton("Add from link", v.addFromURI)
 	fromURI.Importance = widget.HighImportance
@@ -93,7 +100,7 @@ func (v *addView) build() fyne.CanvasObject {
 		heading("Add an account"),
 		widget.NewForm(v.fGroup.item()),
 		widget.NewLabel("Paste the otpauth:// link (from the service's QR code or an export):"),
-		widget.NewForm(v.fURI.item()), fromURI,
+		widget.NewForm(v.fURI.item()), container.NewHBox(fromURI, widget.NewButton("Open QR image…", v.openImage)),
 		widget.NewSeparator(),
 		widget.NewLabel("Or type what the service shows:"),
 		widget.NewForm(v.fIssuer.item(), widget.NewFormItem("Account", v.account), v.fSecret.item()),

@@ -115,6 +115,9 @@ type Deps struct {
 	Keys KeyOptions
 	// Home is the user's home folder: paths below it are shown as ~/….
 	Home string
+	// Files picks files to open and to save (zero: Fyne's file dialogs on
+	// the window). Tests pass their own.
+	Files FileChooser
 	// ApplyTheme is called with the theme to use when the theme setting
 	// changes (nil: the window's app settings are used).
 	ApplyTheme func(fyne.Theme)

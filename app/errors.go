@@ -9,6 +9,7 @@ import (
 
 	"github.com/twofold-app/twofold/vault"
 	"github.com/twofold-app/twofold/vault/otp"
+	"github.com/twofold-app/twofold/vault/transfer"
 )
 
 // problem is an error as a person reads it: what happened and what to do.
@@ -39,6 +40,19 @@ var problems = []struct {
 	{otp.ErrBadSecret, problem{"The secret is not valid base32", "Use letters A–Z and digits 2–7; spaces and lower case are fine."}},
 	{otp.ErrUnsupported, problem{"This kind of one-time password is not supported", "Twofold supports TOTP, HOTP and Steam Guard."}},
 	{otp.ErrInvalid, problem{"Invalid one-time password settings", "Check digits (4–10), period (1–86400 s) and algorithm."}},
+	{errCannotExport, problem{"This format cannot carry these accounts", "Google Authenticator takes only 30-second codes of 6 or 8 digits and no Steam accounts: choose another format."}},
+	{transfer.ErrNoQRCode, problem{"No QR code found in the image", "Use a sharp screenshot of the whole QR code, with some white around it."}},
+	{errNotOTPQR, problem{"This QR code is not a one-time password code", "It holds a web link or other text. Use the QR code the service shows when you turn on two-factor authentication, or Google Authenticator's \"Transfer accounts\" code."}},
+	{transfer.ErrIncompleteBatch, problem{"Some codes of this Google Authenticator export are missing", "Google Authenticator splits large exports into several QR codes: open all their images together (select them all, or drop them at once)."}},
+	{transfer.ErrPasswordNeeded, problem{"The file is encrypted", "Type the password it was exported with."}},
+	{transfer.ErrWrongPassword, problem{"Wrong export password", "Type the password you chose when exporting from the other app. If it is right, the file is damaged: export it again."}},
+	{transfer.ErrUnknownFormat, problem{"Twofold does not recognise this file", "Choose an export of Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+, Ente Auth, Steam Guard or Google Authenticator, a list of otpauth:// links, a KeePass file or a QR code image."}},
+	{transfer.ErrMalformed, problem{"The file is damaged", "It is of a known format but cannot be read completely. Export it again from the other app."}},
+	{transfer.ErrTooLarge, problem{"The file is too large", "Twofold refuses very large files and images; export fewer accounts at a time or crop the image."}},
+	{transfer.ErrCostTooHigh, problem{"The file asks for too much work to decrypt", "Its header may be damaged or made to stall Twofold. Export it again from the other app."}},
+	{transfer.ErrUnsupported, problem{"This kind of file is not supported", "Export again from the other app without encryption, or as plain text."}},
+	{errNoImport, problem{"Import and export are not available for this vault", "They work on vaults opened from a KeePass file."}},
+	{errDropMixed, problem{"Drop one export file, or QR code images only", "Several images are read together (a Google Authenticator batch); other files are imported one at a time."}},
 	{errKeyFileMissing, problem{"The key file is missing", "The chosen key file does not exist any more. Choose it again."}},
 	{errPasswordsDiffer, problem{"The passwords differ", "Type the same password twice."}},
 	{errEmptyCredentials, problem{"A password or a key file is needed", "Type a password, or choose a key file, or both."}},
@@ -50,6 +64,10 @@ var (
 	errKeyFileMissing   = errors.New("key file does not exist")
 	errPasswordsDiffer  = errors.New("the passwords differ")
 	errEmptyCredentials = errors.New("no password and no key file")
+	errNotOTPQR         = errors.New("the QR code holds no otpauth:// link")
+	errNoImport         = errors.New("this vault cannot import or export")
+	errCannotExport     = errors.New("the format cannot carry these accounts")
+	errDropMixed        = errors.New("several files that are not all images were dropped")
 )
 
 // describe maps err to a problem; unknown errors keep their own text.

@@ -120,6 +120,10 @@ type harness struct {
 	settings FileSettings
 	keys     KeyOptions
 	uiq      chan func()
+	// pick is the path the file dialogs choose ("" cancels); picked
+	// counts the dialogs shown.
+	pick   string
+	picked int
 }
 
 const testPassword = "correct horse battery staple"
@@ -179,7 +183,16 @@ func (h *harness) open() {
 		UI:         func(f func()) { h.uiq <- f },
 		Keys:       h.keys,
 		ApplyTheme: h.app.Settings().SetTheme,
+		Files:      FileChooser{Open: h.choose, Save: func(_ string, done func(string)) { h.choose(nil, done) }},
 	})
+}
+
+// choose is the harness's file dialog: it picks h.pick.
+func (h *harness) choose(_ []string, done func(string)) {
+	h.picked++
+	if h.pick != "" {
+		done(h.pick)
+	}
 }
 
 // unlock types the password and unlocks.

@@ -27,7 +27,10 @@ type mainView struct {
 	recovery *recoveryView
 	tokens   *tokensView
 	keys     *keysView
-	notice   *widget.Label
+	// imp imports files and QR batches (nil when the vault is not a
+	// *vault.Store, which transfer needs).
+	imp    *importFlow
+	notice *widget.Label
 	// clockNote warns that the system clock is off (the clock check).
 	clockNote *widget.Label
 	hideNote  func()
@@ -46,7 +49,11 @@ func newMainView(u *UI, s *session) *mainView {
 	m.clockNote.Hide()
 	report := func(err error) { showError(u.w, err) }
 	m.codes = codesScreen(codesDeps{src: s.v, now: u.codeNow, copy: m.copy, report: report, touch: u.touch, add: m.showAdd, favourites: u.updateTray})
-	m.add = addScreen(addDeps{adder: s.v, touch: u.touch, added: m.added})
+	m.add = addScreen(addDeps{adder: s.v, touch: u.touch, added: m.added, openImage: m.chooseQRImage})
+	if st, ok := s.v.(*vault.Store); ok {
+		m.imp = &importFlow{w: u.w, work: u.d.Work, store: st, current: func() bool { return u.s == s },
+			done: m.imported, lock: u.Lock}
+	}
 	m.recovery = recoveryScreen(recoveryDeps{store: s.v, copy: m.copy, report: report, touch: u.touch, w: u.w})
 	m.tokens = tokensScreen(tokensDeps{store: s.v, now: u.d.Now, copy: m.copy, report: report, touch: u.touch, w: u.w})
 	m.keys = keysScreen(keysDeps{w: u.w, opts: u.d.Keys, inv: s.v, post: u.d.UI, touch: u.touch})
@@ -115,6 +122,21 @@ func (m *mainView) added(a vault.Account) {
 	m.say("Added " + a.Name())
 }
 
+// imported reloads the codes after an import and says how many.
+func (m *mainView) imported(added []vault.Account) {
+	m.codes.reload()
+	m.tabs.SelectIndex(0)
+	switch len(added) {
+	case 0:
+		m.say("Nothing was imported")
+	case 1:
+		m.say("Imported " + added[0].Name())
+	default:
+		m.say("Imported " + itoa(len(added)) + " accounts")
+	}
+	m.u.updateTray()
+}
+
 // copy puts text on the clipboard, to be cleared after the configured
 // time, and confirms in the notice line.
 func (m *mainView) copy(what, text string) {
@@ -136,10 +158,6 @@ func (m *mainView) say(msg string) {
 	m.notice.Show()
 	m.hideNote = m.u.d.Timers.AfterFunc(noticeFor, func() {
 		m.notice.Hide()
-		m.clockNote = widget.NewLabel("")
-		m.clockNote.Wrapping = fyne.TextWrapWord
-		m.clockNote.Importance = widget.WarningImportance
-		m.clockNote.Hide()
 		m.hideNote = nil
 	})
 }

@@ -62,11 +62,13 @@ func New(w fyne.Window, d Deps) *UI {
 	u := &UI{w: w, d: d.withDefaults(), path: d.VaultPath}
 	s, err := u.d.Settings.Load()
 	u.settings = s
+	u.d.Files = u.d.Files.withDefaults(w)
 	u.clip = clipGuard{cb: u.d.Clipboard, timers: u.d.Timers}
 	u.idle = idleLock{now: u.d.Now, timers: u.d.Timers, lock: u.Lock}
 	u.applyTheme()
 	u.setMenu()
 	u.w.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { u.touch() })
+	u.w.SetOnDropped(u.Dropped)
 	u.showStart()
 	if err != nil {
 		showError(w, err)
@@ -273,6 +275,11 @@ func (u *UI) setMenu() {
 				u.s.main.showAdd()
 			}
 		}),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Import…", u.showImport),
+		fyne.NewMenuItem("Export…", u.showExport),
+
+		fyne.NewMenuItemSeparator(),
 		item("Lock", shortcutLock, u.Lock),
 	)
 	u.w.SetMainMenu(fyne.NewMainMenu(vaultMenu))

@@ -1,0 +1,251 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/transfer"
+)
+
+// exportFormat is one choice of the export dialog.
+type exportFormat struct {
+	label string
+	file  string // proposed file name
+	// encrypted formats need a password and no clear-text confirmation.
+	encrypted bool
+	// write writes src to w; it returns the accounts it had to leave out.
+	write func(src transfer.Source, w io.Writer, o exportOptions) ([]transfer.Skipped, error)
+}
+
+// exportOptions are the dialog's answers a format may need.
+type exportOptions struct {
+	password []byte // encrypted formats
+	kit      transfer.KitOptions
+}
+
+var exportFormats = []exportFormat{
+	{label: "otpauth:// links (text, one a line)", file: "twofold-accounts.txt", write: writeURIs},
+	{label: "Aegis backup, not encrypted (.json)", file: "twofold-aegis.json", write: writeAegis},
+	{label: "Aegis backup, encrypted (.json)", file: "twofold-aegis-encrypted.json", encrypted: true, write: writeAegis},
+	{label: "Google Authenticator QR codes (.png)", file: "twofold-google.png", write: writeGoogle},
+	{label: "Printable recovery kit (.pdf)", file: "twofold-recovery-kit.pdf", write: writeKit},
+}
+
+func writeURIs(src transfer.Source, w io.Writer, _ exportOptions) ([]transfer.Skipped, error) {
+	return nil, transfer.ExportURIs(src, w)
+}
+
+func writeAegis(src transfer.Source, w io.Writer, o exportOptions) ([]transfer.Skipped, error) {
+	return nil, transfer.ExportAegis(src, w, transfer.AegisOptions{Password: o.password})
+}
+
+func writeKit(src transfer.Source, w io.Writer, o exportOptions) ([]transfer.Skipped, error) {
+	return nil, transfer.RecoveryKit(src, w, o.kit)
+}
+
+// writeGoogle writes the migration batch as one PNG, its codes one under
+// the other (Google Authenticator scans them one by one from the screen;
+// Twofold reads them all from the file).
+func writeGoogle(src transfer.Source, w io.Writer, _ exportOptions) ([]transfer.Skipped, error) {
+	uris, skipped, err := transfer.ExportGoogle(src)
+	defer wipeAll(uris)
+	if err != nil {
+		return skipped, err
+	}
+	var imgs []*image.Gray
+	for _, u := range uris {
+		q, err := transfer.EncodeQR(u)
+		if err != nil {
+			return skipped, err
+		}
+		imgs = append(imgs, q.Image(4))
+	}
+	if err := png.Encode(w, stackImages(imgs)); err != nil {
+		return skipped, fmt.Errorf("export google: %w", err)
+	}
+	return skipped, nil
+}
+
+// stackImages puts images one under the other, on white.
+func stackImages(imgs []*image.Gray) *image.Gray {
+	w, h := 0, 0
+	for _, im := range imgs {
+		w, h = max(w, im.Rect.Dx()), h+im.Rect.Dy()
+	}
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range out.Pix {
+		out.Pix[i] = 0xff
+	}
+	y := 0
+	for _, im := range imgs {
+		draw.Draw(out, im.Rect.Add(image.Pt(0, y)), im, im.Rect.Min, draw.Src)
+		y += im.Rect.Dy()
+	}
+	return out
+}
+
+// exportView is the export dialog: a format, then either the
+// confirmation that the file holds the secrets in the clear or the
+// encryption password.
+type exportView struct {
+	u                *UI
+	store            *vault.Store
+	format           *widget.Select
+	warning          *widget.Label
+	confirm          *widget.Check
+	password, repeat *widget.Entry
+	passwords        *widget.Form
+	export           *widget.Button
+	dialog           *dialog.CustomDialog
+}
+
+// showExport is the "Export…" menu item.
+func (u *UI) showExport() {
+	if u.s == nil {
+		showError(u.w, vault.ErrLocked)
+		return
+	}
+	st, ok := u.s.v.(*vault.Store)
+	if !ok {
+		showError(u.w, errNoImport)
+		return
+	}
+	u.touch()
+	v := newExportView(u, st)
+	v.dialog.Show()
+}
+
+func newExportView(u *UI, st *vault.Store) *exportView {
+	v := &exportView{u: u, store: st}
+	labels := make([]string, len(exportFormats))
+	for i, f := range exportFormats {
+		labels[i] = f.label
+	}
+	v.format = widget.NewSelect(labels, func(string) { v.sync() })
+	v.warning = widget.NewLabel("This file holds the secrets of all your accounts in the clear: anyone who reads it can generate your codes. Keep it offline and delete it when done.")
+	v.warning.Wrapping = fyne.TextWrapWord
+	v.warning.Importance = widget.WarningImportance
+	v.confirm = widget.NewCheck("I understand: the file is not encrypted", func(bool) { v.sync() })
+	v.password, v.repeat = widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	v.password.SetPlaceHolder("Password for the export")
+	v.repeat.SetPlaceHolder("The same password again")
+	v.password.OnChanged = func(string) { v.sync() }
+	v.repeat.OnChanged = func(string) { v.sync() }
+	v.passwords = widget.NewForm(widget.NewFormItem("Password", v.password), widget.NewFormItem("Repeat", v.repeat))
+	v.export = widget.NewButton("Export…", v.choose)
+	v.export.Importance = widget.HighImportance
+	content := container.NewVBox(widget.NewForm(widget.NewFormItem("Format", v.format)), v.warning, v.confirm, v.passwords)
+	v.dialog = dialog.NewCustomWithoutButtons("Export accounts", content, u.w)
+	v.dialog.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", v.close), v.export})
+	v.dialog.Resize(fyne.NewSize(480, 320))
+	v.format.SetSelectedIndex(0)
+	return v
+}
+
+func (v *exportView) chosen() exportFormat { return exportFormats[max(v.format.SelectedIndex(), 0)] }
+
+// sync shows the confirmation or the passwords, and enables Export once
+// the chosen format's gate is passed.
+func (v *exportView) sync() {
+	if v.export == nil {
+		return
+	}
+	f := v.chosen()
+	ready := v.confirm.Checked
+	if f.encrypted {
+		v.warning.Hide()
+		v.confirm.Hide()
+		v.passwords.Show()
+		ready = v.password.Text != "" && v.password.Text == v.repeat.Text
+	} else {
+		v.warning.Show()
+		v.confirm.Show()
+		v.passwords.Hide()
+	}
+	if ready {
+		v.export.Enable()
+	} else {
+		v.export.Disable()
+	}
+}
+
+func (v *exportView) close() {
+	v.password.SetText("")
+	v.repeat.SetText("")
+	v.dialog.Hide()
+}
+
+// choose asks where to save, then writes off the UI goroutine.
+func (v *exportView) choose() {
+	f := v.chosen()
+	var o exportOptions
+	if f.encrypted {
+		o.password = []byte(v.password.Text)
+	}
+	o.kit.Now = v.u.d.Now()
+	v.close()
+	v.u.d.Files.Save(f.file, func(path string) { v.u.exportTo(v.store, f, o, path) })
+}
+
+// exportTo writes the vault's accounts to path in format f.
+func (u *UI) exportTo(st *vault.Store, f exportFormat, o exportOptions, path string) {
+	s := u.s
+	u.d.Work(func() {
+		defer clear(o.password)
+		n, skipped, err := exportFile(st, f, o, path)
+		onUI(func() {
+			if err != nil {
+				showError(u.w, err)
+				return
+			}
+			if u.s == s && s != nil {
+				s.main.say(fmt.Sprintf("Exported %d accounts to %s", n, filepath.Base(path)))
+			}
+			if len(skipped) > 0 {
+				showSkipped(u.w, skipped)
+			}
+		})
+	})
+}
+
+// exportFile writes the file (mode 0600) and returns how many accounts
+// it holds and those left out.
+func exportFile(st *vault.Store, f exportFormat, o exportOptions, path string) (int, []transfer.Skipped, error) {
+	src, skipped, err := transfer.FromVault(st, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	var more []transfer.Skipped
+	err = writeSecretFile(path, func(fh *os.File) error {
+		var err error
+		more, err = f.write(src, fh, o)
+		return err
+	})
+	skipped = append(skipped, more...)
+	if errors.Is(err, transfer.ErrUnsupported) {
+		err = fmt.Errorf("%w: %w", errCannotExport, err)
+	}
+	return src.Len() - len(more), skipped, err
+}
+
+func showSkipped(w fyne.Window, skipped []transfer.Skipped) {
+	lines := make([]string, len(skipped))
+	for i, s := range skipped {
+		lines[i] = s.Name + ": " + s.Err.Error()
+	}
+	dialog.ShowInformation(fmt.Sprintf("%d accounts were not exported", len(skipped)),
+		"The format cannot carry them:\n"+strings.Join(lines, "\n"), w)
+}

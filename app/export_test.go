@@ -1,0 +1,119 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// exportDialog opens the export dialog on format i.
+func (h *harness) exportDialog(i int) (*widget.Select, *widget.Button) {
+	h.t.Helper()
+	h.ui.showExport()
+	sel := find(h, "format select", func(s *widget.Select) bool { return len(s.Options) == len(exportFormats) })
+	sel.SetSelectedIndex(i)
+	return sel, h.dialogButton("Export…")
+}
+
+func (h *harness) check(prefix string) *widget.Check {
+	h.t.Helper()
+	return find(h, "check "+prefix, func(c *widget.Check) bool { return len(c.Text) >= len(prefix) && c.Text[:len(prefix)] == prefix })
+}
+
+func TestExportNeedsConfirmationOfClearText(t *testing.T) {
+	h := unlocked(t, githubURI)
+	h.pick = filepath.Join(h.dir, "out.txt")
+	sel, export := h.exportDialog(0)
+	h.mustSee("holds the secrets of all your accounts in the clear")
+	if !export.Disabled() {
+		t.Fatal("Export is enabled before the clear-text confirmation")
+	}
+	test.Tap(export)
+	if h.picked != 0 {
+		t.Fatal("a disabled Export asked for a file")
+	}
+	test.Tap(h.check("I understand"))
+	if export.Disabled() {
+		t.Fatal("Export stays disabled after the confirmation")
+	}
+
+	// Encrypted Aegis: no confirmation, but a password typed twice.
+	sel.SetSelectedIndex(2)
+	h.mustNotSee("in the clear")
+	if !export.Disabled() {
+		t.Fatal("encrypted export enabled without a password")
+	}
+	test.Type(h.entry("Password for the export"), "pw")
+	test.Type(h.entry("The same password"), "pX")
+	if !export.Disabled() {
+		t.Fatal("encrypted export enabled with passwords that differ")
+	}
+	h.entry("The same password").SetText("pw")
+	if export.Disabled() {
+		t.Fatal("encrypted export disabled with a password")
+	}
+	test.Tap(h.dialogButton("Cancel"))
+	if h.picked != 0 {
+		t.Error("Cancel asked for a file")
+	}
+}
+
+// TestExportRoundTrip exports the vault in every format and, except the
+// PDF, imports the file back: every account is a duplicate of itself
+// (same names and secrets).
+func TestExportRoundTrip(t *testing.T) {
+	h := unlocked(t, githubURI, pypiURI, "Work|"+acmeURI)
+	for i, f := range exportFormats {
+		t.Run(f.file, func(t *testing.T) {
+			h.pick = filepath.Join(h.dir, f.file)
+			if err := os.WriteFile(h.pick, []byte("old"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, export := h.exportDialog(i)
+			if f.encrypted {
+				h.entry("Password for the export").SetText("export pw")
+				h.entry("The same password").SetText("export pw")
+			} else {
+				test.Tap(h.check("I understand"))
+			}
+			test.Tap(export)
+			h.work.flush()
+			h.mustSee("Exported 3 accounts to " + f.file)
+			fi, err := os.Stat(h.pick)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("mode %v", fi.Mode())
+			}
+			if filepath.Ext(f.file) == ".pdf" {
+				return
+			}
+			h.ui.showImport()
+			h.work.flush()
+			if f.encrypted {
+				h.entry("Export password").SetText("export pw")
+				test.Tap(h.dialogButton("Decrypt"))
+				h.work.flush()
+			}
+			h.mustSee("0 new, 3 already in the vault, 0 cannot be imported")
+			test.Tap(h.dialogButton("Close"))
+		})
+	}
+}
+
+func TestExportExplainsWhatAFormatCannotCarry(t *testing.T) {
+	h := unlocked(t, "otpauth://totp/Slow:me?secret=JBSWY3DPEHPK3PXP&issuer=Slow&period=60")
+	h.pick = filepath.Join(h.dir, "g.png")
+	_, export := h.exportDialog(3)
+	test.Tap(h.check("I understand"))
+	test.Tap(export)
+	h.work.flush()
+	h.mustSee("This format cannot carry these accounts")
+	if _, err := os.Stat(h.pick); err == nil {
+		t.Error("a failed export left a file")
+	}
+}
