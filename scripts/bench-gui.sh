@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# Measures the real window under its own Xvfb, each app in its own D-Bus
+# session (dbus-run-session), the way cmd/twofold/gui_smoke_test.go runs it:
+#
+#   1. launch to first frame: exec until the window is mapped (xwininfo:
+#      IsViewable) and drawn (a screenshot of it is not all one colour)
+#   2. unlock to codes shown: from Enter after the typed password until
+#      Enter on the search field puts a 6-digit code on the clipboard
+#      (100 accounts, Argon2id 8 MiB x 1 iteration x 1 lane, so that this
+#      measures the app; the KDF alone is timed separately)
+#   3. idle CPU, 100 accounts counting down: utime+stime over $IDLE_SECS s
+#      (default 60), and for comparison the locked window over $LOCKED_SECS
+#      (default 30), where nothing counts down
+#   4. RSS, 1,000 accounts: VmRSS after unlock and 10 s idle
+#
+# Medians of $RUNS runs (default 5). BENCH_ARTIFACTS=DIR keeps screenshots
+# (first frame, unlocked window) there. Needs Xvfb, xdotool, xclip, xwininfo,
+# ImageMagick (import, convert) and dbus-run-session: apt-get install xvfb
+# xdotool xclip x11-utils imagemagick dbus libgl1-mesa-dri. Every wait has
+# a deadline; everything started here is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+runs=${RUNS:-5}
+idle_secs=${IDLE_SECS:-60}
+rss_idle_secs=10
+locked_secs=${LOCKED_SECS:-30}
+password="bench password"
+
+for tool in Xvfb xdotool xclip xwininfo import convert dbus-run-session setsid timeout; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "bench-gui: $tool is missing (apt-get install xvfb xdotool xclip x11-utils imagemagick dbus libgl1-mesa-dri)" >&2; exit 1; }
+done
+
+dir=$(mktemp -d)
+pgids=() # process pgids started here (setsid: group id = pid)
+cleanup() {
+  local g
+  for g in "${pgids[@]}"; do kill -TERM -- "-$g" 2>/dev/null || true; done
+  for _ in $(seq 50); do
+    local alive=0
+    for g in "${pgids[@]}"; do kill -0 -- "-$g" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.1
+  done
+  for g in "${pgids[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+median() { sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
+die() { echo "bench-gui: $*" >&2; exit 1; }
+
+echo "building…" >&2
+go build -tags no_animations -o "$dir/twofold" ./cmd/twofold
+
+echo "making vaults (100 and 1,000 accounts)…" >&2
+printf '%s\n' "$password" >"$dir/password"
+for n in 100 1000; do
+  go run ./internal/cmd/vaultgen -n "$n" -o "$dir/v$n.kdbx" -iterations 1 -memory-mib 8 -parallelism 1 <"$dir/password"
+done
+
+# The KDF alone, with the vaults' parameters: a throwaway main package laid
+# over the module with -overlay (nothing is written to the tree).
+mkdir -p "$dir/kdf"
+cat >"$dir/kdf/main.go" <<'EOF'
+package main
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+)
+
+func main() {
+	var ms []float64
+	for i := 0; i < 21; i++ {
+		start := time.Now()
+		argon2.IDKey(make([]byte, 32), make([]byte, 32), 1, 8<<10, 1, 32)
+		ms = append(ms, float64(time.Since(start).Microseconds())/1000)
+	}
+	sort.Float64s(ms)
+	fmt.Printf("%.1f\n", ms[len(ms)/2])
+}
+EOF
+printf '{"Replace":{"%s":"%s"}}\n' "$repo/internal/cmd/benchguikdf/main.go" "$dir/kdf/main.go" >"$dir/overlay.json"
+kdf_ms=$(go run -overlay "$dir/overlay.json" ./internal/cmd/benchguikdf 2>/dev/null) || kdf_ms="n/a"
+# The CLI on the same vault: process start + KDF + decrypt + parse + list.
+cli_ms=()
+for _ in $(seq "$runs"); do
+  t0=$(now_ms)
+  "$dir/twofold" --vault "$dir/v100.kdbx" --password-file "$dir/password" list >/dev/null
+  cli_ms+=($(($(now_ms) - t0)))
+done
+cli_med=$(printf '%s\n' "${cli_ms[@]}" | median)
+
+# A private home, as the smoke test does: default settings, no real vault.
+home=$dir/home
+mkdir -p -m 0700 "$home" "$dir/run"
+export HOME=$home XDG_DATA_HOME=$home/data XDG_CONFIG_HOME=$home/config XDG_CACHE_HOME=$home/cache \
+  XDG_RUNTIME_DIR=$dir/run TWOFOLD_VAULT= WAYLAND_DISPLAY=
+unset DBUS_SESSION_BUS_ADDRESS
+
+# Xvfb picks a free display itself and writes its number to fd 3.
+setsid Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$dir/display" >"$dir/xvfb.log" 2>&1 &
+xvfb_pid=$!
+pgids+=("$xvfb_pid")
+deadline=$(($(now_ms) + 10000))
+until grep -q . "$dir/display" 2>/dev/null; do
+  kill -0 "$xvfb_pid" 2>/dev/null || die "Xvfb exited: $(cat "$dir/xvfb.log")"
+  [ "$(now_ms)" -lt "$deadline" ] || die "Xvfb gave no display number in 10 s"
+  sleep 0.05
+done
+export DISPLAY=":$(head -n1 "$dir/display")"
+echo "Xvfb on $DISPLAY" >&2
+
+x() { timeout 10 "$@"; }
+
+app_pgid=""
+app_pid=""
+# start_app VAULT: runs the window in its own D-Bus session; sets app_pgid
+# (dbus-run-session, leader of a new process group) and t_start.
+start_app() {
+  t_start=$(now_ms)
+  setsid dbus-run-session -- "$dir/twofold" gui --vault "$1" >"$dir/app.log" 2>&1 &
+  app_pgid=$!
+  pgids+=("$app_pgid")
+  app_pid=""
+}
+
+stop_app() {
+  [ -n "$app_pgid" ] || return 0
+  kill -TERM -- "-$app_pgid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 -- "-$app_pgid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$app_pgid" 2>/dev/null || true
+  app_pgid=""
+}
+
+# find_pid: the twofold process under dbus-run-session.
+find_pid() {
+  local deadline=$(($(now_ms) + 10000))
+  while [ -z "$app_pid" ]; do
+    app_pid=$(pgrep -P "$app_pgid" -x twofold | head -n1 || true)
+    [ -n "$app_pid" ] && break
+    [ "$(now_ms)" -lt "$deadline" ] || die "no twofold process under dbus-run-session"
+    sleep 0.05
+  done
+}
+
+# await_frame: waits (60 s at most) for the window to be mapped and drawn;
+# sets win and t_frame (ms after t_start).
+await_frame() {
+  local deadline=$(($(now_ms) + 60000)) id info colours
+  win=""
+  while :; do
+    kill -0 "$app_pgid" 2>/dev/null || die "the app exited: $(cat "$dir/app.log")"
+    [ "$(now_ms)" -lt "$deadline" ] || die "no drawn window after 60 s: $(cat "$dir/app.log")"
+    if [ -z "$win" ]; then
+      id=$(x xdotool search --name '^Twofold$' 2>/dev/null | head -n1 || true)
+      if [ -n "$id" ]; then
+        info=$(x xwininfo -id "$id" 2>/dev/null || true)
+        case $info in *"Map State: IsViewable"*) win=$id ;; esac
+      fi
+    fi
+    if [ -n "$win" ] && x import -window "$win" "$dir/frame.png" 2>/dev/null; then
+      colours=$(x convert "$dir/frame.png" -format %k info: 2>/dev/null || echo 0)
+      if [ "${colours:-0}" -gt 1 ]; then
+        t_frame=$(($(now_ms) - t_start))
+        return
+      fi
+    fi
+    sleep 0.01
+  done
+}
+
+# unlock: types the password and Enter, then presses Enter until a code is
+# on the clipboard (30 s at most); sets t_unlock (ms after the first Enter).
+unlock() {
+  x xdotool windowfocus --sync "$win"
+  x xdotool type --delay 25 "$password"
+  local t0 deadline out
+  t0=$(now_ms)
+  x xdotool key Return
+  deadline=$((t0 + 30000))
+  while :; do
+    out=$(x xclip -o -selection clipboard 2>/dev/null || true)
+    if [[ $out =~ ^[0-9]{6}$ ]]; then
+      t_unlock=$(($(now_ms) - t0))
+      return
+    fi
+    [ "$(now_ms)" -lt "$deadline" ] || die "no code on the clipboard 30 s after Enter: $(cat "$dir/app.log")"
+    sleep 0.02
+    x xdotool key Return
+  done
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+frame_ms=()
+unlock_ms=()
+for i in $(seq "$runs"); do
+  start_app "$dir/v100.kdbx"
+  await_frame
+  unlock
+  frame_ms+=("$t_frame")
+  unlock_ms+=("$t_unlock")
+  echo "run $i: first frame ${t_frame} ms, unlock to code ${t_unlock} ms" >&2
+  [ "$i" -eq "$runs" ] || stop_app
+done
+if [ -n "${BENCH_ARTIFACTS:-}" ]; then
+  mkdir -p "$BENCH_ARTIFACTS"
+  cp "$dir/frame.png" "$BENCH_ARTIFACTS/first-frame.png"
+  x import -window "$win" "$BENCH_ARTIFACTS/unlocked-100.png" || true
+fi
+
+# Idle CPU: the last run's window, unlocked, 100 accounts counting down.
+find_pid
+sleep 3 # let the post-unlock work settle
+hz=$(getconf CLK_TCK)
+echo "idle CPU: sampling pid $app_pid for ${idle_secs} s…" >&2
+c0=$(cpu_ticks "$app_pid"); x0=$(cpu_ticks "$xvfb_pid"); w0=$(now_ms)
+sleep "$idle_secs"
+c1=$(cpu_ticks "$app_pid"); x1=$(cpu_ticks "$xvfb_pid"); w1=$(now_ms)
+idle_pct=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v ms=$((w1 - w0)) 'BEGIN {printf "%.2f", 100 * t / hz / (ms / 1000)}')
+xvfb_pct=$(awk -v t=$((x1 - x0)) -v hz="$hz" -v ms=$((w1 - w0)) 'BEGIN {printf "%.2f", 100 * t / hz / (ms / 1000)}')
+rss100=$(rss_kib "$app_pid")
+threads=$(awk '/^Threads:/ {print $2}' "/proc/$app_pid/status")
+stop_app
+
+# RSS with 1,000 accounts. Before unlocking, the same idle measure on the
+# locked window (nothing counts down): the floor under measure 3.
+start_app "$dir/v1000.kdbx"
+await_frame
+find_pid
+sleep 2
+echo "idle CPU, locked window: sampling for ${locked_secs} s…" >&2
+c0=$(cpu_ticks "$app_pid"); w0=$(now_ms)
+sleep "$locked_secs"
+c1=$(cpu_ticks "$app_pid"); w1=$(now_ms)
+locked_pct=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v ms=$((w1 - w0)) 'BEGIN {printf "%.2f", 100 * t / hz / (ms / 1000)}')
+rss_locked=$(rss_kib "$app_pid")
+unlock
+unlock1000=$t_unlock
+find_pid
+echo "1,000 accounts: unlock to code ${unlock1000} ms; idling ${rss_idle_secs} s…" >&2
+sleep "$rss_idle_secs"
+rss1000=$(rss_kib "$app_pid")
+status1000=$(cat "/proc/$app_pid/status")
+field() { echo "$status1000" | awk -v f="$1:" '$1 == f {print $2}'; }
+hwm1000=$(field VmHWM)
+[ -z "${BENCH_ARTIFACTS:-}" ] || x import -window "$win" "$BENCH_ARTIFACTS/unlocked-1000.png" || true
+stop_app
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f MiB", k / 1024}'; }
+echo
+echo "Twofold window under Xvfb (1024x768x24), $(nproc) cores, median of $runs runs"
+echo "load average before: $load_before; after: $load_after"
+printf '%-52s %s\n' "measure" "result"
+printf '%-52s %s\n' "launch to first frame (mapped and drawn)" "$(printf '%s\n' "${frame_ms[@]}" | median) ms  (runs: ${frame_ms[*]})"
+printf '%-52s %s\n' "unlock to code copied, 100 accounts" "$(printf '%s\n' "${unlock_ms[@]}" | median) ms  (runs: ${unlock_ms[*]})"
+printf '%-52s %s\n' "  of which the KDF (Argon2id 8 MiB x 1 x 1)" "$kdf_ms ms"
+printf '%-52s %s\n' "  CLI list on the same vault, process start included" "$cli_med ms  (runs: ${cli_ms[*]})"
+printf '%-52s %s\n' "unlock to code copied, 1,000 accounts (1 run)" "$unlock1000 ms"
+printf '%-52s %s\n' "idle CPU, 100 accounts counting down (${idle_secs} s)" "$idle_pct % of one core (target <= 0.5 %; Xvfb: $xvfb_pct %)"
+printf '%-52s %s\n' "idle CPU, locked window, nothing counting (${locked_secs} s)" "$locked_pct % of one core"
+printf '%-52s %s\n' "RSS, 100 accounts, after the idle period" "$(mib "$rss100")"
+printf '%-52s %s\n' "RSS, locked window (before unlocking, ${locked_secs} s idle)" "$(mib "$rss_locked")"
+printf '%-52s %s\n' "RSS, 1,000 accounts, unlocked + ${rss_idle_secs} s idle" "$(mib "$rss1000")  (peak VmHWM $(mib "$hwm1000"))"
+printf '%-52s %s\n' "  of which anonymous / file-backed / shared memory" "$(mib "$(field RssAnon)") / $(mib "$(field RssFile)") / $(mib "$(field RssShmem)"); locked (VmLck) $(field VmLck) KiB; $threads threads"
