@@ -9,6 +9,7 @@
 package memscan
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base32"
 	"encoding/base64"
@@ -16,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 )
@@ -118,3 +120,52 @@ func ReadN(r io.Reader, n int) ([]byte, error) {
 	_, err := io.ReadFull(r, b)
 	return b, err
 }
+
+// Child is a test binary re-run as a child process that reports its
+// secrets on standard output (their sizes known to both sides), then a
+// 16-byte heap canary and "ready\n", and then holds them until its
+// standard input closes.
+type Child struct {
+	Pid     int
+	Secrets [][]byte
+	Canary  []byte
+	stop    func()
+}
+
+// StartChild runs os.Args[0] with -test.run=^testName$ and env set to 1,
+// and reads what it reports.
+func StartChild(testName, env string, sizes []int) (*Child, error) {
+	cmd := exec.Command(os.Args[0], "-test.run=^"+testName+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env+"=1")
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	c := &Child{Pid: cmd.Process.Pid, stop: func() { _ = stdin.Close(); _ = cmd.Wait() }}
+	out := bufio.NewReader(stdout)
+	for _, n := range append(sizes, 16) {
+		b, err := ReadN(out, n)
+		if err != nil {
+			c.Stop()
+			return nil, fmt.Errorf("read from child: %w", err)
+		}
+		c.Secrets = append(c.Secrets, b)
+	}
+	c.Canary, c.Secrets = c.Secrets[len(sizes)], c.Secrets[:len(sizes)]
+	if line, err := out.ReadString('\n'); err != nil || line != "ready\n" {
+		c.Stop()
+		return nil, fmt.Errorf("child said %q instead of ready: %v", line, err)
+	}
+	return c, nil
+}
+
+// Stop lets the child end and waits for it.
+func (c *Child) Stop() { c.stop() }

@@ -1,7 +1,6 @@
 package otp
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/base64"
@@ -9,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"runtime"
 	"testing"
 	"time"
@@ -39,47 +37,18 @@ func TestSecretsStayOutOfCoreDump(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc/PID/mem")
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCoreDumpChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), dumpChildEnv+"=1")
-	stdin, err := cmd.StdinPipe()
+	child, err := memscan.StartChild("TestCoreDumpChild", dumpChildEnv, dumpSecretSizes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = stdin.Close(); _ = cmd.Wait() }()
-
-	out := bufio.NewReader(stdout)
-	secrets := make([][]byte, len(dumpSecretSizes))
-	for i, n := range dumpSecretSizes {
-		secrets[i] = readN(t, out, n)
-	}
-	canary := readN(t, out, 16)
-	if line, err := out.ReadString('\n'); err != nil || line != "ready\n" {
-		t.Fatalf("child: %q, %v", line, err)
-	}
-	canaryFound, leaks := searchDumpable(t, cmd.Process.Pid, canary, secrets)
+	defer child.Stop()
+	canaryFound, leaks := searchDumpable(t, child.Pid, child.Canary, child.Secrets)
 	if !canaryFound {
 		t.Fatal("heap canary not found: the search cannot see the heap")
 	}
 	for _, leak := range leaks {
 		t.Errorf("found in dumpable process memory: %s", leak)
 	}
-}
-
-func readN(t *testing.T, r io.Reader, n int) []byte {
-	t.Helper()
-	b, err := memscan.ReadN(r, n)
-	if err != nil {
-		t.Fatalf("read from child: %v", err)
-	}
-	return b
 }
 
 // searchDumpable reads every mapping of pid a core dump would hold and

@@ -1,7 +1,6 @@
 package transfer
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/base32"
@@ -9,9 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -42,46 +41,18 @@ func TestSecretsStayOutOfCoreDump(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc/PID/mem")
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCoreDumpChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), transferDumpEnv+"=1")
-	stdin, err := cmd.StdinPipe()
+	child, err := memscan.StartChild("TestCoreDumpChild", transferDumpEnv, slices.Repeat([]int{20}, dumpSecrets))
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = stdin.Close(); _ = cmd.Wait() }()
-	out := bufio.NewReader(stdout)
-	secrets := make([][]byte, dumpSecrets)
-	for i := range secrets {
-		secrets[i] = readFull(t, out, 20)
-	}
-	canary := readFull(t, out, 16)
-	if line, err := out.ReadString('\n'); err != nil || line != "ready\n" {
-		t.Fatalf("child: %q, %v", line, err)
-	}
-	found, leaks := searchMemory(t, cmd.Process.Pid, canary, secrets)
-	if !found {
+	defer child.Stop()
+	canaryFound, leaks := searchMemory(t, child.Pid, child.Canary, child.Secrets)
+	if !canaryFound {
 		t.Fatal("heap canary not found: the search cannot see the heap")
 	}
-	for _, l := range leaks {
-		t.Errorf("found in dumpable memory: %s", l)
+	for _, leak := range leaks {
+		t.Errorf("found in dumpable process memory: %s", leak)
 	}
-}
-
-func readFull(t *testing.T, r io.Reader, n int) []byte {
-	t.Helper()
-	b, err := memscan.ReadN(r, n)
-	if err != nil {
-		t.Fatalf("read from child: %v", err)
-	}
-	return b
 }
 
 func searchMemory(t *testing.T, pid int, canary []byte, secrets [][]byte) (bool, []string) {
