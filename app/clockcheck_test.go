@@ -123,3 +123,17 @@ func TestClockCheckFailureIsShown(t *testing.T) {
 		t.Errorf("code %q, want %q", h.row("GitHub").code.Text, want)
 	}
 }
+
+// TestClockWarningShownAfterANotice: a notice that timed out once must not
+// leave later clock warnings invisible (the notice timer used to replace
+// the warning label with one outside the layout).
+func TestClockWarningShownAfterANotice(t *testing.T) {
+	h := clockHarness(t, 40*time.Second)
+	h.waitFor("This computer's clock is 40 s slow")
+	h.ui.s.main.updateSettings(func(s *Settings) { s.ClockCheck = false })
+	h.mustNotSee("This computer's clock")
+	h.ui.s.main.say("Copied something")
+	h.clock.Advance(noticeFor + time.Second)
+	h.ui.s.main.updateSettings(func(s *Settings) { s.ClockCheck = true })
+	h.waitFor("This computer's clock is ") // 35 s now: the local clock moved on
+}
