@@ -64,6 +64,7 @@ func runGUI(args []string, e env) int {
 		},
 	})
 	a.Lifecycle().SetOnStopped(ui.Quit)
+	defer watchSessionLock(e, ui)()
 	a.Lifecycle().SetOnEnteredForeground(ui.Foreground)
 	go func() {
 		<-e.signals
@@ -116,4 +117,25 @@ func trayHostRunning() bool {
 	var owned bool
 	err = conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&owned)
 	return err == nil && owned
+}
+
+// watchSessionLock locks the vault when the desktop session locks
+// (logind's Lock, the screensaver starting). It connects only to buses
+// that exist: asking godbus for a session bus without an address would
+// autolaunch a dbus-daemon that outlives us.
+func watchSessionLock(e env, ui *twapp.UI) (stop func()) {
+	var session, system *dbus.Conn
+	if e.getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		session, _ = dbus.ConnectSessionBus()
+	}
+	system, _ = dbus.ConnectSystemBus()
+	stopWatch := twapp.WatchSessionLock(session, system, func() { fyne.Do(ui.Lock) })
+	return func() {
+		stopWatch()
+		for _, c := range []*dbus.Conn{session, system} {
+			if c != nil {
+				c.Close()
+			}
+		}
+	}
 }
