@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/twofold-app/twofold/vault"
@@ -56,33 +55,12 @@ func recentList(recent []string, show func(string) string, open func(string)) []
 
 // chooseVault lets the user pick a .kdbx file.
 func chooseVault(w fyne.Window, open func(string)) {
-	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			showError(w, err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		r.Close()
-		open(r.URI().Path())
-	}, w)
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{".kdbx"}))
-	fd.Show()
+	openDialog(w, []string{".kdbx"}, open)
 }
 
 // chooseFile lets the user pick any file (a key file) into e.
 func chooseFile(w fyne.Window, e *widget.Entry) {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			showError(w, err)
-			return
-		}
-		if r != nil {
-			r.Close()
-			e.SetText(r.URI().Path())
-		}
-	}, w)
+	openDialog(w, nil, e.SetText)
 }
 
 // keyFileRow is an entry for an optional key file with a Browse button.
