@@ -50,8 +50,8 @@ func lockedHMAC(a Algorithm, key, msg, work []byte) ([]byte, error) {
 		}
 		key = ipad[:h.Size()]
 	}
-	copy(opad, key)
-	copy(ipad, key) // may overlap itself; copy handles that
+	copySecret(opad, key)
+	copySecret(ipad, key) // may be ipad itself: then a byte-wise no-op
 	for i := range bs {
 		ipad[i] ^= 0x36
 		opad[i] ^= 0x5c
@@ -88,7 +88,7 @@ func hashLongKey(h hash.Hash, key, dst []byte) error {
 	padded := memguard.NewBuffer(n)
 	defer padded.Destroy()
 	p := padded.Bytes()
-	copy(p, key)
+	copySecret(p, key)
 	p[len(key)] = 0x80
 	binary.BigEndian.PutUint64(p[n-8:], uint64(len(key))*8)
 	h.Write(p)
@@ -110,6 +110,24 @@ func readChainingValue(h hash.Hash, dst []byte) error {
 	if err != nil || len(out) < magicLen+h.Size() || &out[0] != &state.Bytes()[0] {
 		return fmt.Errorf("%w: unexpected marshalled state", errHashState)
 	}
-	copy(dst, out[magicLen:magicLen+h.Size()])
+	copySecret(dst, out[magicLen:magicLen+h.Size()])
 	return nil
+}
+
+// copySecret copies src into dst one byte at a time, and returns how many.
+//
+// Why not copy: the runtime's memmove moves 17 to 256 bytes through the SSE
+// registers, and leaves them there. When a signal then arrives (Go's
+// preemption signal, say) the kernel saves those registers in the signal
+// frame on a Go-heap stack, where they outlive the call; a core dump also
+// records them. A 32- or 64-byte key (a SHA-256/512 seed, or a hashed long
+// key) then sits whole in dumpable memory: coredump_test.go found it so in
+// about one run in ten. A byte loop goes through a general register, one
+// byte at a time.
+func copySecret(dst, src []byte) int {
+	n := min(len(dst), len(src))
+	for i := range n {
+		dst[i] = src[i]
+	}
+	return n
 }

@@ -161,7 +161,7 @@ func lockedCopy(s []byte) (*memguard.LockedBuffer, error) {
 		return nil, fmt.Errorf("parse secret: empty: %w", ErrNoSecret)
 	}
 	out := memguard.NewBuffer(len(s))
-	copy(out.Bytes(), s)
+	copySecret(out.Bytes(), s)
 	return out, nil
 }
 
