@@ -26,7 +26,11 @@ func versionOf(data []byte, fi fs.FileInfo) fileVersion {
 // BackupPath is where a save keeps the previous version of the vault.
 func BackupPath(path string) string { return path + ".bak" }
 
-func lockPath(path string) string {
+// LockPath is the file a save holds a lock on (".NAME.lock" beside the
+// vault). It stays after the save: deleting a lock file another process
+// may be about to lock would let two writers in. A caller that knows no
+// one else writes path (a fresh export) may remove it.
+func LockPath(path string) string {
 	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".lock")
 }
 
@@ -35,7 +39,7 @@ func lockPath(path string) string {
 type writeLock struct{ f *os.File }
 
 func acquireWriteLock(path string) (*writeLock, error) {
-	f, err := os.OpenFile(lockPath(path), os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(LockPath(path), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("lock vault %q: %w", path, err)
 	}

@@ -141,12 +141,13 @@ func ExportKeePass(src Source, path string, cr vault.Credentials, o vault.Create
 	if err != nil {
 		return err
 	}
-	defer s.Lock()
 	defer func() {
+		s.Lock()
 		if err != nil {
 			os.Remove(path) // half an export is no export
 		}
 		os.Remove(vault.BackupPath(path)) // the empty database Create saved first
+		os.Remove(vault.LockPath(path))   // no one else writes a new export
 	}()
 	for i := range src.Len() {
 		if err := addToVault(s, src, i); err != nil {

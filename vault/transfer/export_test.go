@@ -288,8 +288,11 @@ func TestExportKeePass(t *testing.T) {
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("export file: %v %v", fi.Mode(), err)
 	}
-	if _, err := os.Stat(vault.BackupPath(path)); err == nil {
-		t.Error("a backup file was left next to the export")
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*")); len(left) != 1 {
+		t.Errorf("files left beside the export: %v", left)
+	}
+	if dot, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*")); len(dot) != 0 {
+		t.Errorf("hidden files left beside the export: %v", dot)
 	}
 	r, err := ImportFile(path, Options{Password: password("new password", nil)})
 	if err != nil {
