@@ -21,6 +21,9 @@ type addDeps struct {
 	touch func()
 	// openImage asks for a QR code image to read.
 	openImage func()
+	// scanScreen and pasteImage read a QR code from the screen and from
+	// the clipboard's image (nil: no desktop capture, buttons hidden).
+	scanScreen, pasteImage func()
 }
 
 // field is an input with the error shown under it.
@@ -100,13 +103,26 @@ func (v *addView) build() fyne.CanvasObject {
 		heading("Add an account"),
 		widget.NewForm(v.fGroup.item()),
 		widget.NewLabel("Paste the otpauth:// link (from the service's QR code or an export):"),
-		widget.NewForm(v.fURI.item()), container.NewHBox(fromURI, widget.NewButton("Open QR image…", v.openImage)),
+		widget.NewForm(v.fURI.item()), v.qrButtons(fromURI),
 		widget.NewSeparator(),
 		widget.NewLabel("Or type what the service shows:"),
 		widget.NewForm(v.fIssuer.item(), widget.NewFormItem("Account", v.account), v.fSecret.item()),
 		v.advanced,
 		manual,
 	))
+}
+
+// qrButtons is the row under the link: add it, or read a QR code from an
+// image file, the screen or the clipboard.
+func (v *addView) qrButtons(fromURI *widget.Button) fyne.CanvasObject {
+	row := container.NewHBox(fromURI, widget.NewButton("Open QR image…", v.openImage))
+	if v.d.scanScreen != nil {
+		row.Add(widget.NewButton("Scan screen", v.d.scanScreen))
+	}
+	if v.d.pasteImage != nil {
+		row.Add(widget.NewButton("Paste QR image", v.d.pasteImage))
+	}
+	return row
 }
 
 // reset empties the form (and so drops the secret from the widgets).

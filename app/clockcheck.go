@@ -20,6 +20,16 @@ const clockWarnAt = 15 * time.Second
 // ntpTimeout bounds one query to the time server.
 const ntpTimeout = 5 * time.Second
 
+// While unlocked, the clock is checked again every clockRecheckEvery
+// (clocks drift, and a wrong time zone or a manual change happens), and
+// when the window comes to the front clockRecheckAway after the last
+// check: a machine that slept ran no timers meanwhile, and its clock is
+// often off for a while after waking.
+const (
+	clockRecheckEvery = 6 * time.Hour
+	clockRecheckAway  = time.Hour
+)
+
 // measureOffset asks server how far it is ahead of now (negative: behind).
 // now is the clock the codes use, so the offset corrects exactly that.
 func measureOffset(server string, now func() time.Time) (time.Duration, error) {
@@ -42,17 +52,42 @@ func (s Settings) timeServer() string {
 }
 
 // checkClock measures the clock's offset off the UI goroutine when the
-// clock check is on, else drops any offset.
+// clock check is on, else drops any offset. While unlocked it checks
+// again every clockRecheckEvery, until the vault is locked or the check
+// turned off.
 func (u *UI) checkClock() {
+	u.stopClockChecks()
 	if !u.settings.ClockCheck {
 		u.clockChecked("", 0, nil)
 		return
 	}
+	// Wall time (no monotonic reading): the monotonic clock stops while
+	// the machine sleeps, and sleep is what recheckClock looks for.
+	u.clockAt = u.d.Now().Round(0)
 	server, now, post := u.settings.timeServer(), u.d.Now, u.d.UI
 	go func() {
 		off, err := measureOffset(server, now)
 		post(func() { u.clockChecked(server, off, err) })
 	}()
+	if u.s != nil {
+		u.clockStop = u.d.Timers.AfterFunc(clockRecheckEvery, u.checkClock)
+	}
+}
+
+// recheckClock checks the clock again if the last check is
+// clockRecheckAway old (the window comes back to the front).
+func (u *UI) recheckClock() {
+	if u.s != nil && u.settings.ClockCheck && u.d.Now().Round(0).Sub(u.clockAt) >= clockRecheckAway {
+		u.checkClock()
+	}
+}
+
+// stopClockChecks cancels the next periodic check (on lock).
+func (u *UI) stopClockChecks() {
+	if u.clockStop != nil {
+		u.clockStop()
+		u.clockStop = nil
+	}
 }
 
 // clockChecked applies a measured offset to the codes and shows a warning
@@ -65,7 +100,7 @@ func (u *UI) clockChecked(server string, off time.Duration, err error) {
 		u.offset = off
 	}
 	if u.s != nil {
-		showClockNote(u.s.main.clockNote, server, off, err)
+		showClockNote(u.s.main.clockNote, server, off, u.offset, err)
 		u.s.main.codes.tick()
 	}
 }
@@ -74,8 +109,12 @@ func (u *UI) clockChecked(server string, off time.Duration, err error) {
 // the last clock check.
 func (u *UI) codeNow() time.Time { return u.d.Now().Add(u.offset) }
 
-func showClockNote(l *widget.Label, server string, off time.Duration, err error) {
+// showClockNote says what a check found: off is what it measured, kept
+// the correction still applied after a failed check (from an earlier one).
+func showClockNote(l *widget.Label, server string, off, kept time.Duration, err error) {
 	switch {
+	case err != nil && kept != 0:
+		l.SetText("Could not check the clock again: " + err.Error() + ". Codes stay corrected by the last check (" + offsetText(kept) + ").")
 	case err != nil:
 		l.SetText("Could not check the clock: " + err.Error() + ". Codes follow this computer's clock.")
 	case off >= clockWarnAt || off <= -clockWarnAt:

@@ -3,19 +3,28 @@ package app
 import (
 	"encoding/binary"
 	"net"
+	"sync"
 	"testing"
 	"time"
 )
 
-// ntpResponder answers NTP queries on loopback with the time at, and
-// returns its address.
-func ntpResponder(t *testing.T, at time.Time) string {
+// ntpServer answers NTP queries on loopback with the time it is set to.
+type ntpServer struct {
+	addr    string
+	pc      net.PacketConn
+	mu      sync.Mutex
+	at      time.Time
+	queries int
+}
+
+func newNTPServer(t *testing.T, at time.Time) *ntpServer {
 	t.Helper()
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { pc.Close() })
+	s := &ntpServer{addr: pc.LocalAddr().String(), pc: pc, at: at}
 	go func() {
 		buf := make([]byte, 512)
 		for {
@@ -24,11 +33,36 @@ func ntpResponder(t *testing.T, at time.Time) string {
 				return
 			}
 			if n >= 48 {
+				s.mu.Lock()
+				s.queries++
+				at := s.at
+				s.mu.Unlock()
 				pc.WriteTo(ntpReply(buf[:48], at), addr)
 			}
 		}
 	}()
-	return pc.LocalAddr().String()
+	return s
+}
+
+// set changes the time the server says it is.
+func (s *ntpServer) set(at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.at = at
+}
+
+// count is the number of queries answered.
+func (s *ntpServer) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.queries
+}
+
+// ntpResponder answers NTP queries on loopback with the time at, and
+// returns its address.
+func ntpResponder(t *testing.T, at time.Time) string {
+	t.Helper()
+	return newNTPServer(t, at).addr
 }
 
 // ntpReply is a stratum-1 server's answer to query, saying it is at.
@@ -136,4 +170,84 @@ func TestClockWarningShownAfterANotice(t *testing.T) {
 	h.clock.Advance(noticeFor + time.Second)
 	h.ui.s.main.updateSettings(func(s *Settings) { s.ClockCheck = true })
 	h.waitFor("This computer's clock is ") // 35 s now: the local clock moved on
+}
+
+// clockServerHarness opens a window with the clock check on against srv
+// and auto-lock off (the tests let hours pass).
+func clockServerHarness(t *testing.T, srv *ntpServer) *harness {
+	t.Helper()
+	h := newHarness(t)
+	s := DefaultSettings()
+	s.ClockCheck, s.TimeServer, s.AutoLockMinutes = true, srv.addr, 0
+	if err := h.settings.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	h.makeVault(githubURI)
+	h.open()
+	h.unlock(testPassword)
+	return h
+}
+
+func TestClockRecheckedEverySixHoursUntilLocked(t *testing.T) {
+	srv := newNTPServer(t, t0.Add(40*time.Second))
+	h := clockServerHarness(t, srv)
+	h.waitFor("This computer's clock is 40 s slow")
+	h.ui.s.main.tabs.SelectIndex(5) // no once-a-second countdown to run through
+
+	// Six hours later the server says the clock is 2 minutes fast.
+	srv.set(t0.Add(6*time.Hour - 2*time.Minute))
+	h.clock.Advance(6 * time.Hour)
+	h.waitFor("This computer's clock is 120 s fast")
+	if n := srv.count(); n != 2 {
+		t.Errorf("%d queries in 6 hours, want 2 (at unlock and 6 h later)", n)
+	}
+	h.ui.s.main.tabs.SelectIndex(0)
+	if want := groupCode(expected(t, githubURI, h.clock.Now().Add(-2*time.Minute))); h.row("GitHub").code.Text != want {
+		t.Errorf("code %q, want %q (the server's time)", h.row("GitHub").code.Text, want)
+	}
+	h.ui.s.main.tabs.SelectIndex(5)
+
+	// The server goes away: the last correction stays, and the note says so.
+	srv.pc.Close()
+	h.clock.Advance(6 * time.Hour)
+	h.waitFor("Could not check the clock again")
+	h.mustSee("Codes stay corrected by the last check (120 s)")
+	if h.ui.offset != -2*time.Minute {
+		t.Errorf("offset %v after a failed re-check, want the last one kept", h.ui.offset)
+	}
+
+	h.ui.Lock()
+	if n := h.clock.pending(); n != 0 {
+		t.Errorf("%d timers left running while locked", n)
+	}
+}
+
+func TestClockRecheckedWhenBackAfterSleep(t *testing.T) {
+	srv := newNTPServer(t, t0.Add(40*time.Second))
+	h := clockServerHarness(t, srv)
+	h.waitFor("This computer's clock is 40 s slow")
+
+	// Back to the front soon after: no new query.
+	h.clock.Advance(10 * time.Minute)
+	h.ui.Foreground()
+	// The machine sleeps two hours (no timer fires) and wakes with its
+	// clock 2 minutes fast.
+	h.clock.Jump(2 * time.Hour)
+	srv.set(h.clock.Now().Add(-2 * time.Minute))
+	h.ui.Foreground()
+	h.waitFor("This computer's clock is 120 s fast")
+	if n := srv.count(); n != 2 {
+		t.Errorf("%d queries, want 2 (at unlock and on waking)", n)
+	}
+}
+
+func TestClockNotRecheckedWhenOff(t *testing.T) {
+	h := unlocked(t, githubURI)
+	h.ui.s.main.updateSettings(func(s *Settings) { s.AutoLockMinutes = 0 })
+	ticking := h.clock.pending()
+	h.clock.Jump(2 * time.Hour)
+	h.ui.Foreground()
+	if h.clock.pending() != ticking {
+		t.Errorf("timers: %d before, %d after coming to the front with the check off", ticking, h.clock.pending())
+	}
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // codeList is the list of the codes screen. Beyond widget.List it copies
-// the highlighted code on Enter (Space selects, as in any list).
+// the highlighted code on Enter (Space selects, as in any list) and offers
+// to remove the highlighted account on Delete.
 type codeList struct {
 	widget.List
 	v         *codesView
@@ -63,6 +64,8 @@ func (l *codeList) update(id widget.ListItemID, it *listItem) {
 	a := *e.account
 	it.row.onStar = func() { l.v.setFavourite(a, !a.Favourite) }
 	it.row.onHOTP = func() { l.v.nextHOTP(a) }
+	row := it.row
+	it.row.onMore = func() { l.v.showMenu(a, row.more) }
 	it.row.set(l.v.rowData(a))
 	l.v.bound[it.row] = id
 }
@@ -78,11 +81,18 @@ func (l *codeList) setHeights() {
 	}
 }
 
-// TypedKey copies the highlighted code on Enter.
+// TypedKey copies the highlighted code on Enter and asks whether to
+// remove the highlighted account on Delete (or Backspace, the key Macs
+// label "delete"; removing always asks first).
 func (l *codeList) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
 		l.v.activate(l.highlight)
-		return
+	case fyne.KeyDelete, fyne.KeyBackspace:
+		if a := l.v.accountAt(l.highlight); a != nil {
+			l.v.confirmRemove(*a)
+		}
+	default:
+		l.List.TypedKey(ev)
 	}
-	l.List.TypedKey(ev)
 }

@@ -96,12 +96,14 @@ func (d rowData) subtitle() string {
 // codeRow is one account in the codes list: service icon, issuer and
 // account, the code grouped for reading, the seconds left with a bar and,
 // under 10 s, the next code. HOTP rows have a "next code" button instead
-// of the countdown. On each tick only what changed is refreshed.
+// of the countdown. A "more" button at the end opens the row's menu
+// (copy, remove). On each tick only what changed is refreshed.
 type codeRow struct {
 	widget.BaseWidget
 	data     rowData
 	onStar   func()
 	onHOTP   func()
+	onMore   func()
 	icon     fyne.CanvasObject
 	iconName string
 	issuer   *widget.Label
@@ -113,6 +115,7 @@ type codeRow struct {
 	bar      *canvas.Rectangle
 	star     *widget.Button
 	hotp     *widget.Button
+	more     *widget.Button
 }
 
 const iconSize = 36
@@ -147,6 +150,12 @@ func newCodeRow() *codeRow {
 			r.onHOTP()
 		}
 	})
+	r.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), func() {
+		if r.onMore != nil {
+			r.onMore()
+		}
+	})
+	r.more.Importance = widget.LowImportance
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -220,7 +229,7 @@ func (rr *codeRowRenderer) Destroy() {}
 
 func (rr *codeRowRenderer) Objects() []fyne.CanvasObject {
 	r := rr.r
-	return []fyne.CanvasObject{r.icon, r.issuer, r.account, r.code, r.next, r.left, r.barBg, r.bar, r.star, r.hotp}
+	return []fyne.CanvasObject{r.icon, r.issuer, r.account, r.code, r.next, r.left, r.barBg, r.bar, r.star, r.hotp, r.more}
 }
 
 func (rr *codeRowRenderer) MinSize() fyne.Size {
@@ -235,8 +244,11 @@ func (rr *codeRowRenderer) Layout(size fyne.Size) {
 	p := r.Theme().Size(theme.SizeNamePadding)
 	r.icon.Resize(fyne.NewSquareSize(iconSize))
 	r.icon.Move(fyne.NewPos(p, (size.Height-iconSize)/2))
+	more := r.more.MinSize()
+	r.more.Resize(more)
+	r.more.Move(fyne.NewPos(size.Width-p-more.Width, (size.Height-more.Height)/2))
 	star := r.star.MinSize()
-	right := size.Width - p - star.Width
+	right := size.Width - p - more.Width - star.Width
 	r.star.Resize(star)
 	r.star.Move(fyne.NewPos(right, (size.Height-star.Height)/2))
 	right -= p

@@ -23,6 +23,13 @@ type codesDeps struct {
 	// favourites is called when the favourites changed (the tray lists
 	// them); may be nil.
 	favourites func()
+	// w shows the row menus and the removal confirmation.
+	w fyne.Window
+	// removed is called after an account was removed and saved.
+	removed func(vault.Account)
+	// lock locks the window (when a failed removal cannot be undone in
+	// memory, so no later save writes it).
+	lock func()
 }
 
 // listEntry is one line of the list: a group heading or an account.
@@ -175,13 +182,20 @@ func (v *codesView) tick() {
 	}
 }
 
+// accountAt is the account on line i (nil for a heading or no line).
+func (v *codesView) accountAt(i int) *vault.Account {
+	if i < 0 || i >= len(v.entries) {
+		return nil
+	}
+	return v.entries[i].account
+}
+
 // activate copies entry i's code (HOTP without a code yet: generates the
 // next one first).
 func (v *codesView) activate(i int) {
-	if i < 0 || i >= len(v.entries) || v.entries[i].account == nil {
-		return
+	if a := v.accountAt(i); a != nil {
+		v.copyAccount(*a)
 	}
-	v.copyAccount(*v.entries[i].account)
 }
 
 // copyAccount copies a's current code (HOTP without a code yet: generates

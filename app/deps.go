@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"image"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -15,7 +17,11 @@ type CodeSource interface {
 	Code(id vault.UUID, t time.Time) (vault.Code, error)
 	NextHOTP(id vault.UUID) (string, error)
 	SetFavourite(id vault.UUID, fav bool) error
+	// Remove moves an account to the vault's recycle bin (unsaved).
+	Remove(id vault.UUID) error
 	Save() error
+	// Revert forgets the changes made since the last save.
+	Revert() error
 }
 
 // AccountAdder is what the add-account screen needs.
@@ -87,6 +93,14 @@ func (o StoreOpener) Create(path string, c vault.Credentials) (Vault, error) {
 	return s, nil
 }
 
+// Capture reads images to scan for QR codes from the desktop.
+type Capture interface {
+	// Screen returns an image of the whole screen.
+	Screen(ctx context.Context) (image.Image, error)
+	// ClipboardImage returns the image on the clipboard.
+	ClipboardImage(ctx context.Context) (image.Image, error)
+}
+
 // Deps is everything the window depends on. Nothing is read from globals,
 // so tests build as many windows as they like, each with its own clock.
 type Deps struct {
@@ -99,7 +113,8 @@ type Deps struct {
 	Settings SettingsStore
 	// Clipboard is the system clipboard.
 	Clipboard fyne.Clipboard
-	// Now is the clock.
+	// Now is the clock. It is also read off the UI goroutine (by the
+	// clock check's query), so it must be safe for concurrent use.
 	Now func() time.Time
 	// Timers schedules the countdown, clipboard clearing and auto-lock.
 	Timers Timers
@@ -121,4 +136,8 @@ type Deps struct {
 	// ApplyTheme is called with the theme to use when the theme setting
 	// changes (nil: the window's app settings are used).
 	ApplyTheme func(fyne.Theme)
+	// Capture reads the screen and the clipboard's image for "Scan
+	// screen" and "Paste QR image" (nil: those buttons are hidden). Its
+	// methods are called off the UI goroutine, through Work.
+	Capture Capture
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,8 +25,10 @@ var cheapKDF = vault.KDFParams{KDF: vault.KDFArgon2id, Iterations: 2, MemoryByte
 var t0 = time.Date(2025, 1, 2, 3, 4, 0, 0, time.UTC)
 
 // fakeClock is a clock the test moves by hand; timers fire, in order and
-// on the test goroutine, as Advance passes them.
+// on the test goroutine, as Advance passes them. Now may be read from
+// other goroutines (the clock check's query), so now is guarded.
 type fakeClock struct {
+	mu     sync.Mutex
 	now    time.Time
 	seq    int
 	timers []*fakeTimer
@@ -41,7 +44,20 @@ type fakeTimer struct {
 
 func newClock() *fakeClock { return &fakeClock{now: t0} }
 
-func (c *fakeClock) Now() time.Time { return c.now }
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// Jump moves the clock without firing timers, as when the machine sleeps.
+func (c *fakeClock) Jump(d time.Duration) { c.set(c.Now().Add(d)) }
 
 func (c *fakeClock) add(at time.Time, every time.Duration, f func()) func() {
 	c.seq++
@@ -71,7 +87,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 		if due == nil {
 			break
 		}
-		c.now = due.at
+		c.set(due.at)
 		if due.every > 0 {
 			due.at = due.at.Add(due.every)
 		} else {
@@ -79,7 +95,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 		}
 		due.f()
 	}
-	c.now = end
+	c.set(end)
 }
 
 // pending counts live timers (tests check that nothing ticks while locked).
@@ -124,7 +140,19 @@ type harness struct {
 	// counts the dialogs shown.
 	pick   string
 	picked int
+	// desktop is Deps.Capture (nil: none).
+	desktop Capture
 }
+
+// trackedWindow is a test window that remembers whether it is hidden
+// (the test driver's windows do not).
+type trackedWindow struct {
+	fyne.Window
+	hidden bool
+}
+
+func (w *trackedWindow) Hide() { w.hidden = true; w.Window.Hide() }
+func (w *trackedWindow) Show() { w.hidden = false; w.Window.Show() }
 
 const testPassword = "correct horse battery staple"
 
@@ -168,7 +196,7 @@ func (h *harness) makeVault(uris ...string) {
 
 // open shows the window.
 func (h *harness) open() {
-	h.w = h.app.NewWindow("Twofold")
+	h.w = &trackedWindow{Window: h.app.NewWindow("Twofold")}
 	h.t.Cleanup(h.w.Close)
 	h.w.Resize(fyne.NewSize(640, 560))
 	h.ui = New(h.w, Deps{
@@ -184,6 +212,7 @@ func (h *harness) open() {
 		Keys:       h.keys,
 		ApplyTheme: h.app.Settings().SetTheme,
 		Files:      FileChooser{Open: h.choose, Save: func(_ string, done func(string)) { h.choose(nil, done) }},
+		Capture:    h.desktop,
 	})
 }
 

@@ -3,6 +3,8 @@ package app
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -18,8 +20,10 @@ import (
 // importFlow reads an export file or scanned QR codes, shows what
 // importing would do and, once confirmed, adds the new accounts.
 type importFlow struct {
-	w     fyne.Window
-	work  Work
+	w    fyne.Window
+	work Work
+	// pick chooses a key file for a KeePass source (Deps.Files.Open).
+	pick  func(exts []string, done func(string))
 	store *vault.Store
 	// current reports whether the session that started the import is
 	// still the one shown (the vault may be locked meanwhile).
@@ -63,34 +67,78 @@ func (f *importFlow) run(read func(transfer.Options) (*transfer.Result, error)) 
 	})
 }
 
-// askPassword shows the export-password dialog, then reads again.
+// askPassword shows the export-password dialog (for a KeePass file, the
+// password and an optional key file), then reads again.
 func (f *importFlow) askPassword(fm transfer.Format, read func(transfer.Options) (*transfer.Result, error)) {
+	f.askCredentials(fm, "", read)
+}
+
+func (f *importFlow) askCredentials(fm transfer.Format, keyFile string, read func(transfer.Options) (*transfer.Result, error)) {
 	pw := widget.NewPasswordEntry()
 	pw.SetPlaceHolder("Export password")
 	items := []*widget.FormItem{widget.NewFormItem("Password", pw)}
+	var kf *widget.Entry
+	if fm == transfer.FormatKeePass {
+		pw.SetPlaceHolder("Password of the KeePass file")
+		var row fyne.CanvasObject
+		kf, row = keyFileRow(f.pick)
+		kf.SetText(keyFile)
+		items = append(items, widget.NewFormItem("Key file", row))
+	}
 	d := dialog.NewForm("This "+formatName(fm)+" file is encrypted", "Decrypt", "Cancel", items, func(ok bool) {
 		text := pw.Text
 		pw.SetText("")
 		if !ok {
 			return
 		}
-		give := func(transfer.Format) (*memguard.LockedBuffer, error) {
-			return memguard.NewBufferFromBytes([]byte(text)), nil
+		o, err := importCredentials(text, kf)
+		if err != nil {
+			f.askCredentials(fm, o.KeyFile, read)
+			showError(f.w, err)
+			return
 		}
 		f.work(func() {
-			r, err := read(transfer.Options{Password: give})
+			r, err := read(o)
 			onUI(func() {
-				if errors.Is(err, transfer.ErrWrongPassword) {
-					f.askPassword(fm, read) // under the error, to try again
+				if retryCredentials(err) {
+					f.askCredentials(fm, o.KeyFile, read) // under the error, to try again
 				}
 				f.read(r, err)
 			})
 		})
 	}, f.w)
 	pw.OnSubmitted = func(string) { d.Submit() }
-	d.Resize(fyne.NewSize(420, 200))
+	d.Resize(fyne.NewSize(460, 200))
 	d.Show()
 	f.w.Canvas().Focus(pw)
+}
+
+// importCredentials are the read options for a typed password and, for a
+// KeePass file, the key file entry kf (nil for other formats). As when
+// unlocking, a key file with no password opens a key-file-only database.
+func importCredentials(password string, kf *widget.Entry) (transfer.Options, error) {
+	give := func(transfer.Format) (*memguard.LockedBuffer, error) {
+		return memguard.NewBufferFromBytes([]byte(password)), nil
+	}
+	if kf == nil {
+		return transfer.Options{Password: give}, nil
+	}
+	o := transfer.Options{KeyFile: strings.TrimSpace(kf.Text)}
+	if o.KeyFile == "" || password != "" {
+		o.Password = give
+	}
+	if o.KeyFile != "" {
+		if _, err := os.Stat(o.KeyFile); errors.Is(err, fs.ErrNotExist) {
+			return o, errKeyFileMissing
+		}
+	}
+	return o, nil
+}
+
+// retryCredentials tells the errors after which the password (and key
+// file) are asked again.
+func retryCredentials(err error) bool {
+	return errors.Is(err, transfer.ErrWrongPassword) || errors.Is(err, vault.ErrWrongPassword) || errors.Is(err, vault.ErrBadKeyFile)
 }
 
 // read shows the preview of a read result, or the error.

@@ -51,7 +51,7 @@ func TestAutoLockAfterIdle(t *testing.T) {
 func TestAutoLockAfterSleep(t *testing.T) {
 	h := unlocked(t, githubURI)
 	// The machine sleeps: the wall clock jumps, no timer has fired yet.
-	h.clock.now = h.clock.now.Add(time.Hour)
+	h.clock.Jump(time.Hour)
 	h.ui.Foreground()
 	if h.ui.Unlocked() {
 		t.Error("not locked when coming back after an hour")

@@ -48,10 +48,15 @@ func newMainView(u *UI, s *session) *mainView {
 	m.clockNote.Importance = widget.WarningImportance
 	m.clockNote.Hide()
 	report := func(err error) { showError(u.w, err) }
-	m.codes = codesScreen(codesDeps{src: s.v, now: u.codeNow, copy: m.copy, report: report, touch: u.touch, add: m.showAdd, favourites: u.updateTray})
-	m.add = addScreen(addDeps{adder: s.v, touch: u.touch, added: m.added, openImage: m.chooseQRImage})
+	m.codes = codesScreen(codesDeps{src: s.v, now: u.codeNow, copy: m.copy, report: report, touch: u.touch, add: m.showAdd,
+		favourites: u.updateTray, w: u.w, removed: m.removed, lock: u.Lock})
+	ad := addDeps{adder: s.v, touch: u.touch, added: m.added, openImage: m.chooseQRImage}
+	if u.d.Capture != nil {
+		ad.scanScreen, ad.pasteImage = m.scanScreen, m.pasteQRImage
+	}
+	m.add = addScreen(ad)
 	if st, ok := s.v.(*vault.Store); ok {
-		m.imp = &importFlow{w: u.w, work: u.d.Work, store: st, current: func() bool { return u.s == s },
+		m.imp = &importFlow{w: u.w, work: u.d.Work, pick: u.d.Files.Open, store: st, current: func() bool { return u.s == s },
 			done: m.imported, lock: u.Lock}
 	}
 	m.recovery = recoveryScreen(recoveryDeps{store: s.v, copy: m.copy, report: report, touch: u.touch, w: u.w})
@@ -120,6 +125,12 @@ func (m *mainView) added(a vault.Account) {
 	m.codes.reload()
 	m.tabs.SelectIndex(0)
 	m.say("Added " + a.Name())
+}
+
+// removed confirms a removal (the tray may have listed the account).
+func (m *mainView) removed(a vault.Account) {
+	m.say("Removed " + a.Name() + " (moved to the recycle bin)")
+	m.u.updateTray()
 }
 
 // imported reloads the codes after an import and says how many.

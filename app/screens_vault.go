@@ -23,6 +23,7 @@ type welcomeDeps struct {
 	recent []string            // vaults opened before
 	create func()
 	open   func(path string)
+	pick   func(exts []string, done func(string)) // Deps.Files.Open
 }
 
 // welcomeScreen is shown when there is no vault at the default location:
@@ -34,7 +35,7 @@ func welcomeScreen(w fyne.Window, d welcomeDeps) fyne.CanvasObject {
 	create.Importance = widget.HighImportance
 	where := widget.NewLabel("New vault: " + d.show(d.path))
 	where.Wrapping = fyne.TextWrapBreak
-	open := widget.NewButton("Open an existing KeePass file…", func() { chooseVault(w, d.open) })
+	open := widget.NewButton("Open an existing KeePass file…", func() { d.pick(vaultExts, d.open) })
 	objs := []fyne.CanvasObject{container.NewHBox(appIcon(64), heading("Welcome to Twofold")), intro, create, where, open}
 	return page(append(objs, recentList(d.recent, d.show, d.open)...)...)
 }
@@ -53,21 +54,15 @@ func recentList(recent []string, show func(string) string, open func(string)) []
 	return out
 }
 
-// chooseVault lets the user pick a .kdbx file.
-func chooseVault(w fyne.Window, open func(string)) {
-	openDialog(w, []string{".kdbx"}, open)
-}
+// vaultExts filter the file dialog that picks a vault.
+var vaultExts = []string{".kdbx"}
 
-// chooseFile lets the user pick any file (a key file) into e.
-func chooseFile(w fyne.Window, e *widget.Entry) {
-	openDialog(w, nil, e.SetText)
-}
-
-// keyFileRow is an entry for an optional key file with a Browse button.
-func keyFileRow(w fyne.Window) (*widget.Entry, fyne.CanvasObject) {
+// keyFileRow is an entry for an optional key file with a Browse button
+// that picks any file with pick (Deps.Files.Open).
+func keyFileRow(pick func(exts []string, done func(string))) (*widget.Entry, fyne.CanvasObject) {
 	e := widget.NewEntry()
 	e.SetPlaceHolder("Key file (optional)")
-	browse := widget.NewButton("Browse…", func() { chooseFile(w, e) })
+	browse := widget.NewButton("Browse…", func() { pick(nil, e.SetText) })
 	return e, container.NewBorder(nil, nil, nil, browse, e)
 }
 
@@ -100,6 +95,7 @@ type unlockDeps struct {
 	unlocked func(Vault)
 	open     func(path string) // switch to another vault file
 	create   func()
+	pick     func(exts []string, done func(string)) // Deps.Files.Open
 }
 
 // unlockScreen asks for the password (and key file) of the vault at
@@ -107,7 +103,7 @@ type unlockDeps struct {
 func unlockScreen(w fyne.Window, d unlockDeps) (fyne.CanvasObject, fyne.Focusable) {
 	pw := widget.NewPasswordEntry()
 	pw.SetPlaceHolder("Password")
-	keyFile, keyRow := keyFileRow(w)
+	keyFile, keyRow := keyFileRow(d.pick)
 	problem := newProblemView()
 	busy := newBusyView("Deriving the key… (this takes a moment on purpose)")
 	unlock := widget.NewButton("Unlock", nil)
@@ -142,7 +138,7 @@ func unlockScreen(w fyne.Window, d unlockDeps) (fyne.CanvasObject, fyne.Focusabl
 	pw.OnSubmitted = func(string) { submit() }
 	file := widget.NewLabel(d.show(d.path))
 	file.Wrapping = fyne.TextWrapBreak
-	other := widget.NewButton("Open another vault…", func() { chooseVault(w, d.open) })
+	other := widget.NewButton("Open another vault…", func() { d.pick(vaultExts, d.open) })
 	create := widget.NewButton("Create a new vault…", d.create)
 	objs := []fyne.CanvasObject{
 		container.NewHBox(appIcon(48), heading("Unlock "+filepath.Base(d.path))), file,
@@ -168,6 +164,7 @@ type createDeps struct {
 	work    Work
 	created func(Vault)
 	back    func()
+	pick    func(exts []string, done func(string)) // Deps.Files.Open
 }
 
 // createScreen makes a new vault: a password typed twice (with a strength
@@ -207,7 +204,7 @@ func (f *createForm) build() fyne.CanvasObject {
 	f.again.OnSubmitted = func(string) { f.submit() }
 	suggest := widget.NewButton("Suggest a passphrase", f.suggest)
 	var keyRow fyne.CanvasObject
-	f.keyFile, keyRow = keyFileRow(f.w)
+	f.keyFile, keyRow = keyFileRow(f.d.pick)
 	f.location = widget.NewEntry()
 	f.location.SetText(f.d.path)
 	change := widget.NewButton("Folder…", f.chooseLocation)

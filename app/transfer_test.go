@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
 	"github.com/twofold-app/twofold/vault/transfer"
 )
 
@@ -264,4 +265,91 @@ func TestImportSharedFixtures(t *testing.T) {
 			h.mustNotSee("is encrypted")
 		})
 	}
+}
+
+// keePassSource writes a KeePass file protected by password and a key
+// file, holding these accounts, and returns the paths of both.
+func (h *harness) keePassSource(password string, uris ...string) (db, keyFile string) {
+	h.t.Helper()
+	keyFile = h.writeFile("source.key", []byte("any file can be a KeePass key file\n"))
+	db = filepath.Join(h.dir, "source.kdbx")
+	s, err := vault.Create(db, vault.Credentials{Password: []byte(password), KeyFile: keyFile},
+		vault.CreateOptions{Options: vault.Options{Now: h.clock.Now}, KDF: cheapKDF})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer s.Lock()
+	for _, u := range uris {
+		key, err := otp.ParseURI([]byte(u))
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		_, err = s.AddAccount(vault.NewAccount{Key: key})
+		key.Destroy()
+		if err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	if err := s.Save(); err != nil {
+		h.t.Fatal(err)
+	}
+	return db, keyFile
+}
+
+func TestImportKeePassWithKeyFile(t *testing.T) {
+	h := unlocked(t, githubURI)
+	db, keyFile := h.keePassSource("source pw", pypiURI, acmeURI)
+	h.pick = db
+	h.ui.showImport()
+	h.work.flush()
+	h.mustSee("This KeePass file is encrypted")
+
+	// The password alone does not open it.
+	test.Type(h.entry("Password of the KeePass file"), "source pw")
+	test.Tap(h.dialogButton("Decrypt"))
+	h.work.flush()
+	h.mustSee("Wrong password or key file")
+	h.mustSee("choose that key file too")
+	test.Tap(h.dialogButton("OK"))
+
+	// Asked again: choose the key file, mistype the password.
+	h.pick = keyFile
+	test.Tap(h.dialogButton("Browse…"))
+	if got := h.entry("Key file").Text; got != keyFile {
+		t.Fatalf("key file entry = %q, want %q", got, keyFile)
+	}
+	test.Type(h.entry("Password of the KeePass file"), "typo")
+	test.Tap(h.dialogButton("Decrypt"))
+	h.work.flush()
+	h.mustSee("Wrong password or key file")
+	test.Tap(h.dialogButton("OK"))
+	if got := h.entry("Key file").Text; got != keyFile {
+		t.Errorf("the key file was forgotten after a wrong password: %q", got)
+	}
+
+	test.Type(h.entry("Password of the KeePass file"), "source pw")
+	test.Tap(h.dialogButton("Decrypt"))
+	h.work.flush()
+	h.mustSee("KeePass: 2 new")
+	test.Tap(h.dialogButton("Import 2"))
+	h.work.flush()
+	h.mustSee("Imported 2 accounts")
+	if got := h.savedNames(); len(got) != 3 {
+		t.Errorf("saved %q", got)
+	}
+}
+
+func TestImportKeePassMissingKeyFileIsExplained(t *testing.T) {
+	h := unlocked(t)
+	db, _ := h.keePassSource("source pw", pypiURI)
+	h.pick = db
+	h.ui.showImport()
+	h.work.flush()
+	h.entry("Key file").SetText(filepath.Join(h.dir, "gone.key"))
+	test.Type(h.entry("Password of the KeePass file"), "source pw")
+	test.Tap(h.dialogButton("Decrypt"))
+	h.work.flush()
+	h.mustSee("The key file is missing")
+	test.Tap(h.dialogButton("OK"))
+	h.mustSee("This KeePass file is encrypted") // asked again
 }

@@ -24,7 +24,11 @@ type UI struct {
 	s        *session // nil while locked
 	hidden   bool
 	offset   time.Duration // the clock check's correction of Now
-	tray     TrayOptions
+	// clockAt is when the clock was last checked; clockStop cancels the
+	// next periodic check.
+	clockAt   time.Time
+	clockStop func()
+	tray      TrayOptions
 }
 
 // session is one unlocked period of a vault.
@@ -99,6 +103,7 @@ func (u *UI) showWelcome() {
 		recent: u.existingRecent(),
 		create: u.showCreate,
 		open:   u.openPath,
+		pick:   u.d.Files.Open,
 	}))
 }
 
@@ -109,6 +114,7 @@ func (u *UI) showCreate() {
 		work:    u.d.Work,
 		created: u.unlocked,
 		back:    u.showStart,
+		pick:    u.d.Files.Open,
 	}))
 }
 
@@ -122,6 +128,7 @@ func (u *UI) showUnlock() {
 		unlocked: u.unlocked,
 		open:     u.openPath,
 		create:   func() { u.path = u.defaultOrCurrent(); u.showCreate() },
+		pick:     u.d.Files.Open,
 	})
 	u.setContent(screen)
 	u.w.Canvas().Focus(focus)
@@ -190,6 +197,7 @@ func (u *UI) Lock() {
 	s.main.shown(false)
 	s.main.keys.stop()
 	u.idle.halt()
+	u.stopClockChecks()
 	u.clip.clear()
 	s.v.Lock()
 	u.showUnlock()
@@ -200,6 +208,7 @@ func (u *UI) Lock() {
 // (if it still holds what Twofold copied) and locks the vault.
 func (u *UI) Quit() {
 	u.clip.clear()
+	u.stopClockChecks()
 	if u.s != nil {
 		u.idle.halt()
 		u.s.main.shown(false)
@@ -219,11 +228,13 @@ func (u *UI) SetHidden(hidden bool) {
 }
 
 // Foreground is called when the window comes back to the front: a
-// machine that slept past the auto-lock time locks now.
+// machine that slept past the auto-lock time locks now, and a clock last
+// checked long ago is checked again.
 func (u *UI) Foreground() {
 	if u.s != nil {
 		u.idle.check()
 	}
+	u.recheckClock()
 }
 
 // touch records activity for the auto-lock.

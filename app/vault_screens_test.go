@@ -158,7 +158,11 @@ func TestUnlockWithKeyFileOnly(t *testing.T) {
 	}
 	s.Lock()
 	h.open()
-	h.entry("Key file").SetText(key)
+	h.pick = key
+	test.Tap(h.button("Browse…")) // through Deps.Files
+	if got := h.entry("Key file").Text; got != key {
+		t.Fatalf("key file entry = %q after choosing %q", got, key)
+	}
 	h.unlock("")
 	if !h.ui.Unlocked() {
 		t.Fatalf("not unlocked; texts %q", h.texts())

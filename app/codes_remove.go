@@ -1,0 +1,78 @@
+package app
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/twofold-app/twofold/vault"
+)
+
+// showMenu opens a row's menu under its "more" button.
+func (v *codesView) showMenu(a vault.Account, at fyne.CanvasObject) {
+	v.d.touch()
+	var items []*fyne.MenuItem
+	if a.Err == nil {
+		items = append(items, fyne.NewMenuItem("Copy code", func() { v.copyAccount(a) }))
+	}
+	items = append(items, fyne.NewMenuItem("Remove…", func() { v.confirmRemove(a) }))
+	widget.ShowPopUpMenuAtRelativePosition(fyne.NewMenu("", items...), v.d.w.Canvas(),
+		fyne.NewPos(0, at.Size().Height), at)
+}
+
+// confirmRemove asks before removing a, naming it and saying where it
+// goes.
+func (v *codesView) confirmRemove(a vault.Account) {
+	v.d.touch()
+	name := a.Name()
+	msg := name + " will be moved to the vault's recycle bin (the KeePass \"Recycle Bin\" group), " +
+		"where KeePassXC can restore it.\n\nIf two-factor authentication is still on for this account, " +
+		"make sure you have another way to sign in first."
+	d := dialog.NewConfirm("Remove "+name+"?", msg, func(ok bool) {
+		if ok {
+			v.remove(a)
+		}
+	}, v.d.w)
+	d.SetConfirmText("Remove")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.SetDismissText("Cancel")
+	d.Show()
+}
+
+// remove moves a to the recycle bin and saves. When the save fails, the
+// removal is undone in memory too (Revert), so the account stays listed,
+// as it still is on disk, and no later save writes a removal the person
+// was told failed.
+func (v *codesView) remove(a vault.Account) {
+	v.d.touch()
+	err := v.d.src.Remove(a.ID)
+	if err == nil {
+		if err = v.d.src.Save(); err != nil {
+			v.removeFailed(a, err)
+			return
+		}
+	}
+	v.reload()
+	if err != nil {
+		v.d.report(err)
+		return
+	}
+	delete(v.hotp, a.ID)
+	if v.d.removed != nil {
+		v.d.removed(a)
+	}
+}
+
+// removeFailed drops the unsaved removal after saveErr; if even that
+// fails, the window locks, which drops it with everything else in memory.
+func (v *codesView) removeFailed(a vault.Account, saveErr error) {
+	if err := v.d.src.Revert(); err != nil {
+		v.d.lock()
+		v.d.report(fmt.Errorf("%w; %s was not removed, and Twofold locked the vault to drop the unsaved removal: unlock it and try again", saveErr, a.Name()))
+		return
+	}
+	v.reload()
+	v.d.report(fmt.Errorf("%w; %s was not removed", saveErr, a.Name()))
+}
