@@ -1,11 +1,35 @@
 package app
 
-import "fyne.io/fyne/v2"
+import (
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+)
 
 // onUI runs f on Fyne's goroutine. It is the only way code running on
 // another goroutine (Deps.Work jobs, real timers) may reach a widget.
 // In the test driver fyne.Do runs f synchronously (see the package doc).
-func onUI(f func()) { fyne.Do(f) }
+func onUI(f func()) {
+	fyne.Do(f)
+	if w := wake.Load(); w != nil {
+		(*w)()
+	}
+}
+
+// wake is called after each onUI; see SetWake.
+var wake atomic.Pointer[func()]
+
+// SetWake makes every update queued for Fyne's goroutine also call w, so
+// an event loop parked while idle (cmd/twofold's idle throttle) runs the
+// update at once instead of at its next timeout. w must be safe to call
+// from any goroutine. Nil removes it.
+func SetWake(w func()) {
+	if w == nil {
+		wake.Store(nil)
+		return
+	}
+	wake.Store(&w)
+}
 
 // Work runs a slow job off the UI goroutine (key derivation, saving).
 // The job reports back through onUI.

@@ -53,7 +53,7 @@ median() { sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "n/a"; else if (N
 die() { echo "bench-gui: $*" >&2; exit 1; }
 
 echo "building…" >&2
-go build -tags no_animations -o "$dir/twofold" ./cmd/twofold
+go build -tags no_animations,migrated_fynedo -o "$dir/twofold" ./cmd/twofold
 
 echo "making vaults (100 and 1,000 accounts)…" >&2
 printf '%s\n' "$password" >"$dir/password"

@@ -14,6 +14,7 @@ import (
 	"github.com/godbus/dbus/v5"
 
 	twapp "github.com/twofold-app/twofold/app"
+	"github.com/twofold-app/twofold/app/platform"
 	"github.com/twofold-app/twofold/assets"
 	"github.com/twofold-app/twofold/fido"
 )
@@ -49,11 +50,14 @@ func runGUI(args []string, e env) int {
 	w := a.NewWindow("Twofold")
 	w.Resize(fyne.NewSize(600, 680))
 	home, _ := os.UserHomeDir()
+	clip, capture, closeDesktop := desktopAccess(e, a)
+	defer closeDesktop()
 	ui := twapp.New(w, twapp.Deps{
 		Opener:    twapp.StoreOpener{Now: e.now},
 		VaultPath: path,
 		Settings:  twapp.FileSettings{Path: twapp.DefaultSettingsPath(e.getenv)},
-		Clipboard: a.Clipboard(),
+		Clipboard: clip,
+		Capture:   capture,
 		Now:       e.now,
 		Timers:    twapp.RealTimers{},
 		Work:      twapp.GoWork,
@@ -64,19 +68,46 @@ func runGUI(args []string, e env) int {
 		},
 	})
 	a.Lifecycle().SetOnStopped(ui.Quit)
-	defer watchSessionLock(e, ui)()
+	trayHost := trayHostRunning()
+	throttle := newIdleThrottle(trayHost)
+	if e.getenv("TWOFOLD_IDLE_THROTTLE") != "0" {
+		twapp.SetWake(throttle.wake)
+		defer twapp.SetWake(nil)
+		a.Lifecycle().SetOnStarted(throttle.start)
+	}
+	defer watchSessionLock(e, ui, throttle.wake)()
 	a.Lifecycle().SetOnEnteredForeground(ui.Foreground)
 	go func() {
 		<-e.signals
+		throttle.stop()
 		fyne.Do(a.Quit) // not a widget: ends the run loop, which calls ui.Quit
 	}()
-	if !setUpTray(a, w, ui) || !ui.Settings().StartMinimised || !trayHostRunning() {
+	if !setUpTray(a, w, ui) || !ui.Settings().StartMinimised || !trayHost {
 		w.Show()
 	} else {
 		ui.SetHidden(true)
 	}
 	a.Run()
 	return 0
+}
+
+// desktopAccess returns the clipboard to copy codes to and the capture
+// that scans the screen and the clipboard for QR codes. On X11 (and
+// XWayland) the clipboard is Twofold's own X client, which marks codes
+// with x-kde-passwordManagerHint so clipboard managers keep no history of
+// them; elsewhere it is Fyne's.
+func desktopAccess(e env, a fyne.App) (fyne.Clipboard, twapp.Capture, func()) {
+	capture := &platform.Capture{
+		Display:    e.getenv("DISPLAY"),
+		Wayland:    e.getenv("WAYLAND_DISPLAY") != "",
+		SessionBus: func() (*dbus.Conn, error) { return sessionBus(e) },
+	}
+	xclip, err := platform.NewX11Clipboard(capture.Display)
+	if err != nil {
+		return a.Clipboard(), capture, func() {}
+	}
+	capture.Clipboard = xclip
+	return xclip, capture, func() { _ = xclip.Close() }
 }
 
 // setUpTray adds a system-tray icon with Show, Lock and Quit; with "start
@@ -121,15 +152,12 @@ func trayHostRunning() bool {
 
 // watchSessionLock locks the vault when the desktop session locks
 // (logind's Lock, the screensaver starting). It connects only to buses
-// that exist: asking godbus for a session bus without an address would
-// autolaunch a dbus-daemon that outlives us.
-func watchSessionLock(e env, ui *twapp.UI) (stop func()) {
+// that exist (see sessionBus).
+func watchSessionLock(e env, ui *twapp.UI, wake func()) (stop func()) {
 	var session, system *dbus.Conn
-	if e.getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
-		session, _ = dbus.ConnectSessionBus()
-	}
+	session, _ = sessionBus(e)
 	system, _ = dbus.ConnectSystemBus()
-	stopWatch := twapp.WatchSessionLock(session, system, func() { fyne.Do(ui.Lock) })
+	stopWatch := twapp.WatchSessionLock(session, system, func() { fyne.Do(ui.Lock); wake() })
 	return func() {
 		stopWatch()
 		for _, c := range []*dbus.Conn{session, system} {
@@ -138,4 +166,17 @@ func watchSessionLock(e env, ui *twapp.UI) (stop func()) {
 			}
 		}
 	}
+}
+
+// errNoSessionBus: the desktop has no D-Bus session bus to talk to.
+var errNoSessionBus = errors.New("no D-Bus session bus")
+
+// sessionBus connects to the desktop's session bus, if it has one. Asking
+// godbus for a session bus without an address would autolaunch a
+// dbus-daemon that outlives us.
+func sessionBus(e env) (*dbus.Conn, error) {
+	if e.getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		return nil, errNoSessionBus
+	}
+	return dbus.ConnectSessionBus()
 }

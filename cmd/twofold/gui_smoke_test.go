@@ -76,6 +76,13 @@ func TestGUISmoke(t *testing.T) {
 	if want := s.codesNow("GitHub"); !want[code] {
 		t.Errorf("clipboard has %s; the CLI says GitHub's code is one of %v", code, want)
 	}
+	// The code is marked for clipboard managers not to keep (KDE's
+	// convention, which Klipper and others follow).
+	targets, _ := s.x("xclip", "-o", "-selection", "clipboard", "-t", "TARGETS")
+	hint, _ := s.x("xclip", "-o", "-selection", "clipboard", "-t", "x-kde-passwordManagerHint")
+	if !strings.Contains(targets, "x-kde-passwordManagerHint") || hint != "secret" {
+		t.Errorf("the copied code is not marked secret: targets %q, hint %q", targets, hint)
+	}
 	shot := s.screenshot()
 	t.Logf("screenshot: %s", shot)
 }
@@ -102,7 +109,7 @@ func newSmoke(t *testing.T) *smoke {
 		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_CACHE_HOME="+filepath.Join(home, "cache"),
 		"XDG_RUNTIME_DIR="+run, "TWOFOLD_VAULT=", "WAYLAND_DISPLAY=")
 	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	build := exec.Command(gobin, "build", "-tags", "no_animations", "-o", s.bin, ".")
+	build := exec.Command(gobin, "build", "-tags", "no_animations,migrated_fynedo", "-o", s.bin, ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}

@@ -1,0 +1,141 @@
+//go:build cgo && !nogui
+
+package main
+
+/*
+// GLFW, compiled into the binary by github.com/go-gl/glfw (Fyne's desktop
+// driver). Declared here rather than called through go-gl's wrappers:
+// those collect errors from a channel every thread shares, so a wrapper
+// called off the main thread could take, and panic on, an error of
+// Fyne's.
+void glfwPostEmptyEvent(void);
+void glfwWaitEventsTimeout(double timeout);
+*/
+import "C"
+
+import (
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+)
+
+// Why this file: Fyne 2.8.1's event loop wakes 60 times a second whether
+// or not anything happens (a ticker in internal/driver/glfw/loop.go),
+// which costs about 2 % of a core on an idle window — four times what a
+// tray-resident authenticator should. Fyne has no setting for it. The
+// throttle parks that loop, from inside it, in GLFW's own wait for window
+// events: a function queued with fyne.Do calls glfwWaitEventsTimeout,
+// which returns at the next input or window event (which GLFW dispatches
+// to Fyne as usual), when wake posts an empty event, or after
+// the park timeout. Then the loop runs normally — drawing what changed — for
+// a short awake window before it parks again.
+//
+// Every update the app queues for the UI goroutine calls wake (see
+// app.SetWake), so the countdown, clipboard clearing and auto-lock run on
+// time. Work Fyne queues itself from other goroutines waits for the next
+// wake at worst: a single click's delivery after the double-click delay
+// (so after input the loop stays awake longer than that delay), and
+// tray-menu clicks (so with a tray the park is short).
+//
+// Measured with scripts/bench-gui.sh (README): a locked window went from
+// 1.2–1.9 % of a core to about 0.1 %, and the counting-down window is
+// left with about one frame a second.
+const (
+	// parkWithTray bounds how long a tray-menu click waits to be handled.
+	parkWithTray = 0.5 // seconds
+	// parkWithoutTray bounds how long Fyne's other queued work waits
+	// (theme changes from the desktop settings, say).
+	parkWithoutTray = 2.0
+	// awakeAfterWake lets the loop draw what a queued update changed: the
+	// ticker's pending tick and one more.
+	awakeAfterWake = 40 * time.Millisecond
+	// awakeAfterInput covers Fyne's double-click delay (300 ms), whose
+	// single-click delivery does not wake the loop.
+	awakeAfterInput = 600 * time.Millisecond
+)
+
+// idleThrottle parks Fyne's event loop while nothing happens.
+func newIdleThrottle(tray bool) *idleThrottle {
+	if tray {
+		return &idleThrottle{timeout: parkWithTray}
+	}
+	return &idleThrottle{timeout: parkWithoutTray}
+}
+
+// idleThrottle parks Fyne's event loop while nothing happens.
+type idleThrottle struct {
+	timeout float64 // seconds a park may last
+	mu      sync.Mutex
+	parked  bool // the loop is inside glfwWaitEventsTimeout: GLFW is live
+	pending bool // an update was queued while the loop was not parked
+	woken   bool // wake, not an event, ended the current park
+	stopped bool
+}
+
+// start schedules the first park; call it once the window is shown.
+func (t *idleThrottle) start() { t.later(awakeAfterInput) }
+
+// stop ends parking: the loop runs as Fyne wrote it, so that it can quit.
+func (t *idleThrottle) stop() {
+	t.mu.Lock()
+	t.stopped = true
+	parked := t.parked
+	if parked {
+		C.glfwPostEmptyEvent()
+	}
+	t.mu.Unlock()
+}
+
+// wake makes a parked loop return at once, or the next park not wait.
+// Any goroutine may call it.
+func (t *idleThrottle) wake() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.parked {
+		t.pending = true
+		return
+	}
+	// GLFW cannot be terminated while parked is set: termination runs on
+	// the loop's goroutine, which is inside park until it clears parked
+	// under this lock. So this call always meets an initialised GLFW.
+	t.woken = true
+	C.glfwPostEmptyEvent()
+}
+
+// later queues a park after d, from a timer goroutine (fyne.Do on the
+// loop's own goroutine would run it at once, inside the loop's turn).
+func (t *idleThrottle) later(d time.Duration) {
+	time.AfterFunc(d, func() { fyne.Do(t.park) })
+}
+
+// park runs on Fyne's goroutine, between two turns of its loop.
+func (t *idleThrottle) park() {
+	t.mu.Lock()
+	if t.stopped {
+		t.mu.Unlock()
+		return
+	}
+	if t.pending { // something was queued just before: let it run first
+		t.pending = false
+		t.mu.Unlock()
+		t.later(awakeAfterWake)
+		return
+	}
+	t.parked, t.woken = true, false
+	t.mu.Unlock()
+
+	start := time.Now()
+	C.glfwWaitEventsTimeout(C.double(t.timeout))
+	elapsed := time.Since(start)
+
+	t.mu.Lock()
+	t.parked = false
+	woken := t.woken
+	t.mu.Unlock()
+	if !woken && elapsed < time.Duration(t.timeout*0.9*float64(time.Second)) {
+		t.later(awakeAfterInput) // a window event: someone is using it
+		return
+	}
+	t.later(awakeAfterWake)
+}
