@@ -81,14 +81,17 @@ func cmdImport(c *ctx, args []string) error {
 	group := fs.String("group", "", "put every imported account in this group (e.g. Imported/Aegis)")
 	pwFile := fs.String("export-password-file", "", "the encrypted file's own password, from the first line of this file (else: a prompt, or the line of standard input after the vault's)")
 	keyFile := fs.String("export-keyfile", "", "key file of a KeePass database being imported")
+	screen := fs.Bool("screen", false, "read the QR codes shown on the screen (X11, or the desktop's screenshot portal on Wayland)")
+	clipboard := fs.Bool("clipboard", false, "read the QR codes of the image on the clipboard (X11 and XWayland)")
 	fs.BoolVar(&c.jsonOut, "json", false, "print the preview and result as JSON")
 	files, err := c.parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(files) == 0 {
+	from := desktopSource(*screen, *clipboard)
+	if (len(files) == 0) == (from == "") || (*screen && *clipboard) {
 		fs.Usage()
-		return fmt.Errorf("%w: import takes a FILE (or several images of QR codes)", vault.ErrInvalid)
+		return fmt.Errorf("%w: import takes a FILE (or several images of QR codes), or one of --screen and --clipboard", vault.ErrInvalid)
 	}
 	o := transfer.Options{KeyFile: *keyFile}
 	if *format != "" {
@@ -101,10 +104,16 @@ func cmdImport(c *ctx, args []string) error {
 		return err
 	}
 	defer s.Lock() // after a failed Apply the Store is discarded, never saved
-	o.Password = func(f transfer.Format) (*memguard.LockedBuffer, error) {
-		return c.exportPassword(*pwFile, "the "+string(f)+" file "+filepath.Base(files[0]))
+	var r *transfer.Result
+	if from != "" {
+		files = []string{from}
+		r, err = importFromDesktop(c, *screen, o)
+	} else {
+		o.Password = func(f transfer.Format) (*memguard.LockedBuffer, error) {
+			return c.exportPassword(*pwFile, "the "+string(f)+" file "+filepath.Base(files[0]))
+		}
+		r, err = importFiles(files, o)
 	}
-	r, err := importFiles(files, o)
 	if err != nil {
 		return err
 	}

@@ -97,11 +97,7 @@ func runGUI(args []string, e env) int {
 // with x-kde-passwordManagerHint so clipboard managers keep no history of
 // them; elsewhere it is Fyne's.
 func desktopAccess(e env, a fyne.App) (fyne.Clipboard, twapp.Capture, func()) {
-	capture := &platform.Capture{
-		Display:    e.getenv("DISPLAY"),
-		Wayland:    e.getenv("WAYLAND_DISPLAY") != "",
-		SessionBus: func() (*dbus.Conn, error) { return sessionBus(e) },
-	}
+	capture := newCapture(e.getenv)
 	xclip, err := platform.NewX11Clipboard(capture.Display)
 	if err != nil {
 		return a.Clipboard(), capture, func() {}
@@ -155,7 +151,7 @@ func trayHostRunning() bool {
 // that exist (see sessionBus).
 func watchSessionLock(e env, ui *twapp.UI, wake func()) (stop func()) {
 	var session, system *dbus.Conn
-	session, _ = sessionBus(e)
+	session, _ = sessionBus(e.getenv)
 	system, _ = dbus.ConnectSystemBus()
 	stopWatch := twapp.WatchSessionLock(session, system, func() { fyne.Do(ui.Lock); wake() })
 	return func() {
@@ -166,17 +162,4 @@ func watchSessionLock(e env, ui *twapp.UI, wake func()) (stop func()) {
 			}
 		}
 	}
-}
-
-// errNoSessionBus: the desktop has no D-Bus session bus to talk to.
-var errNoSessionBus = errors.New("no D-Bus session bus")
-
-// sessionBus connects to the desktop's session bus, if it has one. Asking
-// godbus for a session bus without an address would autolaunch a
-// dbus-daemon that outlives us.
-func sessionBus(e env) (*dbus.Conn, error) {
-	if e.getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		return nil, errNoSessionBus
-	}
-	return dbus.ConnectSessionBus()
 }

@@ -54,7 +54,7 @@ func commands() []command {
 		{"hotp", "HOTP counters", "hotp next NAME", cmdHOTP},
 		{"recovery", "recovery codes", "recovery add NAME | recovery list NAME | recovery use NAME", cmdRecovery},
 		{"token", "API tokens", "token add NAME | token info NAME | token list | token exec NAME -- COMMAND…", cmdToken},
-		{"import", "import accounts from another app's export, a QR image or a KeePass file", "import [--dry-run] [--format F] [--group G] [--export-password-file P] FILE | import IMAGE…", cmdImport},
+		{"import", "import accounts from another app's export, a QR image or a KeePass file", "import [--dry-run] [--format F] [--group G] [--export-password-file P] FILE | import IMAGE… | import --screen | import --clipboard", cmdImport},
 		{"export", "export accounts (otpauth URIs, Aegis, Google Authenticator, KeePass, PDF recovery kit)", "export --format uri|aegis|google|kdbx|pdf --yes-export-secrets [--out FILE] [--encrypt] [QUERY]", cmdExport},
 		{"qr", "show or save an account's QR code, or Google Authenticator transfer codes", "qr NAME --yes-export-secrets [--out FILE.png] | qr --google [QUERY] --yes-export-secrets [--out FILE.png]", cmdQR},
 		{"key", "security keys: info, PIN, test, passkeys, fingerprints, reset", keyUsage, cmdKey},

@@ -35,6 +35,6 @@ func init() {
 	merged := make([]struct {
 		err  error
 		hint string
-	}, 0, len(transferHints)+len(hints))
-	hints = append(append(merged, transferHints...), hints...)
+	}, 0, len(transferHints)+len(desktopHints)+len(hints))
+	hints = append(append(append(merged, transferHints...), desktopHints...), hints...)
 }
