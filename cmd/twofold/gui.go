@@ -45,13 +45,22 @@ func runGUI(args []string, e env) int {
 	if path == "" {
 		path = defaultVaultPath(e.getenv)
 	}
+	xclip, err := platform.NewX11Clipboard(e.getenv("DISPLAY"))
+	if err != nil && e.getenv("WAYLAND_DISPLAY") == "" {
+		// Fyne would panic with a stack trace here.
+		fmt.Fprintf(e.stderr, "error: cannot open Twofold's window on X display %q: %v\n", e.getenv("DISPLAY"), err)
+		fmt.Fprintln(e.stderr, "hint: check $DISPLAY names a running X server you may use (xauth), or use the command line: 'twofold help'")
+		return 1
+	}
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("twofold.png", assets.IconPNG))
 	w := a.NewWindow("Twofold")
 	w.Resize(fyne.NewSize(600, 680))
 	home, _ := os.UserHomeDir()
-	clip, capture, closeDesktop := desktopAccess(e, a)
-	defer closeDesktop()
+	clip, capture := desktopAccess(e, a, xclip)
+	if xclip != nil {
+		defer xclip.Close()
+	}
 	ui := twapp.New(w, twapp.Deps{
 		Opener:    twapp.StoreOpener{Now: e.now},
 		VaultPath: path,
@@ -96,14 +105,14 @@ func runGUI(args []string, e env) int {
 // XWayland) the clipboard is Twofold's own X client, which marks codes
 // with x-kde-passwordManagerHint so clipboard managers keep no history of
 // them; elsewhere it is Fyne's.
-func desktopAccess(e env, a fyne.App) (fyne.Clipboard, twapp.Capture, func()) {
+// xclip is nil without an X server.
+func desktopAccess(e env, a fyne.App, xclip *platform.X11Clipboard) (fyne.Clipboard, twapp.Capture) {
 	capture := newCapture(e.getenv)
-	xclip, err := platform.NewX11Clipboard(capture.Display)
-	if err != nil {
-		return a.Clipboard(), capture, func() {}
+	if xclip == nil {
+		return a.Clipboard(), capture
 	}
 	capture.Clipboard = xclip
-	return xclip, capture, func() { _ = xclip.Close() }
+	return xclip, capture
 }
 
 // setUpTray adds a system-tray icon with Show, Lock and Quit; with "start
