@@ -71,7 +71,7 @@ func newMainView(u *UI, s *session) *mainView {
 		container.NewTabItemWithIcon("Security keys", theme.StorageIcon(), m.keys.content),
 		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), settings),
 	)
-	m.tabs.OnSelected = func(*container.TabItem) { m.tabChanged() }
+	m.tabs.OnSelected = func(*container.TabItem) { u.touch(); m.tabChanged() }
 	lock := widget.NewButtonWithIcon("Lock", theme.LoginIcon(), u.Lock)
 	title := widget.NewLabelWithStyle(filepath.Base(s.v.Path()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(appIcon(24), title), lock), m.clockNote)
@@ -80,7 +80,8 @@ func newMainView(u *UI, s *session) *mainView {
 }
 
 // shown starts or stops the countdown: it ticks only while the codes tab
-// is on screen in a visible, unlocked window.
+// is on screen in a visible (neither hidden nor minimised), unlocked
+// window. It is not activity for the auto-lock.
 func (m *mainView) shown(visible bool) {
 	m.visible = visible
 	m.tabChanged()
@@ -91,7 +92,6 @@ func (m *mainView) shown(visible bool) {
 }
 
 func (m *mainView) tabChanged() {
-	m.u.touch()
 	ticking := m.visible && m.u.s == m.s && m.tabs.SelectedIndex() == 0
 	switch {
 	case ticking && m.stopTick == nil:

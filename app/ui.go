@@ -22,8 +22,11 @@ type UI struct {
 	idle     idleLock
 	path     string   // the vault shown
 	s        *session // nil while locked
-	hidden   bool
-	offset   time.Duration // the clock check's correction of Now
+	// hidden: in the system tray (the tray's Show/Hide follows it);
+	// minimised: by the window manager (SetMinimised; the tray ignores
+	// it). The countdown ticks only when neither.
+	hidden, minimised bool
+	offset            time.Duration // the clock check's correction of Now
 	// clockAt is when the clock was last checked; clockStop cancels the
 	// next periodic check.
 	clockAt   time.Time
@@ -179,7 +182,7 @@ func (u *UI) unlocked(v Vault) {
 	s.main = newMainView(u, s)
 	u.setContent(s.main.content)
 	u.idle.start(time.Duration(u.settings.AutoLockMinutes) * time.Minute)
-	s.main.shown(!u.hidden)
+	s.main.shown(u.onScreen())
 	s.main.focusSearch()
 	u.checkClock()
 	u.updateTray()
@@ -221,11 +224,45 @@ func (u *UI) Quit() {
 // nothing ticks while hidden.
 func (u *UI) SetHidden(hidden bool) {
 	u.hidden = hidden
+	if u.s != nil && !hidden {
+		// Shown after the machine slept past the auto-lock time: lock
+		// before the click counts as activity.
+		u.idle.check()
+	}
 	if u.s != nil {
-		u.s.main.shown(!hidden)
+		u.touch() // showing or hiding from the tray is a person's doing
+		u.s.main.shown(u.onScreen())
 	}
 	u.updateTray()
 }
+
+// SetMinimised tells the window whether the window manager has minimised
+// it (Fyne does not say; see platform.WatchMinimised): nothing ticks
+// while minimised, and restoring shows fresh codes at once. Unlike
+// SetHidden it leaves the tray's Show/Hide alone, and it is not activity
+// for the auto-lock: the window manager may change the state by itself,
+// and a window restored after the machine slept past the auto-lock time
+// locks instead of showing codes.
+func (u *UI) SetMinimised(minimised bool) {
+	if minimised == u.minimised {
+		return
+	}
+	u.minimised = minimised
+	if u.s == nil {
+		return
+	}
+	if !minimised {
+		u.idle.check()
+		if u.s == nil {
+			return // locked
+		}
+	}
+	u.s.main.shown(u.onScreen())
+}
+
+// onScreen reports whether the window can be seen: neither hidden in the
+// tray nor minimised.
+func (u *UI) onScreen() bool { return !u.hidden && !u.minimised }
 
 // Foreground is called when the window comes back to the front: a
 // machine that slept past the auto-lock time locks now, and a clock last

@@ -10,7 +10,10 @@
 //     clipboard managers keep no history of a password. [X11Clipboard.Image]
 //     and [Capture.ClipboardImage] read a PNG, JPEG, GIF or BMP from the
 //     clipboard (INCR transfers included); [Capture.Screen] reads the
-//     root window: every monitor in one image.
+//     root window: every monitor in one image. [WatchMinimised] reports
+//     when the window manager minimises or restores a window (ICCCM
+//     WM_STATE, EWMH _NET_WM_STATE_HIDDEN), which Fyne does not, so the
+//     app can stop redrawing what nobody sees.
 //   - Wayland: [Capture.Screen] asks the desktop's Screenshot portal
 //     (xdg-desktop-portal over D-Bus) and deletes the file the portal
 //     saved, since a screenshot of a QR code is a secret on disk. It is
@@ -33,6 +36,10 @@
 //   - Serving texts larger than one X request (about 256 KiB) from
 //     SetContent: they are refused (the requestor gets nothing). Reading
 //     large texts and images uses INCR and is capped at [MaxTransfer].
+//   - Knowing a Wayland-native window is minimised: xdg-shell has no
+//     minimised state for a client to read (at most the newer
+//     "suspended" hint, which the toolkit does not pass on). Under
+//     XWayland, WatchMinimised works.
 //   - macOS and Windows: nothing here; the caller keeps Fyne's clipboard
 //     and opens an image file.
 //

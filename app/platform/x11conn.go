@@ -51,12 +51,9 @@ type xconn struct {
 // dialX connects to display ("" is no display: ErrUnavailable) and
 // starts the event loop with the given handlers (either may be nil).
 func dialX(display string, onRequest func(xproto.SelectionRequestEvent), onClear func(xproto.SelectionClearEvent)) (*xconn, error) {
-	if display == "" {
-		return nil, fmt.Errorf("no X display is set: %w", ErrUnavailable)
-	}
-	x, err := xgb.NewConnDisplay(display)
+	x, err := connectX(display)
 	if err != nil {
-		return nil, fmt.Errorf("connect to X display %q: %v: %w", display, err, ErrUnavailable)
+		return nil, err
 	}
 	c := &xconn{x: x, events: make(chan xgb.Event, 64), done: make(chan struct{}),
 		onRequest: onRequest, onClear: onClear}
@@ -66,6 +63,19 @@ func dialX(display string, onRequest func(xproto.SelectionRequestEvent), onClear
 	}
 	go c.loop()
 	return c, nil
+}
+
+// connectX opens a bare connection to display ("" is no display:
+// ErrUnavailable).
+func connectX(display string) (*xgb.Conn, error) {
+	if display == "" {
+		return nil, fmt.Errorf("no X display is set: %w", ErrUnavailable)
+	}
+	x, err := xgb.NewConnDisplay(display)
+	if err != nil {
+		return nil, fmt.Errorf("connect to X display %q: %v: %w", display, err, ErrUnavailable)
+	}
+	return x, nil
 }
 
 func (c *xconn) init() error {
@@ -86,19 +96,32 @@ func (c *xconn) init() error {
 }
 
 func (c *xconn) internAtoms() error {
-	cookies := make([]xproto.InternAtomCookie, len(atomNames))
-	for i, name := range atomNames {
-		cookies[i] = xproto.InternAtom(c.x, false, uint16(len(name)), name)
+	atoms, err := internAtoms(c.x, atomNames...)
+	if err != nil {
+		return err
 	}
 	c.atom = map[string]xproto.Atom{"STRING": xproto.AtomString, "ATOM": xproto.AtomAtom}
+	for i, name := range atomNames {
+		c.atom[name] = atoms[i]
+	}
+	return nil
+}
+
+// internAtoms interns names in one round trip.
+func internAtoms(x *xgb.Conn, names ...string) ([]xproto.Atom, error) {
+	cookies := make([]xproto.InternAtomCookie, len(names))
+	for i, name := range names {
+		cookies[i] = xproto.InternAtom(x, false, uint16(len(name)), name)
+	}
+	atoms := make([]xproto.Atom, len(names))
 	for i, ck := range cookies {
 		r, err := ck.Reply()
 		if err != nil {
-			return fmt.Errorf("intern atom %s: %w", atomNames[i], err)
+			return nil, fmt.Errorf("intern atom %s: %w", names[i], err)
 		}
-		c.atom[atomNames[i]] = r.Atom
+		atoms[i] = r.Atom
 	}
-	return nil
+	return atoms, nil
 }
 
 // loop reads every event until the connection closes.

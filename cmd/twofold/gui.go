@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/driver"
 	"fyne.io/fyne/v2/driver/desktop"
 	"github.com/godbus/dbus/v5"
 
@@ -91,8 +92,14 @@ func runGUI(args []string, e env) int {
 		throttle.stop()
 		fyne.Do(a.Quit) // not a widget: ends the run loop, which calls ui.Quit
 	}()
-	if !setUpTray(a, w, ui) || !ui.Settings().StartMinimised || !trayHost {
+	minimised := &minimisedWatch{display: e.getenv("DISPLAY"), w: w, ui: ui, wake: throttle.wake}
+	defer minimised.stop()
+	show := func() {
 		w.Show()
+		minimised.start() // the X window exists once shown
+	}
+	if !setUpTray(a, w, ui, show) || !ui.Settings().StartMinimised || !trayHost {
+		show()
 	} else {
 		ui.SetHidden(true)
 	}
@@ -115,17 +122,55 @@ func desktopAccess(e env, a fyne.App, xclip *platform.X11Clipboard) (fyne.Clipbo
 	return xclip, capture
 }
 
+// minimisedWatch tells the UI when the window manager minimises the
+// window (Fyne 2.8 does not), so nothing ticks while it is. X11 and
+// XWayland only; elsewhere the countdown keeps running when minimised.
+type minimisedWatch struct {
+	display string
+	w       fyne.Window
+	ui      *twapp.UI
+	wake    func()
+	halt    func()
+}
+
+// start watches the window once it exists; on Fyne's goroutine.
+func (m *minimisedWatch) start() {
+	native, ok := m.w.(driver.NativeWindow)
+	if m.halt != nil || !ok || m.display == "" {
+		return
+	}
+	native.RunNative(func(ctx any) {
+		x, ok := ctx.(driver.X11WindowContext)
+		if !ok || x.WindowHandle == 0 {
+			return
+		}
+		halt, err := platform.WatchMinimised(m.display, uint32(x.WindowHandle), func(minimised bool) {
+			fyne.Do(func() { m.ui.SetMinimised(minimised) })
+			m.wake()
+		})
+		if err == nil {
+			m.halt = halt
+		}
+	})
+}
+
+func (m *minimisedWatch) stop() {
+	if m.halt != nil {
+		m.halt()
+	}
+}
+
 // setUpTray adds a system-tray icon with Show, Lock and Quit; with "start
 // minimised" on, closing the window hides it there. It reports whether
 // the desktop driver has a tray at all.
-func setUpTray(a fyne.App, w fyne.Window, ui *twapp.UI) bool {
+func setUpTray(a fyne.App, w fyne.Window, ui *twapp.UI, show func()) bool {
 	desk, ok := a.(desktop.App)
 	if !ok {
 		return false
 	}
 	ui.AttachTray(twapp.TrayOptions{
 		SetMenu: desk.SetSystemTrayMenu,
-		Show:    w.Show,
+		Show:    show,
 		Hide:    w.Hide,
 	})
 	desk.SetSystemTrayIcon(fyne.NewStaticResource("twofold.png", assets.IconPNG))
