@@ -9,8 +9,9 @@
 #      (100 accounts, Argon2id 8 MiB x 1 iteration x 1 lane, so that this
 #      measures the app; the KDF alone is timed separately)
 #   3. idle CPU, 100 accounts counting down: utime+stime over $IDLE_SECS s
-#      (default 60), and for comparison the locked window over $LOCKED_SECS
-#      (default 30), where nothing counts down
+#      (default 60), and for comparison the same window minimised and the
+#      locked window, each over $LOCKED_SECS (default 30), where nothing
+#      counts down
 #   4. RSS, 1,000 accounts: VmRSS after unlock and 10 s idle
 #
 # Medians of $RUNS runs (default 5). BENCH_ARTIFACTS=DIR keeps screenshots
@@ -27,7 +28,7 @@ rss_idle_secs=10
 locked_secs=${LOCKED_SECS:-30}
 password="bench password"
 
-for tool in Xvfb xdotool xclip xwininfo import convert dbus-run-session setsid timeout; do
+for tool in Xvfb xdotool xclip xwininfo xprop import convert dbus-run-session setsid timeout; do
   command -v "$tool" >/dev/null 2>&1 || { echo "bench-gui: $tool is missing (apt-get install xvfb xdotool xclip x11-utils imagemagick dbus libgl1-mesa-dri)" >&2; exit 1; }
 done
 
@@ -230,6 +231,15 @@ idle_pct=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v ms=$((w1 - w0)) 'BEGIN {printf "
 xvfb_pct=$(awk -v t=$((x1 - x0)) -v hz="$hz" -v ms=$((w1 - w0)) 'BEGIN {printf "%.2f", 100 * t / hz / (ms / 1000)}')
 rss100=$(rss_kib "$app_pid")
 threads=$(awk '/^Threads:/ {print $2}' "/proc/$app_pid/status")
+# The same window minimised, as a window manager marks it (ICCCM WM_STATE
+# = IconicState; there is no window manager under this Xvfb).
+x xprop -id "$win" -f WM_STATE 32c -set WM_STATE "3, 0"
+sleep 2
+echo "idle CPU, minimised: sampling for ${locked_secs} s…" >&2
+c0=$(cpu_ticks "$app_pid"); w0=$(now_ms)
+sleep "$locked_secs"
+c1=$(cpu_ticks "$app_pid"); w1=$(now_ms)
+minimised_pct=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v ms=$((w1 - w0)) 'BEGIN {printf "%.2f", 100 * t / hz / (ms / 1000)}')
 stop_app
 
 # RSS with 1,000 accounts. Before unlocking, the same idle measure on the
@@ -268,6 +278,7 @@ printf '%-52s %s\n' "  of which the KDF (Argon2id 8 MiB x 1 x 1)" "$kdf_ms ms"
 printf '%-52s %s\n' "  CLI list on the same vault, process start included" "$cli_med ms  (runs: ${cli_ms[*]})"
 printf '%-52s %s\n' "unlock to code copied, 1,000 accounts (1 run)" "$unlock1000 ms"
 printf '%-52s %s\n' "idle CPU, 100 accounts counting down (${idle_secs} s)" "$idle_pct % of one core (target <= 0.5 %; Xvfb: $xvfb_pct %)"
+printf '%-52s %s\n' "idle CPU, the same window minimised (${locked_secs} s)" "$minimised_pct % of one core"
 printf '%-52s %s\n' "idle CPU, locked window, nothing counting (${locked_secs} s)" "$locked_pct % of one core"
 printf '%-52s %s\n' "RSS, 100 accounts, after the idle period" "$(mib "$rss100")"
 printf '%-52s %s\n' "RSS, locked window (before unlocking, ${locked_secs} s idle)" "$(mib "$rss_locked")"
