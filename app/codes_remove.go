@@ -28,7 +28,11 @@ func (v *codesView) confirmRemove(a vault.Account) {
 	v.d.touch()
 	name := a.Name()
 	msg := name + " will be moved to the vault's recycle bin (the KeePass \"Recycle Bin\" group), " +
-		"where KeePassXC can restore it.\n\nIf two-factor authentication is still on for this account, " +
+		"where KeePassXC can restore it."
+	if !v.d.src.RecycleBinEnabled() {
+		msg = name + " will be deleted for good: this vault's recycle bin is turned off (in KeePass or KeePassXC)."
+	}
+	msg += "\n\nIf two-factor authentication is still on for this account, " +
 		"make sure you have another way to sign in first."
 	d := dialog.NewConfirm("Remove "+name+"?", msg, func(ok bool) {
 		if ok {

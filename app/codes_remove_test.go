@@ -1,6 +1,8 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -172,5 +174,36 @@ func TestRemovedAccountIsInKeePassRecycleBin(t *testing.T) {
 	tree := peers.KeePassXC{Path: h.path, Password: testPassword}.Do(t, "", "ls", "-R", "-f")
 	if !strings.Contains(tree, "Recycle Bin/GitHub") {
 		t.Errorf("KeePassXC does not see GitHub in the recycle bin:\n%s", tree)
+	}
+}
+
+// TestRemoveWithoutRecycleBinSaysDeleted: in a vault whose recycle bin
+// was turned off in KeePassXC, the confirmation and the notice say the
+// account is deleted for good, which is what Remove then does.
+func TestRemoveWithoutRecycleBinSaysDeleted(t *testing.T) {
+	peers.Require(t, "keepassxc-cli")
+	h := newHarness(t)
+	h.makeVault(githubURI, pypiURI)
+	kx := peers.KeePassXC{Path: h.path, Password: testPassword}
+	xml := strings.Replace(kx.ExportXML(t), "<RecycleBinEnabled>True<", "<RecycleBinEnabled>False<", 1)
+	xmlPath := filepath.Join(t.TempDir(), "nobin.xml")
+	if err := os.WriteFile(xmlPath, []byte(xml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(h.path); err != nil {
+		t.Fatal(err)
+	}
+	kx.Import(t, xmlPath)
+	h.open()
+	h.unlock(testPassword)
+
+	test.Tap(h.row("GitHub").more)
+	test.Tap(h.menuItem("Remove…"))
+	h.mustSee("will be deleted for good")
+	h.mustNotSee("moved to the vault's recycle bin")
+	test.Tap(h.dialogButton("Remove"))
+	h.mustSee("Deleted GitHub (me@example.com)")
+	if tree := kx.Do(t, "", "ls", "-R", "-f"); strings.Contains(tree, "GitHub") {
+		t.Errorf("GitHub still in the file:\n%s", tree)
 	}
 }

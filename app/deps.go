@@ -17,8 +17,11 @@ type CodeSource interface {
 	Code(id vault.UUID, t time.Time) (vault.Code, error)
 	NextHOTP(id vault.UUID) (string, error)
 	SetFavourite(id vault.UUID, fav bool) error
-	// Remove moves an account to the vault's recycle bin (unsaved).
+	// Remove moves an account to the vault's recycle bin, or deletes it
+	// when the vault has none (unsaved).
 	Remove(id vault.UUID) error
+	// RecycleBinEnabled says which of the two Remove does.
+	RecycleBinEnabled() bool
 	Save() error
 	// Revert forgets the changes made since the last save.
 	Revert() error
@@ -136,6 +139,10 @@ type Deps struct {
 	// ApplyTheme is called with the theme to use when the theme setting
 	// changes (nil: the window's app settings are used).
 	ApplyTheme func(fyne.Theme)
+	// Notify shows a desktop notification (nil: none). The window uses it
+	// to confirm a copy made while it is not on screen (from the tray);
+	// on screen the notice line does. Never given a secret.
+	Notify func(title, content string)
 	// Capture reads the screen and the clipboard's image for "Scan
 	// screen" and "Paste QR image" (nil: those buttons are hidden). Its
 	// methods are called off the UI goroutine, through Work.

@@ -129,7 +129,11 @@ func (m *mainView) added(a vault.Account) {
 
 // removed confirms a removal (the tray may have listed the account).
 func (m *mainView) removed(a vault.Account) {
-	m.say("Removed " + a.Name() + " (moved to the recycle bin)")
+	if m.s.v.RecycleBinEnabled() {
+		m.say("Removed " + a.Name() + " (moved to the recycle bin)")
+	} else {
+		m.say("Deleted " + a.Name())
+	}
 	m.u.updateTray()
 }
 
@@ -158,6 +162,9 @@ func (m *mainView) copy(what, text string) {
 		msg += "; the clipboard clears in " + itoa(secs) + " s"
 	}
 	m.say(msg)
+	if !m.u.onScreen() && m.u.d.Notify != nil {
+		m.u.d.Notify("Twofold", msg) // the notice line cannot be seen
+	}
 }
 
 // say shows a confirmation for a few seconds.

@@ -147,6 +147,16 @@ func (s *Store) Remove(id UUID) error {
 	return s.refresh(id)
 }
 
+// RecycleBinEnabled reports whether Remove moves entries to the recycle
+// bin (KeePass's default) rather than deleting them for good, as a vault
+// whose recycle bin was turned off in KeePass or KeePassXC does. A locked
+// Store reports false.
+func (s *Store) RecycleBinEnabled() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.db != nil && s.db.Content.Meta.RecycleBinEnabled.Bool
+}
+
 func (s *Store) parentOf(g *gokeepasslib.Group, id UUID) (*gokeepasslib.Group, int) {
 	for i := range g.Entries {
 		if g.Entries[i].UUID == id {

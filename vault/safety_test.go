@@ -286,6 +286,46 @@ func TestRemoveGoesToRecycleBin(t *testing.T) {
 	}
 }
 
+// TestRemoveWithoutRecycleBin: a vault whose recycle bin was turned off
+// in KeePassXC deletes removed entries for good, and says so.
+func TestRemoveWithoutRecycleBin(t *testing.T) {
+	peers.Require(t, "keepassxc-cli")
+	path, s := newVault(t, vault.CreateOptions{})
+	if !s.RecycleBinEnabled() {
+		t.Error("a new vault has no recycle bin")
+	}
+	s.Lock()
+	kx := peers.KeePassXC{Path: path, Password: string(pw.Password)}
+	xml := kx.ExportXML(t)
+	if !strings.Contains(xml, "<RecycleBinEnabled>True</RecycleBinEnabled>") {
+		t.Fatalf("no RecycleBinEnabled in KeePassXC's XML:\n%s", xml)
+	}
+	xmlPath := filepath.Join(t.TempDir(), "nobin.xml")
+	if err := os.WriteFile(xmlPath, []byte(strings.Replace(xml, "<RecycleBinEnabled>True<", "<RecycleBinEnabled>False<", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	nobin := peers.KeePassXC{Path: filepath.Join(t.TempDir(), "nobin.kdbx"), Password: kx.Password}
+	nobin.Import(t, xmlPath)
+	s, err := vault.Open(nobin.Path, pw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Lock()
+	if s.RecycleBinEnabled() {
+		t.Error("recycle bin turned off in KeePassXC, yet reported on")
+	}
+	list, _ := s.Accounts()
+	if err := s.Remove(list[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if tree := nobin.Do(t, "", "ls", "-R", "-f"); strings.Contains(tree, "GitHub") {
+		t.Errorf("removed entry still in the file:\n%s", tree)
+	}
+}
+
 func TestSaveClearsTempFilesOfKilledSaves(t *testing.T) {
 	path, s := newVault(t, vault.CreateOptions{})
 	dir, base := filepath.Dir(path), filepath.Base(path)
