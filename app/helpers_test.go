@@ -142,6 +142,8 @@ type harness struct {
 	picked int
 	// desktop is Deps.Capture (nil: none).
 	desktop Capture
+	// notify receives Deps.Notify's notifications (nil: dropped).
+	notify func(title, content string)
 }
 
 // trackedWindow is a test window that remembers whether it is hidden
@@ -213,6 +215,11 @@ func (h *harness) open() {
 		ApplyTheme: h.app.Settings().SetTheme,
 		Files:      FileChooser{Open: h.choose, Save: func(_ string, done func(string)) { h.choose(nil, done) }},
 		Capture:    h.desktop,
+		Notify: func(title, content string) {
+			if h.notify != nil {
+				h.notify(title, content)
+			}
+		},
 	})
 }
 

@@ -91,3 +91,32 @@ func TestTrayWithoutHost(t *testing.T) {
 		t.Error("not locked")
 	}
 }
+
+// TestTrayCopyNotifies: a copy from the tray while the window is hidden
+// is confirmed by a desktop notification (naming the account, not the
+// code); with the window on screen the notice line is enough.
+func TestTrayCopyNotifies(t *testing.T) {
+	h := newHarness(t)
+	var notes []string
+	h.notify = func(title, content string) { notes = append(notes, title+": "+content) }
+	h.makeVault(githubURI)
+	h.open()
+	tray := &trayRecorder{}
+	h.ui.AttachTray(tray.options())
+	h.unlock(testPassword)
+	h.ui.s.main.codes.setFavourite(h.row("GitHub").data.Account, true)
+
+	tray.item(t, "Copy GitHub (me@example.com)").Action()
+	if len(notes) != 0 {
+		t.Errorf("window on screen, yet notified: %q", notes)
+	}
+	tray.item(t, "Hide Twofold").Action()
+	tray.item(t, "Copy GitHub (me@example.com)").Action()
+	code := h.app.Clipboard().Content()
+	if len(notes) != 1 || !strings.Contains(notes[0], "Copied GitHub") || !strings.Contains(notes[0], "clears in") {
+		t.Fatalf("copy from the tray while hidden: notifications %q", notes)
+	}
+	if strings.Contains(notes[0], code) {
+		t.Errorf("the notification shows the code: %q", notes[0])
+	}
+}

@@ -68,6 +68,7 @@ func runGUI(args []string, e env) int {
 		Settings:  twapp.FileSettings{Path: twapp.DefaultSettingsPath(e.getenv)},
 		Clipboard: clip,
 		Capture:   capture,
+		Notify:    notifier(e, a),
 		Now:       e.now,
 		Timers:    twapp.RealTimers{},
 		Work:      twapp.GoWork,
@@ -120,6 +121,18 @@ func desktopAccess(e env, a fyne.App, xclip *platform.X11Clipboard) (fyne.Clipbo
 	}
 	capture.Clipboard = xclip
 	return xclip, capture
+}
+
+// notifier sends desktop notifications over the session bus, off Fyne's
+// goroutine (Fyne's call waits for the notification server). Without a
+// session bus address there is none: godbus would start a dbus-daemon.
+func notifier(e env, a fyne.App) func(title, content string) {
+	if e.getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		return nil
+	}
+	return func(title, content string) {
+		go a.SendNotification(fyne.NewNotification(title, content))
+	}
 }
 
 // minimisedWatch tells the UI when the window manager minimises the
