@@ -199,6 +199,23 @@ unlock() {
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# cpu_pct SECS PID…: each PID's share of one core over SECS seconds, one
+# percentage a line, in the order given.
+cpu_pct() {
+  local secs=$1 p hz w0 w1
+  shift
+  hz=$(getconf CLK_TCK)
+  local -a t0=()
+  for p in "$@"; do t0+=("$(cpu_ticks "$p")"); done
+  w0=$(now_ms)
+  sleep "$secs"
+  w1=$(now_ms)
+  local i=0
+  for p in "$@"; do
+    awk -v t=$(($(cpu_ticks "$p") - t0[i])) -v hz="$hz" -v ms=$((w1 - w0)) 'BEGIN {printf "%.2f\n", 100 * t / hz / (ms / 1000)}'
+    i=$((i + 1))
+  done
+}
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -222,13 +239,8 @@ fi
 # Idle CPU: the last run's window, unlocked, 100 accounts counting down.
 find_pid
 sleep 3 # let the post-unlock work settle
-hz=$(getconf CLK_TCK)
 echo "idle CPU: sampling pid $app_pid for ${idle_secs} s…" >&2
-c0=$(cpu_ticks "$app_pid"); x0=$(cpu_ticks "$xvfb_pid"); w0=$(now_ms)
-sleep "$idle_secs"
-c1=$(cpu_ticks "$app_pid"); x1=$(cpu_ticks "$xvfb_pid"); w1=$(now_ms)
-idle_pct=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v ms=$((w1 - w0)) 'BEGIN {printf "%.2f", 100 * t / hz / (ms / 1000)}')
-xvfb_pct=$(awk -v t=$((x1 - x0)) -v hz="$hz" -v ms=$((w1 - w0)) 'BEGIN {printf "%.2f", 100 * t / hz / (ms / 1000)}')
+{ read -r idle_pct; read -r xvfb_pct; } < <(cpu_pct "$idle_secs" "$app_pid" "$xvfb_pid")
 rss100=$(rss_kib "$app_pid")
 threads=$(awk '/^Threads:/ {print $2}' "/proc/$app_pid/status")
 # The same window minimised, as a window manager marks it (ICCCM WM_STATE
@@ -236,10 +248,7 @@ threads=$(awk '/^Threads:/ {print $2}' "/proc/$app_pid/status")
 x xprop -id "$win" -f WM_STATE 32c -set WM_STATE "3, 0"
 sleep 2
 echo "idle CPU, minimised: sampling for ${locked_secs} s…" >&2
-c0=$(cpu_ticks "$app_pid"); w0=$(now_ms)
-sleep "$locked_secs"
-c1=$(cpu_ticks "$app_pid"); w1=$(now_ms)
-minimised_pct=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v ms=$((w1 - w0)) 'BEGIN {printf "%.2f", 100 * t / hz / (ms / 1000)}')
+minimised_pct=$(cpu_pct "$locked_secs" "$app_pid")
 stop_app
 
 # RSS with 1,000 accounts. Before unlocking, the same idle measure on the
@@ -249,10 +258,7 @@ await_frame
 find_pid
 sleep 2
 echo "idle CPU, locked window: sampling for ${locked_secs} s…" >&2
-c0=$(cpu_ticks "$app_pid"); w0=$(now_ms)
-sleep "$locked_secs"
-c1=$(cpu_ticks "$app_pid"); w1=$(now_ms)
-locked_pct=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v ms=$((w1 - w0)) 'BEGIN {printf "%.2f", 100 * t / hz / (ms / 1000)}')
+locked_pct=$(cpu_pct "$locked_secs" "$app_pid")
 rss_locked=$(rss_kib "$app_pid")
 unlock
 unlock1000=$t_unlock
