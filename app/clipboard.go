@@ -37,9 +37,22 @@ func (g *clipGuard) clear() {
 		return
 	}
 	g.held = false
+	if o, ok := g.cb.(ownedClipboard); ok {
+		o.Clear()
+		return
+	}
 	if sha256.Sum256([]byte(g.cb.Content())) == g.sum {
 		g.cb.SetContent("")
 	}
+}
+
+// ownedClipboard is a clipboard that knows whether it still holds what it
+// was given, and clears only then (platform.X11Clipboard, which owns the
+// X selection). Reading the content back instead would, once another
+// program has copied something, ask that program and wait for it, on the
+// UI goroutine.
+type ownedClipboard interface {
+	Clear()
 }
 
 func (g *clipGuard) cancel() {

@@ -236,3 +236,40 @@ func TestNothingTicksWhileAnotherTabIsShown(t *testing.T) {
 		t.Errorf("countdown %q after showing again", r.left.Text)
 	}
 }
+
+// ownedFake is a clipboard that knows whether it still owns its content,
+// as platform.X11Clipboard does.
+type ownedFake struct {
+	text          string
+	owned         bool
+	reads, clears int
+}
+
+func (f *ownedFake) Content() string     { f.reads++; return f.text }
+func (f *ownedFake) SetContent(s string) { f.text, f.owned = s, true }
+func (f *ownedFake) Clear() {
+	f.clears++
+	if f.owned {
+		f.text, f.owned = "", false
+	}
+}
+
+// TestOwnedClipboardClearsWithoutReadingBack: a clipboard that knows its
+// ownership is cleared through it, never read back (on X11 reading asks
+// whichever program copied last, and waits for it).
+func TestOwnedClipboardClearsWithoutReadingBack(t *testing.T) {
+	clock := newClock()
+	cb := &ownedFake{}
+	g := &clipGuard{cb: cb, timers: clock}
+	g.copy("123456", 30*time.Second)
+	clock.Advance(30 * time.Second)
+	if cb.clears != 1 || cb.reads != 0 || cb.text != "" {
+		t.Errorf("after the timeout: %d clears, %d reads, clipboard %q", cb.clears, cb.reads, cb.text)
+	}
+	g.copy("654321", 30*time.Second)
+	cb.text, cb.owned = "someone else's", false // another program copied
+	g.clear()
+	if cb.text != "someone else's" || cb.reads != 0 {
+		t.Errorf("after another copy: clipboard %q, %d reads", cb.text, cb.reads)
+	}
+}
