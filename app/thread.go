@@ -11,6 +11,10 @@ import (
 // In the test driver fyne.Do runs f synchronously (see the package doc).
 func onUI(f func()) {
 	fyne.Do(f)
+	wakeLoop()
+}
+
+func wakeLoop() {
 	if w := wake.Load(); w != nil {
 		(*w)()
 	}
@@ -30,6 +34,15 @@ func SetWake(w func()) {
 	}
 	wake.Store(&w)
 }
+
+// animations counts the animations running (busyView's progress bar):
+// Fyne advances them on its loop's ticks, so a loop parked while idle
+// would freeze them.
+var animations atomic.Int32
+
+// Animating reports whether an animation is running, during which an
+// event loop must not park (see SetWake).
+func Animating() bool { return animations.Load() > 0 }
 
 // Work runs a slow job off the UI goroutine (key derivation, saving).
 // The job reports back through onUI.

@@ -89,8 +89,14 @@ func TestUnlockShowsProgressThenCodes(t *testing.T) {
 	if !h.button("Unlock").Disabled() {
 		t.Error("Unlock stays enabled while the key is derived")
 	}
+	if !Animating() { // an idle-parked event loop would freeze the bar
+		t.Error("the progress bar runs, but Animating() is false")
+	}
 	h.work.flush()
 	h.mustNotSee("Deriving the key")
+	if Animating() {
+		t.Error("Animating() still true after the key was derived")
+	}
 	if len(h.rows()) != 1 {
 		t.Fatalf("rows = %d, want 1", len(h.rows()))
 	}

@@ -47,8 +47,9 @@ func (p *problemView) hide() { p.box.Hide() }
 // busyView is an indeterminate progress bar with a caption, for key
 // derivation (the KDF reports no progress).
 type busyView struct {
-	bar *widget.ProgressBarInfinite
-	box *fyne.Container
+	bar     *widget.ProgressBarInfinite
+	box     *fyne.Container
+	running bool
 }
 
 func newBusyView(caption string) *busyView {
@@ -59,8 +60,25 @@ func newBusyView(caption string) *busyView {
 	return b
 }
 
-func (b *busyView) start() { b.box.Show(); b.bar.Start() }
-func (b *busyView) stop()  { b.bar.Stop(); b.box.Hide() }
+// start shows the bar and runs its animation; see Animating.
+func (b *busyView) start() {
+	b.box.Show()
+	b.bar.Start()
+	if !b.running {
+		b.running = true
+		animations.Add(1)
+		wakeLoop()
+	}
+}
+
+func (b *busyView) stop() {
+	b.bar.Stop()
+	b.box.Hide()
+	if b.running {
+		b.running = false
+		animations.Add(-1)
+	}
+}
 
 // appIcon is Twofold's icon at size × size.
 func appIcon(size float32) fyne.CanvasObject {

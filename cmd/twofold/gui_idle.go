@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+
+	twapp "github.com/twofold-app/twofold/app"
 )
 
 // Why this file: Fyne 2.8.1's event loop wakes 60 times a second whether
@@ -116,7 +118,9 @@ func (t *idleThrottle) park() {
 		t.mu.Unlock()
 		return
 	}
-	if t.pending { // something was queued just before: let it run first
+	if t.pending || twapp.Animating() {
+		// Something was queued just before: let it run first. Or Fyne is
+		// advancing an animation on its ticks: let them come.
 		t.pending = false
 		t.mu.Unlock()
 		t.later(awakeAfterWake)
