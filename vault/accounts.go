@@ -105,9 +105,20 @@ func (s *Store) accountsLocked() ([]accountCache, error) {
 	return list, nil
 }
 
+// readAccount reads an entry's account. Its OTP fields are parsed in the
+// Box's locked scratch memory and the raw secret sealed from there, so an
+// account costs no locked buffer of its own (each is several system calls;
+// they dominated unlocking large vaults).
 func (s *Store) readAccount(groups []string, e *gokeepasslib.Entry) (accountCache, error) {
 	a := accountCache{Account: Account{ID: e.UUID, Group: groups, Title: e.GetTitle(), Favourite: hasTag(e.Tags, FavouriteTag)}}
-	key, conv, err := otp.FromFields(fields{e, s.db.Secrets})
+	l := &lender{fields: fields{e, s.db.Secrets}}
+	p, conv, err := otp.ReadFields(l)
+	if err == nil && !l.kept {
+		err = fmt.Errorf("read otp: %w", otp.ErrNoSecret) // ReadFields promises a kept secret
+	}
+	if err != nil {
+		l.drop()
+	}
 	if errors.Is(err, otp.ErrNoOTP) || errors.Is(err, secret.ErrWiped) {
 		return a, err
 	}
@@ -116,16 +127,14 @@ func (s *Store) readAccount(groups []string, e *gokeepasslib.Entry) (accountCach
 		a.Issuer = a.Title
 		return a, nil
 	}
-	defer key.Destroy()
-	a.Params, a.Convention = key.Params, conv
+	a.Params, a.Convention, a.raw = p, conv, l.raw
 	if a.Issuer == "" {
 		a.Issuer = a.Title
 	}
 	if a.Params.Account == "" {
 		a.Params.Account = e.GetContent(fUserName)
 	}
-	a.raw, err = s.db.Secrets.Seal(key.Secret.Bytes())
-	return a, err
+	return a, nil
 }
 
 // refresh brings the cached account for entry id up to date after a

@@ -66,6 +66,26 @@ func BenchmarkUnlock10k(b *testing.B) {
 	}
 }
 
+// BenchmarkUnlock100 is BenchmarkUnlock10k on a 100-account vault (the
+// same KDF, which dominates at this size).
+func BenchmarkUnlock100(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "100.kdbx")
+	if err := vaultgen.Generate(path, pw.Password, 100, vault.CreateOptions{KDF: benchKDF}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := vault.Open(path, pw, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if list, err := s.Accounts(); err != nil || len(list) != 100 {
+			b.Fatalf("%d accounts, %v", len(list), err)
+		}
+		s.Lock()
+	}
+}
+
 // BenchmarkKDF10k is the key derivation alone, at the same cost.
 func BenchmarkKDF10k(b *testing.B) {
 	salt := make([]byte, 32)

@@ -175,6 +175,71 @@ func (s *Store) setSecret(e *gokeepasslib.Entry, key string, value []byte) error
 	return nil
 }
 
+// lender lends an entry's secret fields out of the Box to otp.ReadFields
+// without a locked buffer of their own, and keeps the raw secret it
+// decodes, sealed, as raw (when kept).
+type lender struct {
+	fields
+	raw  secret.Handle
+	kept bool
+}
+
+// Lend implements otp.Lender. Like fields.Secret, a field that cannot be
+// opened counts as absent.
+func (l *lender) Lend(key string, fn func(plain, work []byte) (int, error)) (bool, error) {
+	v := l.e.Get(key)
+	if v == nil {
+		return false, nil
+	}
+	h, ok := kdbx.ParsePlaceholder(v.Value.Content)
+	if !ok {
+		return l.lendUnsealed(v.Value.Content, fn)
+	}
+	opened := false
+	raw, kept, err := l.box.Derive(h, func(plain, work []byte) (int, error) {
+		opened = true
+		return fn(plain, work)
+	})
+	if !opened {
+		return false, nil
+	}
+	if kept {
+		l.keep(raw)
+	}
+	return true, err
+}
+
+// lendUnsealed lends a secret field stored in the clear (only an empty
+// one once the vault is open: sealUnprotectedSecrets seals the others).
+func (l *lender) lendUnsealed(content string, fn func(plain, work []byte) (int, error)) (bool, error) {
+	plain := secret.FromBytes([]byte(content))
+	defer plain.Destroy()
+	work := secret.NewBuffer(2 * plain.Size())
+	defer work.Destroy()
+	n, err := fn(plain.Bytes(), work.Bytes())
+	if err != nil || n == 0 {
+		return true, err
+	}
+	raw, err := l.box.Seal(work.Bytes()[:n])
+	if err == nil {
+		l.keep(raw)
+	}
+	return true, err
+}
+
+func (l *lender) keep(raw secret.Handle) {
+	l.drop()
+	l.raw, l.kept = raw, true
+}
+
+// drop forgets the kept secret, if any.
+func (l *lender) drop() {
+	if l.kept {
+		l.box.Drop(l.raw)
+		l.kept = false
+	}
+}
+
 // openSecret opens a protected field; the caller destroys the buffer.
 func (s *Store) openSecret(e *gokeepasslib.Entry, key string) (*memguard.LockedBuffer, error) {
 	buf, ok := fields{e, s.db.Secrets}.Secret(key)

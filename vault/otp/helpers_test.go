@@ -101,3 +101,10 @@ func (m mapFields) apply(writes []FieldWrite) {
 		m[w.Key] = w.Plain
 	}
 }
+
+// decodeSecret decodes s, spelled in enc, into a new locked buffer.
+func decodeSecret(s []byte, enc secretEncoding) (*memguard.LockedBuffer, error) {
+	return decodeLocked(len(s), func(out, tmp []byte) (int, error) {
+		return decodeInto(s, enc, out, tmp)
+	})
+}

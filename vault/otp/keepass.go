@@ -17,6 +17,23 @@ type Fields interface {
 	Secret(key string) (*memguard.LockedBuffer, bool)
 }
 
+// Lender is Fields for a caller that keeps secrets sealed (the vault's
+// store): instead of copying a secret field into a new locked buffer, it
+// lends the field's plaintext for one call, and keeps the raw secret
+// decoded from it. ReadFields reads from a Lender.
+type Lender interface {
+	Plain(key string) (string, bool)
+	// Lend calls fn with the plaintext of the secret field key and with
+	// work, both in locked memory and wiped when fn returns; fn must not
+	// keep them. work holds at least 2*len(plain) bytes. fn returns how
+	// many leading bytes of work are the entry's raw secret, which the
+	// Lender then keeps (sealed) in place of the result of any earlier
+	// call; 0 keeps nothing. found is false, and fn is not called, when
+	// the field is absent or cannot be opened; err is fn's, or one from
+	// keeping the secret.
+	Lend(key string, fn func(plain, work []byte) (keep int, err error)) (found bool, err error)
+}
+
 // Convention is one of the ways KeePass applications store OTP in entry
 // fields. The zero value means none.
 type Convention int
@@ -96,55 +113,111 @@ func IsSecretField(key string) bool {
 // convention whose fields are there but wrong gives that convention and
 // the error.
 func FromFields(f Fields) (*Key, Convention, error) {
+	l := &copyLender{Fields: f}
+	p, conv, err := ReadFields(l)
+	if err != nil {
+		l.destroy()
+		return nil, conv, err
+	}
+	return &Key{Params: p, Secret: l.raw}, conv, nil
+}
+
+// ReadFields is FromFields for a Lender, with the same results and errors:
+// it decodes the secret into the lent work memory, which the Lender keeps,
+// rather than into a Key, and allocates no locked memory itself. After a
+// nil error the Lender has kept the raw secret (from its last Lend); after
+// an error it has kept none.
+func ReadFields(f Lender) (Params, Convention, error) {
+	p, conv, err := readFields(f)
+	if err != nil {
+		return Params{}, conv, err
+	}
+	return p, conv, nil
+}
+
+func readFields(f Lender) (Params, Convention, error) {
 	if settings, ok := f.Plain(fieldSettings); ok {
-		k, err := fromLegacy(f, settings)
-		return k, LegacyTOTP, err
+		p, err := fromLegacy(f, settings)
+		return p, LegacyTOTP, err
 	}
-	if buf, ok := secretField(f, fieldOTP); ok {
-		defer buf.Destroy()
-		return fromOTPField(bytes.TrimSpace(buf.Bytes()))
+	var p Params
+	var conv Convention
+	found, err := lendSecret(f, fieldOTP, func(plain, work []byte) (n int, err error) {
+		p, conv, n, err = fromOTPField(bytes.TrimSpace(plain), work[:len(plain)], work[len(plain):])
+		return n, err
+	})
+	if found {
+		return p, conv, err
 	}
-	if k, ok, err := fromKeePass2(f, prefixTOTP, TOTP); ok {
-		return k, KeePass2, err
+	if p, ok, err := fromKeePass2(f, prefixTOTP, TOTP); ok {
+		return p, KeePass2, err
 	}
-	if k, ok, err := fromKeePass2(f, prefixHOTP, HOTP); ok {
-		return k, KeePass2HOTP, err
+	if p, ok, err := fromKeePass2(f, prefixHOTP, HOTP); ok {
+		return p, KeePass2HOTP, err
 	}
 	if hasSecretField(f, fieldSeed) {
-		k, err := fromLegacy(f, "")
-		return k, LegacyTOTP, err
+		p, err := fromLegacy(f, "")
+		return p, LegacyTOTP, err
 	}
-	return nil, 0, ErrNoOTP
+	return Params{}, 0, ErrNoOTP
 }
 
-// secretField returns the named secret field if it is there and not blank.
-func secretField(f Fields, key string) (*memguard.LockedBuffer, bool) {
-	buf, ok := f.Secret(key)
+// copyLender lends the secret fields of Fields in copies, and keeps the
+// raw secret in a locked buffer of its own.
+type copyLender struct {
+	Fields
+	raw *memguard.LockedBuffer
+}
+
+func (c *copyLender) Lend(key string, fn func(plain, work []byte) (int, error)) (bool, error) {
+	buf, ok := c.Secret(key)
 	if !ok || buf == nil {
-		return nil, false
+		return false, nil
 	}
-	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
-		buf.Destroy()
-		return nil, false
+	defer buf.Destroy()
+	work := memguard.NewBuffer(2 * buf.Size())
+	defer work.Destroy()
+	n, err := fn(buf.Bytes(), work.Bytes())
+	if err != nil || n == 0 {
+		return true, err
 	}
-	return buf, true
+	c.destroy()
+	c.raw = memguard.NewBuffer(n)
+	copySecret(c.raw.Bytes(), work.Bytes()[:n])
+	return true, nil
 }
 
-func hasSecretField(f Fields, key string) bool {
-	buf, ok := secretField(f, key)
-	if ok {
-		buf.Destroy()
+func (c *copyLender) destroy() {
+	if c.raw != nil {
+		c.raw.Destroy()
 	}
+}
+
+// lendSecret lends the named secret field to fn if it is there and not
+// blank, and reports whether it was.
+func lendSecret(f Lender, key string, fn func(plain, work []byte) (int, error)) (bool, error) {
+	blank := false
+	found, err := f.Lend(key, func(plain, work []byte) (int, error) {
+		if blank = len(bytes.TrimSpace(plain)) == 0; blank {
+			return 0, nil
+		}
+		return fn(plain, work)
+	})
+	return found && !blank, err
+}
+
+func hasSecretField(f Lender, key string) bool {
+	ok, _ := lendSecret(f, key, func(_, _ []byte) (int, error) { return 0, nil })
 	return ok
 }
 
 // fromLegacy reads "TOTP Seed" with the given "TOTP Settings" value.
-func fromLegacy(f Fields, settings string) (*Key, error) {
+func fromLegacy(f Lender, settings string) (Params, error) {
 	p := Params{Type: TOTP, Digits: DefaultDigits, Period: DefaultPeriod}
 	if err := p.parseLegacySettings(settings); err != nil {
-		return nil, fmt.Errorf("read %s: %w", fieldSettings, err)
+		return p, fmt.Errorf("read %s: %w", fieldSettings, err)
 	}
-	return keyFromField(f, fieldSeed, p, encBase32)
+	return p, keyFromField(f, fieldSeed, p, encBase32)
 }
 
 // parseLegacySettings reads "step;digits" or "step;S" (Steam). Parts after
@@ -170,69 +243,87 @@ func (p *Params) parseLegacySettings(s string) error {
 	return err
 }
 
-// keyFromField validates p and decodes the secret field key into a Key.
-func keyFromField(f Fields, key string, p Params, enc secretEncoding) (*Key, error) {
+// keyFromField validates p and has the secret field key decoded into the
+// Lender's work memory.
+func keyFromField(f Lender, key string, p Params, enc secretEncoding) error {
 	if err := p.Validate(); err != nil {
-		return nil, err
+		return err
 	}
-	buf, ok := secretField(f, key)
-	if !ok {
-		return nil, fmt.Errorf("read %s: %w", key, ErrNoSecret)
+	found, err := lendSecret(f, key, func(plain, work []byte) (int, error) {
+		// Not trimmed: the decoders skip white space, and in a UTF-8
+		// secret it is part of the key.
+		n, err := decodeInto(plain, enc, work[:len(plain)], work[len(plain):])
+		if err != nil {
+			return 0, fmt.Errorf("read %s: %w", key, err)
+		}
+		return n, nil
+	})
+	if !found {
+		return fmt.Errorf("read %s: %w", key, ErrNoSecret)
 	}
-	defer buf.Destroy()
-	// Not trimmed: the decoders skip white space, and in a UTF-8 secret it
-	// is part of the key.
-	secret, err := decodeSecret(buf.Bytes(), enc)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", key, err)
-	}
-	return &Key{Params: p, Secret: secret}, nil
+	return err
 }
 
 // fromOTPField reads an "otp" field: an otpauth URI (KeePassXC) or a KeeOtp
-// query string.
-func fromOTPField(b []byte) (*Key, Convention, error) {
+// query string, decoding its secret into out (with tmp as scratch; both
+// locked, of at least len(b) bytes).
+func fromOTPField(b, out, tmp []byte) (Params, Convention, int, error) {
 	const scheme = "otpauth:"
 	if len(b) >= len(scheme) && bytes.EqualFold(b[:len(scheme)], []byte(scheme)) {
-		k, err := ParseURI(b)
+		p, n, err := parseURIInto(b, out, tmp)
 		if err != nil {
-			return nil, KeePassXC, fmt.Errorf("read %s: %w", fieldOTP, err)
+			return p, KeePassXC, 0, fmt.Errorf("read %s: %w", fieldOTP, err)
 		}
-		return k, KeePassXC, nil
+		return p, KeePassXC, n, nil
 	}
-	k, err := parseKeeOtp(b)
+	p, n, err := parseKeeOtp(b, out, tmp)
 	if err != nil {
-		return nil, KeeOtp, fmt.Errorf("read %s: %w", fieldOTP, err)
+		return p, KeeOtp, 0, fmt.Errorf("read %s: %w", fieldOTP, err)
 	}
-	return k, KeeOtp, nil
+	return p, KeeOtp, n, nil
+}
+
+// parseURIInto is ParseURI decoding the secret into out (tmp as scratch).
+func parseURIInto(uri, out, tmp []byte) (Params, int, error) {
+	p, raw, found, err := splitURI(uri)
+	if err != nil {
+		return p, 0, err
+	}
+	n, err := uriSecret(raw, found, out, tmp)
+	if err != nil {
+		return p, 0, fmt.Errorf("parse uri for %q: %w", p.label(), err)
+	}
+	return p, n, nil
 }
 
 // parseKeeOtp reads key=...&type=..&step=..&size=..&counter=..&otpHashMode=..
 // &encoding=..&encoder=.. (KeeOtp2's OtpAuthUtils names). The key is cut out
-// as bytes like ParseURI's secret.
-func parseKeeOtp(b []byte) (*Key, error) {
+// as bytes like ParseURI's secret and decoded into out (tmp as scratch).
+func parseKeeOtp(b, out, tmp []byte) (Params, int, error) {
 	rest, raw, found, err := cutQueryParam(b, "key")
 	if err != nil {
-		return nil, err
+		return Params{}, 0, err
 	}
 	if !found {
-		return nil, fmt.Errorf("neither an otpauth uri nor a keeotp key=: %w", ErrUnsupported)
+		return Params{}, 0, fmt.Errorf("neither an otpauth uri nor a keeotp key=: %w", ErrUnsupported)
 	}
 	q, err := url.ParseQuery(string(rest))
 	if err != nil {
-		return nil, fmt.Errorf("keeotp parameters: %v: %w", err, ErrMalformedURI)
+		return Params{}, 0, fmt.Errorf("keeotp parameters: %v: %w", err, ErrMalformedURI)
 	}
 	p, enc, err := keeOtpParams(q)
 	if err != nil {
-		return nil, err
+		return p, 0, err
 	}
-	secret, err := unescapeSecret(raw, func(s []byte) (*memguard.LockedBuffer, error) {
-		return decodeSecret(s, enc)
-	})
+	t, err := unescapeInto(raw, tmp)
 	if err != nil {
-		return nil, fmt.Errorf("keeotp key: %w", err)
+		return p, 0, fmt.Errorf("keeotp key: %w", err)
 	}
-	return &Key{Params: p, Secret: secret}, nil
+	n, err := decodeInto(t, enc, out, tmp)
+	if err != nil {
+		return p, 0, fmt.Errorf("keeotp key: %w", err)
+	}
+	return p, n, nil
 }
 
 func keeOtpParams(q url.Values) (Params, secretEncoding, error) {
@@ -288,7 +379,7 @@ func parseKeeOtpEncoding(s string) (secretEncoding, error) {
 // fromKeePass2 reads KeePass 2's TimeOtp-* (prefixTOTP) or HmacOtp-*
 // (prefixHOTP) fields. ok is false when no secret field of that kind is
 // there.
-func fromKeePass2(f Fields, prefix string, typ Type) (k *Key, ok bool, err error) {
+func fromKeePass2(f Lender, prefix string, typ Type) (p Params, ok bool, err error) {
 	for _, s := range keePassSecrets {
 		name := prefix + s.suffix
 		if !hasSecretField(f, name) {
@@ -296,15 +387,14 @@ func fromKeePass2(f Fields, prefix string, typ Type) (k *Key, ok bool, err error
 		}
 		p, err := keePass2Params(f, prefix, typ)
 		if err != nil {
-			return nil, true, fmt.Errorf("read %s fields: %w", strings.TrimSuffix(prefix, "-"), err)
+			return p, true, fmt.Errorf("read %s fields: %w", strings.TrimSuffix(prefix, "-"), err)
 		}
-		k, err := keyFromField(f, name, p, s.enc)
-		return k, true, err
+		return p, true, keyFromField(f, name, p, s.enc)
 	}
-	return nil, false, nil
+	return Params{}, false, nil
 }
 
-func keePass2Params(f Fields, prefix string, typ Type) (Params, error) {
+func keePass2Params(f Lender, prefix string, typ Type) (Params, error) {
 	get := func(name string) string {
 		v, _ := f.Plain(name)
 		return strings.TrimSpace(v)

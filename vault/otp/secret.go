@@ -142,37 +142,57 @@ const (
 	encUTF8
 )
 
-// decodeSecret decodes s, spelled in enc, into a new locked buffer.
-func decodeSecret(s []byte, enc secretEncoding) (*memguard.LockedBuffer, error) {
+// decodeInto decodes s, spelled in enc, into out and returns the length
+// of the raw secret. out and tmp are locked memory of at least len(s)
+// bytes each; tmp holds a squeezed copy of s (it may be where s already
+// is: the copy only moves bytes down). A failed decode can leave part of
+// the secret in out and tmp: the caller wipes them.
+func decodeInto(s []byte, enc secretEncoding, out, tmp []byte) (int, error) {
 	switch enc {
 	case encHex:
-		return decodeSqueezed(s, hexDecode)
+		return decodeSqueezed(s, out, tmp, hexDecode)
 	case encBase64:
-		return decodeSqueezed(bytes.TrimRight(s, "= \t\r\n"), base64Decode)
+		return decodeSqueezed(bytes.TrimRight(s, "= \t\r\n"), out, tmp, base64Decode)
 	case encUTF8:
-		return lockedCopy(s)
+		if len(s) == 0 {
+			return 0, errEmpty()
+		}
+		return copySecret(out, s), nil
 	}
-	return ParseSecret(s)
+	n, err := scanBase32(s)
+	if err != nil {
+		return 0, err
+	}
+	decodeBase32(out, s)
+	return n * 5 / 8, nil
 }
 
-// lockedCopy copies s, byte for byte, into a new locked buffer.
-func lockedCopy(s []byte) (*memguard.LockedBuffer, error) {
-	if len(s) == 0 {
-		return nil, fmt.Errorf("parse secret: empty: %w", ErrNoSecret)
+// decodeLocked runs decode with locked work memory for a text of n bytes
+// (out and tmp, n bytes each) and returns what it wrote to out in a new
+// locked buffer of its exact size; the caller destroys it.
+func decodeLocked(n int, decode func(out, tmp []byte) (int, error)) (*memguard.LockedBuffer, error) {
+	work := memguard.NewBuffer(2 * n)
+	defer work.Destroy()
+	w := work.Bytes()
+	m, err := decode(w[:n], w[n:])
+	if err != nil {
+		return nil, err
 	}
-	out := memguard.NewBuffer(len(s))
-	copySecret(out.Bytes(), s)
-	return out, nil
+	raw := memguard.NewBuffer(m)
+	copySecret(raw.Bytes(), w[:m])
+	return raw, nil
 }
+
+func errEmpty() error { return fmt.Errorf("parse secret: empty: %w", ErrNoSecret) }
 
 func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
 }
 
-// decodeSqueezed copies s without white space into locked memory, then
-// decodes it with dec, which returns the locked raw secret. ('-' is kept:
-// it is not a hex digit, and dropping it would silently change the key.)
-func decodeSqueezed(s []byte, dec func([]byte) (*memguard.LockedBuffer, error)) (*memguard.LockedBuffer, error) {
+// decodeSqueezed decodes s without its white space (squeezed into tmp
+// unless there is none) into out with dec. ('-' is kept: it is not a hex
+// digit, and dropping it would silently change the key.)
+func decodeSqueezed(s, out, tmp []byte, dec func(out, s []byte) (int, error)) (int, error) {
 	n := 0
 	for _, c := range s {
 		if !isSpace(c) {
@@ -180,46 +200,41 @@ func decodeSqueezed(s []byte, dec func([]byte) (*memguard.LockedBuffer, error)) 
 		}
 	}
 	if n == 0 {
-		return nil, fmt.Errorf("parse secret: empty: %w", ErrNoSecret)
+		return 0, errEmpty()
 	}
 	if n == len(s) {
-		return dec(s)
+		return dec(out, s)
 	}
-	tmp := memguard.NewBuffer(n)
-	defer tmp.Destroy()
-	t := tmp.Bytes()[:0]
+	t := tmp[:0:n]
 	for _, c := range s {
 		if !isSpace(c) {
 			t = append(t, c) // within capacity: stays in locked memory
 		}
 	}
-	return dec(t)
+	return dec(out, t)
 }
 
 // hexDecode and base64Decode drop the library's error values: they quote
 // the offending character, which is part of the secret.
-func hexDecode(s []byte) (*memguard.LockedBuffer, error) {
+func hexDecode(out, s []byte) (int, error) {
 	if len(s)%2 != 0 {
-		return nil, badSecret("odd number of hex digits")
+		return 0, badSecret("odd number of hex digits")
 	}
-	out := memguard.NewBuffer(len(s) / 2)
-	if _, err := hex.Decode(out.Bytes(), s); err != nil {
-		out.Destroy()
-		return nil, badSecret("not hex")
+	n, err := hex.Decode(out[:len(s)/2], s)
+	if err != nil {
+		return 0, badSecret("not hex")
 	}
-	return out, nil
+	return n, nil
 }
 
-func base64Decode(s []byte) (*memguard.LockedBuffer, error) {
+func base64Decode(out, s []byte) (int, error) {
 	enc := base64.RawStdEncoding // KeePass writes standard base64
 	n := enc.DecodedLen(len(s))
 	if n == 0 {
-		return nil, badSecret("base64 too short")
+		return 0, badSecret("base64 too short")
 	}
-	out := memguard.NewBuffer(n)
-	if m, err := enc.Decode(out.Bytes(), s); err != nil || m != n {
-		out.Destroy()
-		return nil, badSecret("not base64")
+	if m, err := enc.Decode(out[:n], s); err != nil || m != n {
+		return 0, badSecret("not base64")
 	}
-	return out, nil
+	return n, nil
 }

@@ -32,37 +32,64 @@ import (
 // ErrNoSecret, ErrBadSecret, and *FieldError (ErrInvalid) for bad digits,
 // period, counter or algorithm.
 func ParseURI(uri []byte) (*Key, error) {
-	uri = bytes.TrimSpace(uri)
-	const scheme = "otpauth://"
-	if len(uri) < len(scheme) || !bytes.EqualFold(uri[:len(scheme)], []byte(scheme)) {
-		return nil, fmt.Errorf("parse uri: does not start with %s: %w", scheme, ErrMalformedURI)
-	}
-	uri, frag, hasFrag := bytes.Cut(uri, []byte("#"))
-	head, query, _ := bytes.Cut(uri, []byte("?"))
-	rest, raw, found, err := cutQueryParam(query, "secret")
-	if err != nil {
-		return nil, fmt.Errorf("parse uri: %w", err)
-	}
-	s := string(head) + "?" + string(rest)
-	if hasFrag {
-		s += "#" + string(frag)
-	}
-	p, err := parseURIParams(s)
+	p, raw, found, err := splitURI(uri)
 	if err != nil {
 		return nil, err
 	}
-	secret, err := uriSecret(raw, found)
+	secret, err := lockedURISecret(raw, found)
 	if err != nil {
 		return nil, fmt.Errorf("parse uri for %q: %w", p.label(), err)
 	}
 	return &Key{Params: p, Secret: secret}, nil
 }
 
-func uriSecret(raw []byte, found bool) (*memguard.LockedBuffer, error) {
-	if !found {
-		return nil, fmt.Errorf("no secret parameter: %w", ErrNoSecret)
+// splitURI parses everything of an otpauth URI but its secret parameter,
+// whose value it returns as raw: a sub-slice of uri, still escaped.
+func splitURI(uri []byte) (p Params, raw []byte, found bool, err error) {
+	uri = bytes.TrimSpace(uri)
+	const scheme = "otpauth://"
+	if len(uri) < len(scheme) || !bytes.EqualFold(uri[:len(scheme)], []byte(scheme)) {
+		return p, nil, false, fmt.Errorf("parse uri: does not start with %s: %w", scheme, ErrMalformedURI)
 	}
-	return unescapeSecret(raw, ParseSecret)
+	uri, frag, hasFrag := bytes.Cut(uri, []byte("#"))
+	head, query, _ := bytes.Cut(uri, []byte("?"))
+	rest, raw, found, err := cutQueryParam(query, "secret")
+	if err != nil {
+		return p, nil, false, fmt.Errorf("parse uri: %w", err)
+	}
+	s := string(head) + "?" + string(rest)
+	if hasFrag {
+		s += "#" + string(frag)
+	}
+	p, err = parseURIParams(s)
+	if err != nil {
+		return Params{}, nil, false, err
+	}
+	return p, raw, found, nil
+}
+
+// lockedURISecret decodes the raw secret parameter of a URI into a new
+// locked buffer; without escapes it needs no other.
+func lockedURISecret(raw []byte, found bool) (*memguard.LockedBuffer, error) {
+	if found && bytes.IndexByte(raw, '%') < 0 {
+		return ParseSecret(raw)
+	}
+	return decodeLocked(len(raw), func(out, tmp []byte) (int, error) {
+		return uriSecret(raw, found, out, tmp)
+	})
+}
+
+// uriSecret decodes the raw secret parameter of a URI into out; out and
+// tmp are locked memory of at least len(raw) bytes each.
+func uriSecret(raw []byte, found bool, out, tmp []byte) (int, error) {
+	if !found {
+		return 0, fmt.Errorf("no secret parameter: %w", ErrNoSecret)
+	}
+	t, err := unescapeInto(raw, tmp)
+	if err != nil {
+		return 0, err
+	}
+	return decodeInto(t, encBase32, out, tmp)
 }
 
 // cutQueryParam splits a query (a=1&b=2, no '?') into the value of the
@@ -91,17 +118,15 @@ func cutQueryParam(query []byte, name string) (rest, value []byte, found bool, e
 	return rest, value, found, nil
 }
 
-// unescapeSecret percent-decodes a query value into locked memory and hands
-// it to dec; values without '%' go to dec directly. '+' is kept as '+'
-// (RFC 3986, not form encoding): it is a base64 digit in KeeOtp keys, and
-// in base32 it is an error either way.
-func unescapeSecret(v []byte, dec func([]byte) (*memguard.LockedBuffer, error)) (*memguard.LockedBuffer, error) {
+// unescapeInto percent-decodes a query value into tmp, locked memory of at
+// least len(v) bytes, and returns the result; a value without '%' is
+// returned as it is. '+' is kept as '+' (RFC 3986, not form encoding): it
+// is a base64 digit in KeeOtp keys, and in base32 it is an error either way.
+func unescapeInto(v, tmp []byte) ([]byte, error) {
 	if bytes.IndexByte(v, '%') < 0 {
-		return dec(v)
+		return v, nil
 	}
-	tmp := memguard.NewBuffer(len(v))
-	defer tmp.Destroy()
-	t := tmp.Bytes()[:0]
+	t := tmp[:0:len(v)]
 	for i := 0; i < len(v); i++ {
 		if v[i] != '%' {
 			t = append(t, v[i]) // within capacity: stays in locked memory
@@ -113,7 +138,7 @@ func unescapeSecret(v []byte, dec func([]byte) (*memguard.LockedBuffer, error)) 
 		t = append(t, byte(unhex(v[i+1])<<4|unhex(v[i+2])))
 		i += 2
 	}
-	return dec(t)
+	return t, nil
 }
 
 func unhex(c byte) int {

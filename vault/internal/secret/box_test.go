@@ -182,3 +182,40 @@ func TestPaddingNeverLeavesAPartialSalsaBlock(t *testing.T) {
 		return nil
 	})
 }
+
+func TestDeriveSealsWhatFnKeeps(t *testing.T) {
+	b := NewBox()
+	defer b.Wipe()
+	h, _ := b.Seal([]byte("otpauth://totp/x?secret=ABC"))
+	d, ok, err := b.Derive(h, func(plain, work []byte) (int, error) {
+		if len(work) != 2*len(plain) {
+			t.Errorf("work is %d bytes for %d of plaintext", len(work), len(plain))
+		}
+		return copy(work, plain[len(plain)-3:]), nil
+	})
+	if err != nil || !ok {
+		t.Fatalf("derive: %v %v", ok, err)
+	}
+	if err := b.With(d, func(p []byte) error {
+		if string(p) != "ABC" {
+			return fmt.Errorf("derived %q", p)
+		}
+		return nil
+	}); err != nil {
+		t.Error(err)
+	}
+	n := b.Len()
+	if _, ok, err := b.Derive(h, func(_, _ []byte) (int, error) { return 0, nil }); ok || err != nil {
+		t.Errorf("keeping nothing: %v %v", ok, err)
+	}
+	boom := errors.New("boom")
+	if _, ok, err := b.Derive(h, func(_, w []byte) (int, error) { return len(w), boom }); ok || !errors.Is(err, boom) {
+		t.Errorf("failing fn: %v %v", ok, err)
+	}
+	if b.Len() != n {
+		t.Error("Derive sealed a secret it should not have")
+	}
+	if bytes.ContainsAny(b.scratch.Bytes(), "ABC") || bytes.Contains(b.pad.Bytes(), []byte("otpauth")) {
+		t.Error("scratch memory was not wiped after use")
+	}
+}
