@@ -58,9 +58,18 @@ func runGUI(args []string, e env) int {
 	w := a.NewWindow("Twofold")
 	w.Resize(fyne.NewSize(600, 680))
 	home, _ := os.UserHomeDir()
-	clip, capture := desktopAccess(e, a, xclip)
+	// On X11 (and XWayland) codes go through Twofold's own clipboard owner,
+	// which marks them with x-kde-passwordManagerHint so clipboard managers
+	// keep no history of them; elsewhere through Fyne's clipboard.
+	var clip fyne.Clipboard = a.Clipboard()
+	capture := newCapture(e.getenv)
 	if xclip != nil {
 		defer xclip.Close()
+		clip, capture.Clipboard = xclip, xclip
+	}
+	session, _ := sessionBus(e.getenv) // nil: the desktop has none
+	if session != nil {
+		defer session.Close()
 	}
 	ui := twapp.New(w, twapp.Deps{
 		Opener:    twapp.StoreOpener{Now: e.now},
@@ -68,7 +77,7 @@ func runGUI(args []string, e env) int {
 		Settings:  twapp.FileSettings{Path: twapp.DefaultSettingsPath(e.getenv)},
 		Clipboard: clip,
 		Capture:   capture,
-		Notify:    notifier(e, a),
+		Notify:    notifier(session, a),
 		Now:       e.now,
 		Timers:    twapp.RealTimers{},
 		Work:      twapp.GoWork,
@@ -79,14 +88,14 @@ func runGUI(args []string, e env) int {
 		},
 	})
 	a.Lifecycle().SetOnStopped(ui.Quit)
-	trayHost := trayHostRunning()
+	trayHost := trayHostRunning(session)
 	throttle := newIdleThrottle(trayHost)
 	if e.getenv("TWOFOLD_IDLE_THROTTLE") != "0" {
 		twapp.SetWake(throttle.wake)
 		defer twapp.SetWake(nil)
 		a.Lifecycle().SetOnStarted(throttle.start)
 	}
-	defer watchSessionLock(e, ui, throttle.wake)()
+	defer watchSessionLock(ui, session, throttle.wake)()
 	a.Lifecycle().SetOnEnteredForeground(ui.Foreground)
 	go func() {
 		<-e.signals
@@ -108,26 +117,11 @@ func runGUI(args []string, e env) int {
 	return 0
 }
 
-// desktopAccess returns the clipboard to copy codes to and the capture
-// that scans the screen and the clipboard for QR codes. On X11 (and
-// XWayland) the clipboard is Twofold's own X client, which marks codes
-// with x-kde-passwordManagerHint so clipboard managers keep no history of
-// them; elsewhere it is Fyne's.
-// xclip is nil without an X server.
-func desktopAccess(e env, a fyne.App, xclip *platform.X11Clipboard) (fyne.Clipboard, twapp.Capture) {
-	capture := newCapture(e.getenv)
-	if xclip == nil {
-		return a.Clipboard(), capture
-	}
-	capture.Clipboard = xclip
-	return xclip, capture
-}
-
 // notifier sends desktop notifications over the session bus, off Fyne's
 // goroutine (Fyne's call waits for the notification server). Without a
-// session bus address there is none: godbus would start a dbus-daemon.
-func notifier(e env, a fyne.App) func(title, content string) {
-	if e.getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+// session bus there is none: Fyne's godbus call would start a dbus-daemon.
+func notifier(session *dbus.Conn, a fyne.App) func(title, content string) {
+	if session == nil {
 		return nil
 	}
 	return func(title, content string) {
@@ -202,31 +196,25 @@ func setUpTray(a fyne.App, w fyne.Window, ui *twapp.UI, show func()) bool {
 // StatusNotifierItem host owns org.kde.StatusNotifierWatcher). Without
 // one, a window started hidden could never be shown again, so "start
 // minimised" is ignored.
-func trayHostRunning() bool {
-	conn, err := dbus.ConnectSessionBus()
-	if err != nil {
+func trayHostRunning(session *dbus.Conn) bool {
+	if session == nil {
 		return false
 	}
-	defer conn.Close()
 	var owned bool
-	err = conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&owned)
+	err := session.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&owned)
 	return err == nil && owned
 }
 
 // watchSessionLock locks the vault when the desktop session locks
-// (logind's Lock, the screensaver starting). It connects only to buses
-// that exist (see sessionBus).
-func watchSessionLock(e env, ui *twapp.UI, wake func()) (stop func()) {
-	var session, system *dbus.Conn
-	session, _ = sessionBus(e.getenv)
-	system, _ = dbus.ConnectSystemBus()
+// (logind's Lock on the system bus, the screensaver starting on session,
+// which may be nil).
+func watchSessionLock(ui *twapp.UI, session *dbus.Conn, wake func()) (stop func()) {
+	system, _ := dbus.ConnectSystemBus()
 	stopWatch := twapp.WatchSessionLock(session, system, func() { fyne.Do(ui.Lock); wake() })
 	return func() {
 		stopWatch()
-		for _, c := range []*dbus.Conn{session, system} {
-			if c != nil {
-				c.Close()
-			}
+		if system != nil {
+			system.Close()
 		}
 	}
 }
