@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/ccojocar/zxcvbn-go"
@@ -22,9 +21,6 @@ func passphrase(n int) (string, error) {
 	}
 	return strings.Join(words, "-"), nil
 }
-
-// passphraseBits is the entropy of an n-word passphrase.
-func passphraseBits(n int) float64 { return float64(n) * math.Log2(7776) }
 
 // strength is a password-strength estimate.
 type strength struct {

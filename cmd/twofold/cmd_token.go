@@ -131,36 +131,44 @@ func tokenList(c *ctx, s *vault.Store) error {
 	return nil
 }
 
-func tokenInfo(c *ctx, s *vault.Store, name string) error {
+// findToken returns the token the user named (see Store.Find).
+func findToken(s *vault.Store, name string) (vault.Token, error) {
 	it, err := s.Find(name, vault.KindToken)
 	if err != nil {
-		return err
+		return vault.Token{}, err
 	}
 	tokens, err := s.Tokens()
 	if err != nil {
-		return err
+		return vault.Token{}, err
 	}
 	for _, t := range tokens {
-		if t.ID != it.ID {
-			continue
+		if t.ID == it.ID {
+			return t, nil
 		}
-		j := toTokenJSON(t, c.now())
-		if c.jsonOut {
-			return writeJSON(c, j)
-		}
-		fmt.Fprintf(c.stdout, "name:     %s\nservice:  %s\nscope:    %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
-		switch {
-		case j.Expires == "":
-			fmt.Fprintln(c.stdout, "expires:  never")
-		case j.Expired:
-			fmt.Fprintf(c.stdout, "expires:  %s (expired)\n", j.Expires)
-		default:
-			fmt.Fprintf(c.stdout, "expires:  %s\n", j.Expires)
-		}
-		warnScope(c, t)
-		return nil
 	}
-	return fmt.Errorf("%w: token %q", vault.ErrNotFound, name)
+	return vault.Token{}, fmt.Errorf("%w: token %q", vault.ErrNotFound, name)
+}
+
+func tokenInfo(c *ctx, s *vault.Store, name string) error {
+	t, err := findToken(s, name)
+	if err != nil {
+		return err
+	}
+	j := toTokenJSON(t, c.now())
+	if c.jsonOut {
+		return writeJSON(c, j)
+	}
+	fmt.Fprintf(c.stdout, "name:     %s\nservice:  %s\nscope:    %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
+	switch {
+	case j.Expires == "":
+		fmt.Fprintln(c.stdout, "expires:  never")
+	case j.Expired:
+		fmt.Fprintf(c.stdout, "expires:  %s (expired)\n", j.Expires)
+	default:
+		fmt.Fprintf(c.stdout, "expires:  %s\n", j.Expires)
+	}
+	warnScope(c, t)
+	return nil
 }
 
 // tokenExec runs the command with the token in its environment. The token
@@ -168,19 +176,9 @@ func tokenInfo(c *ctx, s *vault.Store, name string) error {
 // in locked memory and, with cgo, handed to the child from there
 // (spawnWithSecret). The vault is locked before the command starts.
 func tokenExec(c *ctx, s *vault.Store, name, envVar string, child []string) error {
-	it, err := s.Find(name, vault.KindToken)
+	t, err := findToken(s, name)
 	if err != nil {
 		return err
-	}
-	tokens, err := s.Tokens()
-	if err != nil {
-		return err
-	}
-	var t vault.Token
-	for _, x := range tokens {
-		if x.ID == it.ID {
-			t = x
-		}
 	}
 	env := os.Environ()
 	varName := envVar
@@ -193,7 +191,7 @@ func tokenExec(c *ctx, s *vault.Store, name, envVar string, child []string) erro
 	if varName == "" {
 		return fmt.Errorf("%w: say which environment variable gets the token: --env VAR", vault.ErrInvalid)
 	}
-	assignment, err := secretAssignment(s, it.ID, varName)
+	assignment, err := secretAssignment(s, t.ID, varName)
 	if err != nil {
 		return err
 	}

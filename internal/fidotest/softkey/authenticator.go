@@ -85,7 +85,6 @@ type Authenticator struct {
 	bio       bioState
 	attKey    *ecdsa.PrivateKey
 	attCert   []byte
-	counter   uint32
 }
 
 // New returns a freshly reset authenticator, powered up now.
