@@ -29,7 +29,7 @@ import (
 
 const dumpChildEnv = "TWOFOLD_OTP_COREDUMP_CHILD"
 
-// Secret sizes: typical, longer than the SHA-1/SHA-256 block (hashLongKey),
+// Secret sizes: typical, longer than the SHA-1/SHA-256 block (secret.Sum),
 // longer than the SHA-512 block; 67 and 131 also need base32 padding.
 var dumpSecretSizes = []int{20, 67, 131}
 

@@ -9,7 +9,7 @@ import (
 
 // lockedHMAC must equal crypto/hmac for every key length around the block
 // sizes (64 for SHA-1/SHA-256, 128 for SHA-512), where keys longer than a
-// block take the hashLongKey path, and for messages of any length.
+// block take the secret.Sum path, and for messages of any length.
 func TestLockedHMACMatchesCryptoHMAC(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	work := locked(t, make([]byte, WorkSize))

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/awnumar/memguard"
+	"github.com/twofold-app/twofold/vault/internal/secret"
 )
 
 // Fields is a KeePass entry's string fields as the vault store hands them
@@ -183,7 +184,7 @@ func (c *copyLender) Lend(key string, fn func(plain, work []byte) (int, error)) 
 	}
 	c.destroy()
 	c.raw = memguard.NewBuffer(n)
-	copySecret(c.raw.Bytes(), work.Bytes()[:n])
+	secret.Copy(c.raw.Bytes(), work.Bytes()[:n])
 	return true, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/awnumar/memguard"
+	"github.com/twofold-app/twofold/vault/internal/secret"
 )
 
 // Secret text is decoded from the caller's memory straight into locked
@@ -157,7 +158,7 @@ func decodeInto(s []byte, enc secretEncoding, out, tmp []byte) (int, error) {
 		if len(s) == 0 {
 			return 0, errEmpty()
 		}
-		return copySecret(out, s), nil
+		return secret.Copy(out, s), nil
 	}
 	n, err := scanBase32(s)
 	if err != nil {
@@ -179,7 +180,7 @@ func decodeLocked(n int, decode func(out, tmp []byte) (int, error)) (*memguard.L
 		return nil, err
 	}
 	raw := memguard.NewBuffer(m)
-	copySecret(raw.Bytes(), w[:m])
+	secret.Copy(raw.Bytes(), w[:m])
 	return raw, nil
 }
 

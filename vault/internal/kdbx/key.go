@@ -23,25 +23,31 @@ func CompositeKey(password, keyFile []byte) (*memguard.LockedBuffer, error) {
 	if password == nil && keyFile == nil {
 		return nil, fmt.Errorf("a password or a key file is needed")
 	}
-	h := sha256.New()
+	// KeePass's composite key: SHA-256(SHA-256(password) ‖ key-file key),
+	// hashed in locked memory (secret.Sum), since a digest's Write copies
+	// the last partial block of what it hashes into ordinary memory.
+	parts := secret.NewBuffer(2 * sha256.Size)
+	defer parts.Destroy()
+	n := 0
 	if password != nil {
-		pw := secret.NewBuffer(sha256.Size)
-		h2 := sha256.New()
-		h2.Write(password)
-		h2.Sum(pw.Bytes()[:0])
-		h.Write(pw.Bytes())
-		pw.Destroy()
+		if err := secret.Sum(sha256.New(), password, parts.Bytes()[:sha256.Size]); err != nil {
+			return nil, err
+		}
+		n = sha256.Size
 	}
 	if keyFile != nil {
 		k, err := keyFileKey(keyFile)
 		if err != nil {
 			return nil, err
 		}
-		h.Write(k.Bytes())
+		n += secret.Copy(parts.Bytes()[n:], k.Bytes())
 		k.Destroy()
 	}
 	out := secret.NewBuffer(sha256.Size)
-	h.Sum(out.Bytes()[:0])
+	if err := secret.Sum(sha256.New(), parts.Bytes()[:n], out.Bytes()); err != nil {
+		out.Destroy()
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -66,9 +72,10 @@ func keyFileKey(data []byte) (*memguard.LockedBuffer, error) {
 			return out, nil
 		}
 	}
-	h := sha256.New()
-	h.Write(data)
-	h.Sum(out.Bytes()[:0])
+	if err := secret.Sum(sha256.New(), data, out.Bytes()); err != nil {
+		out.Destroy()
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -115,7 +115,7 @@ func (b *Box) sealLocked(plain []byte) ([]byte, error) {
 	msg := grow(&b.pad, paddedLen(len(plain)))
 	defer clear(msg)
 	binary.LittleEndian.PutUint32(msg, uint32(len(plain)))
-	copyPlain(msg[lenSize:], plain)
+	Copy(msg[lenSize:], plain)
 	return secretbox.Seal(nonce[:], msg, &nonce, b.key.ByteArray32()), nil
 }
 
@@ -153,7 +153,7 @@ func (b *Box) Open(h Handle) (*memguard.LockedBuffer, error) {
 	}
 	defer b.clearPad()
 	buf := NewBuffer(len(plain))
-	copyPlain(buf.Bytes(), plain)
+	Copy(buf.Bytes(), plain)
 	return buf, nil
 }
 
@@ -317,14 +317,19 @@ func wipeBytes(p []byte) {
 	}
 }
 
-// copyPlain copies a plaintext one byte at a time: the runtime's memmove
-// carries 17-256 bytes through SSE registers and leaves them there, where
-// the next signal's frame saves them on a Go stack (see vault/otp's
-// copySecret, whose core-dump test found whole keys that way).
-func copyPlain(dst, src []byte) {
-	for i := range min(len(dst), len(src)) {
+// Copy copies a secret from src to dst one byte at a time and returns how
+// many bytes it copied. Why not copy: the runtime's memmove carries 17-256
+// bytes through SSE registers and leaves them there; when a signal then
+// arrives (Go's preemption signal, say) the kernel saves those registers
+// in the signal frame on a Go-heap stack, where they outlive the call,
+// and a core dump also records them. vault/otp's core-dump test found
+// whole 32- and 64-byte keys that way.
+func Copy(dst, src []byte) int {
+	n := min(len(dst), len(src))
+	for i := range n {
 		dst[i] = src[i]
 	}
+	return n
 }
 
 // Wipe overwrites p with zeros; for secrets that had to pass through
