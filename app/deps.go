@@ -89,11 +89,16 @@ func (o StoreOpener) Open(path string, c vault.Credentials) (Vault, error) {
 
 // Create implements Opener.
 func (o StoreOpener) Create(path string, c vault.Credentials) (Vault, error) {
-	s, err := vault.Create(path, c, vault.CreateOptions{Options: vault.Options{Now: o.Now}, KDF: o.KDF})
+	s, err := vault.Create(path, c, o.createOptions())
 	if err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// createOptions are those of every new KeePass file: vaults and exports.
+func (o StoreOpener) createOptions() vault.CreateOptions {
+	return vault.CreateOptions{Options: vault.Options{Now: o.Now}, KDF: o.KDF}
 }
 
 // Capture reads images to scan for QR codes from the desktop.

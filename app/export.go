@@ -28,12 +28,20 @@ type exportFormat struct {
 	encrypted bool
 	// write writes src to w; it returns the accounts it had to leave out.
 	write func(src transfer.Source, w io.Writer, o exportOptions) ([]transfer.Skipped, error)
+	// create, instead of write, makes the file at a path of its own
+	// (KeePass databases are written by a vault, not to a stream).
+	create func(src transfer.Source, path string, o exportOptions) error
+	// kit is the printable recovery kit: it offers the account secrets
+	// and reads recovery codes and keys from the vault.
+	kit bool
 }
 
 // exportOptions are the dialog's answers a format may need.
 type exportOptions struct {
 	password []byte // encrypted formats
 	kit      transfer.KitOptions
+	// keepass creates KeePass exports (the KDF new vaults get).
+	keepass vault.CreateOptions
 }
 
 var exportFormats = []exportFormat{
@@ -41,7 +49,12 @@ var exportFormats = []exportFormat{
 	{label: "Aegis backup, not encrypted (.json)", file: "twofold-aegis.json", write: writeAegis},
 	{label: "Aegis backup, encrypted (.json)", file: "twofold-aegis-encrypted.json", encrypted: true, write: writeAegis},
 	{label: "Google Authenticator QR codes (.png)", file: "twofold-google.png", write: writeGoogle},
-	{label: "Printable recovery kit (.pdf)", file: "twofold-recovery-kit.pdf", write: writeKit},
+	{label: "KeePass database, encrypted (.kdbx)", file: "twofold-export.kdbx", encrypted: true, create: createKeePass},
+	{label: "Printable recovery kit (.pdf)", file: "twofold-recovery-kit.pdf", write: writeKit, kit: true},
+}
+
+func createKeePass(src transfer.Source, path string, o exportOptions) error {
+	return transfer.ExportKeePass(src, path, vault.Credentials{Password: o.password}, o.keepass)
 }
 
 func writeURIs(src transfer.Source, w io.Writer, _ exportOptions) ([]transfer.Skipped, error) {
@@ -106,6 +119,7 @@ type exportView struct {
 	format           *widget.Select
 	warning          *widget.Label
 	confirm          *widget.Check
+	kitSecrets       *widget.Check
 	password, repeat *widget.Entry
 	passwords        *widget.Form
 	export           *widget.Button
@@ -135,10 +149,11 @@ func newExportView(u *UI, st *vault.Store) *exportView {
 		labels[i] = f.label
 	}
 	v.format = widget.NewSelect(labels, func(string) { v.sync() })
-	v.warning = widget.NewLabel("This file holds the secrets of all your accounts in the clear: anyone who reads it can generate your codes. Keep it offline and delete it when done.")
+	v.warning = widget.NewLabel("")
 	v.warning.Wrapping = fyne.TextWrapWord
 	v.warning.Importance = widget.WarningImportance
 	v.confirm = widget.NewCheck("I understand: the file is not encrypted", func(bool) { v.sync() })
+	v.kitSecrets = widget.NewCheck("Add each account's QR code and secret", func(bool) { v.sync() })
 	v.password, v.repeat = widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	v.password.SetPlaceHolder("Password for the export")
 	v.repeat.SetPlaceHolder("The same password again")
@@ -147,7 +162,7 @@ func newExportView(u *UI, st *vault.Store) *exportView {
 	v.passwords = widget.NewForm(widget.NewFormItem("Password", v.password), widget.NewFormItem("Repeat", v.repeat))
 	v.export = widget.NewButton("Export…", v.choose)
 	v.export.Importance = widget.HighImportance
-	content := container.NewVBox(widget.NewForm(widget.NewFormItem("Format", v.format)), v.warning, v.confirm, v.passwords)
+	content := container.NewVBox(widget.NewForm(widget.NewFormItem("Format", v.format)), v.kitSecrets, v.warning, v.confirm, v.passwords)
 	v.dialog = dialog.NewCustomWithoutButtons("Export accounts", content, u.w)
 	v.dialog.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", v.close), v.export})
 	v.dialog.Resize(fyne.NewSize(480, 320))
@@ -165,12 +180,14 @@ func (v *exportView) sync() {
 	}
 	f := v.chosen()
 	ready := v.confirm.Checked
+	showIf(f.kit, v.kitSecrets)
 	if f.encrypted {
 		v.warning.Hide()
 		v.confirm.Hide()
 		v.passwords.Show()
 		ready = v.password.Text != "" && v.password.Text == v.repeat.Text
 	} else {
+		v.warning.SetText(clearTextWarning(f, v.kitSecrets.Checked))
 		v.warning.Show()
 		v.confirm.Show()
 		v.passwords.Hide()
@@ -180,6 +197,17 @@ func (v *exportView) sync() {
 	} else {
 		v.export.Disable()
 	}
+}
+
+// clearTextWarning says what an unencrypted file of format f gives away.
+func clearTextWarning(f exportFormat, kitSecrets bool) string {
+	switch {
+	case f.kit && kitSecrets:
+		return "The kit holds your unused recovery codes and the secrets of all your accounts in the clear: anyone who reads it can generate your codes and sign in. Print it, store the paper somewhere safe, and delete the file."
+	case f.kit:
+		return "The kit holds your unused recovery codes in the clear: each one signs in once without your second factor. Print it, store the paper somewhere safe, and delete the file."
+	}
+	return "This file holds the secrets of all your accounts in the clear: anyone who reads it can generate your codes. Keep it offline and delete it when done."
 }
 
 func (v *exportView) close() {
@@ -196,8 +224,19 @@ func (v *exportView) choose() {
 		o.password = []byte(v.password.Text)
 	}
 	o.kit.Now = v.u.d.Now()
+	o.kit.AccountSecrets = f.kit && v.kitSecrets.Checked
+	o.keepass = v.u.newVaultOptions()
 	v.close()
 	v.u.d.Files.Save(f.file, func(path string) { v.u.exportTo(v.store, f, o, path) })
+}
+
+// newVaultOptions are the options of a new KeePass file: the opener's
+// (its KDF), or a calibrated KDF.
+func (u *UI) newVaultOptions() vault.CreateOptions {
+	if so, ok := u.d.Opener.(StoreOpener); ok {
+		return so.createOptions()
+	}
+	return vault.CreateOptions{Options: vault.Options{Now: u.d.Now}}
 }
 
 // exportTo writes the vault's accounts to path in format f.
@@ -228,12 +267,21 @@ func exportFile(st *vault.Store, f exportFormat, o exportOptions, path string) (
 	if err != nil {
 		return 0, nil, err
 	}
+	if f.kit {
+		if o.kit, err = transfer.KitFromStore(st, o.kit); err != nil {
+			return 0, nil, err
+		}
+	}
 	var more []transfer.Skipped
-	err = writeSecretFile(path, func(fh *os.File) error {
-		var err error
-		more, err = f.write(src, fh, o)
-		return err
-	})
+	if f.create != nil {
+		err = createSecretFile(path, func(tmp string) error { return f.create(src, tmp, o) })
+	} else {
+		err = writeSecretFile(path, func(fh *os.File) error {
+			var err error
+			more, err = f.write(src, fh, o)
+			return err
+		})
+	}
 	skipped = append(skipped, more...)
 	if errors.Is(err, transfer.ErrUnsupported) {
 		err = fmt.Errorf("%w: %w", errCannotExport, err)

@@ -2,12 +2,20 @@ package app
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/twofold-app/twofold/vault"
 )
+
+// githubSecret is githubURI's secret.
+const githubSecret = "JBSWY3DPEHPK3PXP"
 
 // exportDialog opens the export dialog on format i.
 func (h *harness) exportDialog(i int) (*widget.Select, *widget.Button) {
@@ -89,13 +97,20 @@ func TestExportRoundTrip(t *testing.T) {
 			if fi.Mode().Perm() != 0o600 {
 				t.Errorf("mode %v", fi.Mode())
 			}
+			if left, _ := filepath.Glob(filepath.Join(h.dir, "."+f.file+"*")); len(left) > 0 {
+				t.Errorf("temporary files left behind: %q", left)
+			}
 			if filepath.Ext(f.file) == ".pdf" {
 				return
 			}
 			h.ui.showImport()
 			h.work.flush()
 			if f.encrypted {
-				h.entry("Export password").SetText("export pw")
+				label := "Export password"
+				if f.create != nil {
+					label = "Password of the KeePass file"
+				}
+				h.entry(label).SetText("export pw")
 				test.Tap(h.dialogButton("Decrypt"))
 				h.work.flush()
 			}
@@ -115,5 +130,62 @@ func TestExportExplainsWhatAFormatCannotCarry(t *testing.T) {
 	h.mustSee("This format cannot carry these accounts")
 	if _, err := os.Stat(h.pick); err == nil {
 		t.Error("a failed export left a file")
+	}
+}
+
+// TestExportRecoveryKit prints the kit from the window and reads it with
+// pdftotext: the vault's location, the unused recovery codes (not the
+// used one) and the key inventory; account secrets only when asked for.
+func TestExportRecoveryKit(t *testing.T) {
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext is needed in CI (Debian package poppler-utils)")
+		}
+		t.Skip("pdftotext not installed")
+	}
+	h := unlocked(t, githubURI)
+	st := h.ui.s.v.(*vault.Store)
+	set, err := st.AddRecoveryCodes("PyPI", "me", nil, []string{"aaaa-1111", "bbbb-2222", "cccc-3333"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.UseRecoveryCode(set.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.RecordSecurityKey("Blue key", "ee882879-721c-4913-9775-3dfcce97072a", "YubiKey 5"); err != nil {
+		t.Fatal(err)
+	}
+	kit := slices.IndexFunc(exportFormats, func(f exportFormat) bool { return f.kit })
+	read := func(name string, secrets bool) string {
+		h.pick = filepath.Join(h.dir, name)
+		_, export := h.exportDialog(kit)
+		h.mustSee("holds your unused recovery codes in the clear")
+		if secrets {
+			test.Tap(h.check("Add each account's QR code"))
+			h.mustSee("and the secrets of all your accounts in the clear")
+		}
+		test.Tap(h.check("I understand"))
+		test.Tap(export)
+		h.work.flush()
+		out, err := exec.Command(pdftotext, "-layout", h.pick, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	text := read("kit.pdf", false)
+	for _, want := range []string{filepath.Base(h.path), "PyPI", "bbbb-2222", "cccc-3333", "Blue key", "GitHub"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the kit lacks %q:\n%s", want, text)
+		}
+	}
+	for _, bad := range []string{"aaaa-1111", githubSecret} {
+		if strings.Contains(text, bad) {
+			t.Errorf("the kit holds %q, which it must not", bad)
+		}
+	}
+	if text := read("kit-secrets.pdf", true); !strings.Contains(strings.ReplaceAll(text, " ", ""), githubSecret) {
+		t.Errorf("asked for account secrets, the kit lacks GitHub's:\n%s", text)
 	}
 }

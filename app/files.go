@@ -99,3 +99,26 @@ func writeSecretFile(path string, write func(f *os.File) error) (err error) {
 	}
 	return nil
 }
+
+// createSecretFile is writeSecretFile for writers that make the file
+// themselves at a path that must not exist yet (a KeePass export): they
+// get a fresh name in a private temporary folder beside path, and the
+// result is renamed over path once complete.
+func createSecretFile(path string, create func(tmp string) error) error {
+	dir, err := os.MkdirTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("export %q: %w", path, err)
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, filepath.Base(path))
+	if err := create(tmp); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o600); err != nil {
+		return fmt.Errorf("export %q: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("export %q: %w", path, err)
+	}
+	return nil
+}
