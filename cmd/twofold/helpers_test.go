@@ -17,7 +17,12 @@ import (
 	"time"
 
 	"gopkg.in/macaroon.v2"
+
+	"github.com/twofold-app/twofold/vault"
 )
+
+// cheapKDF makes test vaults open in milliseconds.
+var cheapKDF = vault.KDFParams{KDF: vault.KDFArgon2id, Iterations: 1, MemoryBytes: 1 << 20, Parallelism: 1}
 
 // builds holds the real binaries the process-level tests run: twofold
 // itself and testdata/vaulthelper (a small program that drives the vault

@@ -62,6 +62,7 @@ func commands() []command {
 }
 
 func main() {
+	restartWithoutAsyncPreemption()
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now, signals: sig, ticker: realTicker}

@@ -57,7 +57,7 @@ func Search(pid int, canary []byte, secrets map[string][]Form) (canaryFound bool
 	if err != nil {
 		return false, nil, err
 	}
-	ranges, err := DumpableRanges(string(smaps))
+	ranges, err := dumpableRanges(string(smaps))
 	if err != nil {
 		return false, nil, err
 	}
@@ -68,17 +68,17 @@ func Search(pid int, canary []byte, secrets map[string][]Form) (canaryFound bool
 	defer mem.Close()
 	seen := map[string]bool{}
 	for _, r := range ranges {
-		buf := make([]byte, r[1]-r[0])
-		if _, err := mem.ReadAt(buf, int64(r[0])); err != nil {
+		buf := make([]byte, r.hi-r.lo)
+		if _, err := mem.ReadAt(buf, int64(r.lo)); err != nil {
 			continue // [vsyscall] and the like cannot be read; gcore skips them too
 		}
 		canaryFound = canaryFound || bytes.Contains(buf, canary)
 		for name, forms := range secrets {
 			for _, f := range forms {
 				leak := name + " as " + f.Name
-				if !seen[leak] && bytes.Contains(buf, f.Bytes) {
+				if i := bytes.Index(buf, f.Bytes); !seen[leak] && i >= 0 {
 					seen[leak] = true
-					leaks = append(leaks, leak)
+					leaks = append(leaks, leak+" "+describe(r, buf, i, len(f.Bytes)))
 				}
 			}
 		}
@@ -86,10 +86,34 @@ func Search(pid int, canary []byte, secrets map[string][]Form) (canaryFound bool
 	return canaryFound, leaks, nil
 }
 
-// DumpableRanges parses smaps: the readable mappings whose VmFlags lack dd.
-func DumpableRanges(smaps string) ([][2]uint64, error) {
-	var ranges [][2]uint64
-	var cur [2]uint64
+// describe says where a found secret lies and what surrounds it (the
+// secret itself masked), so a failure report points at the code that left
+// it: a JSON key, a URI parameter or a struct's neighbours name it.
+func describe(r mapping, buf []byte, at, n int) string {
+	const around = 64
+	lo, hi := max(at-around, 0), min(at+n+around, len(buf))
+	show := func(b []byte) string {
+		return strings.Map(func(c rune) rune {
+			if c < 0x20 || c > 0x7e {
+				return '.'
+			}
+			return c
+		}, string(b))
+	}
+	return fmt.Sprintf("at %#x in %s: %q[secret]%q", r.lo+uint64(at), r.name, show(buf[lo:at]), show(buf[at+n:hi]))
+}
+
+// mapping is one range of the address space: [lo, hi) and what smaps
+// names it ("[heap]", "[stack]", a file, or "anonymous").
+type mapping struct {
+	lo, hi uint64
+	name   string
+}
+
+// dumpableRanges parses smaps: the readable mappings whose VmFlags lack dd.
+func dumpableRanges(smaps string) ([]mapping, error) {
+	var ranges []mapping
+	var cur mapping
 	readable := false
 	for _, line := range strings.Split(smaps, "\n") {
 		f := strings.Fields(line)
@@ -101,7 +125,10 @@ func DumpableRanges(smaps string) ([][2]uint64, error) {
 			if err1 != nil || err2 != nil {
 				return nil, fmt.Errorf("smaps line %q", line)
 			}
-			cur, readable = [2]uint64{a, b}, f[1][0] == 'r'
+			cur, readable = mapping{a, b, "anonymous"}, f[1][0] == 'r'
+			if len(f) >= 6 {
+				cur.name = f[5]
+			}
 		case len(f) > 0 && f[0] == "VmFlags:":
 			if readable && !strings.Contains(line, " dd") {
 				ranges = append(ranges, cur)
@@ -133,10 +160,13 @@ type Child struct {
 }
 
 // StartChild runs os.Args[0] with -test.run=^testName$ and env set to 1,
-// and reads what it reports.
+// and reads what it reports. The child runs as the twofold binary runs
+// itself: with async preemption off (see cmd/twofold/preempt.go: a
+// preemption signal leaves the vector registers of an interrupted copy
+// in the signal stack, which is dumpable memory).
 func StartChild(testName, env string, sizes []int) (*Child, error) {
 	cmd := exec.Command(os.Args[0], "-test.run=^"+testName+"$", "-test.count=1")
-	cmd.Env = append(os.Environ(), env+"=1")
+	cmd.Env = append(os.Environ(), env+"=1", "GODEBUG=asyncpreemptoff=1")
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

@@ -37,7 +37,10 @@
 // decrypted contents go to locked memory up to 1 MiB, CSV fields are
 // parsed in place, and protobuf secrets are wiped after use. What cannot
 // be wiped comes from libraries: QR texts (gozxing returns strings), the
-// password copy inside the KDFs, AES key schedules.
+// password copy inside the KDFs, AES key schedules. Copies of secret
+// text pass through vector registers, which a preemption signal saves in
+// dumpable memory: the promise holds for a process that runs with
+// GODEBUG=asyncpreemptoff=1, as the twofold command does.
 //
 // # Hostile input
 //
