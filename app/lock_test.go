@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -68,5 +69,37 @@ func TestQuitClearsClipboardAndLocks(t *testing.T) {
 	}
 	if _, err := v.Accounts(); err == nil {
 		t.Error("vault not locked on quit")
+	}
+}
+
+// TestKeyboardReachesEveryTab: Alt+1… select each tab and put the focus
+// on a control inside it (so Tab carries on there); Ctrl+Page Down and Up
+// step round the ends.
+func TestKeyboardReachesEveryTab(t *testing.T) {
+	h := unlocked(t, githubURI)
+	m := h.ui.s.main
+	for i := range m.tabs.Items {
+		h.shortcut(shortcutTabs[i])
+		if got := m.tabs.SelectedIndex(); got != i {
+			t.Fatalf("Alt+%d selected tab %d", i+1, got)
+		}
+		f, ok := h.w.Canvas().Focused().(fyne.CanvasObject)
+		if !ok {
+			t.Fatalf("Alt+%d (%s): nothing has the focus", i+1, tabLabels[i])
+		}
+		if !positionWithin(m.tabs.Items[i].Content)(f) || !f.Visible() {
+			t.Errorf("Alt+%d (%s): the focus is on %T outside the tab", i+1, tabLabels[i], f)
+		}
+	}
+	if h.w.Canvas().Focused() == nil {
+		t.Fatal("no focus on the settings tab")
+	}
+	h.shortcut(shortcutNextTab)
+	if m.tabs.SelectedIndex() != 0 || h.w.Canvas().Focused() != m.codes.search {
+		t.Errorf("Ctrl+Page Down from the last tab: tab %d, focus %T", m.tabs.SelectedIndex(), h.w.Canvas().Focused())
+	}
+	h.shortcut(shortcutPrevTab)
+	if m.tabs.SelectedIndex() != len(m.tabs.Items)-1 {
+		t.Errorf("Ctrl+Page Up from the first tab: tab %d", m.tabs.SelectedIndex())
 	}
 }

@@ -16,6 +16,9 @@ import (
 // noticeFor is how long a confirmation stays at the bottom of the window.
 const noticeFor = 4 * time.Second
 
+// tabLabels name the main view's tabs, in order (the View menu too).
+var tabLabels = []string{"Codes", "Add account", "Recovery codes", "API tokens", "Security keys", "Settings"}
+
 // mainView is the unlocked window: tabs for codes, adding, recovery
 // codes, API tokens and settings, a lock button and a notice line.
 type mainView struct {
@@ -63,14 +66,11 @@ func newMainView(u *UI, s *session) *mainView {
 	m.tokens = tokensScreen(tokensDeps{store: s.v, now: u.d.Now, copy: m.copy, report: report, touch: u.touch, w: u.w})
 	m.keys = keysScreen(keysDeps{w: u.w, opts: u.d.Keys, inv: s.v, post: u.d.UI, touch: u.touch})
 	settings := settingsScreen(settingsDeps{current: u.settings, update: m.updateSettings})
-	m.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Codes", theme.HomeIcon(), m.codes.content),
-		container.NewTabItemWithIcon("Add account", theme.ContentAddIcon(), m.add.content),
-		container.NewTabItemWithIcon("Recovery codes", theme.ListIcon(), m.recovery.content),
-		container.NewTabItemWithIcon("API tokens", theme.AccountIcon(), m.tokens.content),
-		container.NewTabItemWithIcon("Security keys", theme.StorageIcon(), m.keys.content),
-		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), settings),
-	)
+	icons := []fyne.Resource{theme.HomeIcon(), theme.ContentAddIcon(), theme.ListIcon(), theme.AccountIcon(), theme.StorageIcon(), theme.SettingsIcon()}
+	m.tabs = container.NewAppTabs()
+	for i, content := range []fyne.CanvasObject{m.codes.content, m.add.content, m.recovery.content, m.tokens.content, m.keys.content, settings} {
+		m.tabs.Append(container.NewTabItemWithIcon(tabLabels[i], icons[i], content))
+	}
 	m.tabs.OnSelected = func(*container.TabItem) { u.touch(); m.tabChanged() }
 	lock := widget.NewButtonWithIcon("Lock", theme.LoginIcon(), u.Lock)
 	title := widget.NewLabelWithStyle(filepath.Base(s.v.Path()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -108,6 +108,45 @@ func (m *mainView) tabChanged() {
 		m.tokens.reload()
 	case 4:
 		m.keys.reload()
+	}
+}
+
+// selectTab shows tab i and gives its first control the keyboard focus,
+// so Tab carries on from there: Fyne's tab buttons take no focus, and
+// without this a keyboard could not leave the codes.
+func (m *mainView) selectTab(i int) {
+	if i == 0 {
+		m.focusSearch() // as Ctrl+F does: type to find, Enter copies
+		return
+	}
+	m.tabs.SelectIndex(i)
+	c := m.u.w.Canvas()
+	c.Unfocus()
+	content := m.tabs.Items[i].Content
+	within := positionWithin(content)
+	for range 200 { // the focus walk wraps; no window has that many controls before a tab's
+		c.FocusNext()
+		f, ok := c.Focused().(fyne.CanvasObject)
+		if !ok || within(f) {
+			return
+		}
+	}
+	c.Unfocus()
+}
+
+// stepTab selects the next (+1) or previous (-1) tab, round the end.
+func (m *mainView) stepTab(step int) {
+	n := len(m.tabs.Items)
+	m.selectTab((m.tabs.SelectedIndex() + step + n) % n)
+}
+
+// positionWithin tells whether an object lies inside area on the canvas.
+func positionWithin(area fyne.CanvasObject) func(fyne.CanvasObject) bool {
+	d := fyne.CurrentApp().Driver()
+	top, size := d.AbsolutePositionForObject(area), area.Size()
+	return func(o fyne.CanvasObject) bool {
+		p := d.AbsolutePositionForObject(o)
+		return p.X >= top.X && p.Y >= top.Y && p.X < top.X+size.Width && p.Y < top.Y+size.Height
 	}
 }
 

@@ -304,6 +304,17 @@ var (
 	shortcutLock = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutFind = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutAdd  = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	// Alt+1… select the tabs, as in browsers; Ctrl+Page Down/Up step.
+	shortcutTabs = []fyne.Shortcut{
+		&desktop.CustomShortcut{KeyName: fyne.Key1, Modifier: fyne.KeyModifierAlt},
+		&desktop.CustomShortcut{KeyName: fyne.Key2, Modifier: fyne.KeyModifierAlt},
+		&desktop.CustomShortcut{KeyName: fyne.Key3, Modifier: fyne.KeyModifierAlt},
+		&desktop.CustomShortcut{KeyName: fyne.Key4, Modifier: fyne.KeyModifierAlt},
+		&desktop.CustomShortcut{KeyName: fyne.Key5, Modifier: fyne.KeyModifierAlt},
+		&desktop.CustomShortcut{KeyName: fyne.Key6, Modifier: fyne.KeyModifierAlt},
+	}
+	shortcutNextTab = &desktop.CustomShortcut{KeyName: fyne.KeyPageDown, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutPrevTab = &desktop.CustomShortcut{KeyName: fyne.KeyPageUp, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
 func (u *UI) setMenu() {
@@ -330,7 +341,27 @@ func (u *UI) setMenu() {
 		fyne.NewMenuItemSeparator(),
 		item("Lock", shortcutLock, u.Lock),
 	)
-	u.w.SetMainMenu(fyne.NewMainMenu(vaultMenu))
+	u.w.SetMainMenu(fyne.NewMainMenu(vaultMenu, u.viewMenu(item)))
+}
+
+// viewMenu selects the tabs from the keyboard.
+func (u *UI) viewMenu(item func(string, fyne.Shortcut, func()) *fyne.MenuItem) *fyne.Menu {
+	onMain := func(f func(m *mainView)) func() {
+		return func() {
+			if u.s != nil {
+				u.touch()
+				f(u.s.main)
+			}
+		}
+	}
+	var items []*fyne.MenuItem
+	for i, label := range tabLabels {
+		items = append(items, item(label, shortcutTabs[i], onMain(func(m *mainView) { m.selectTab(i) })))
+	}
+	items = append(items, fyne.NewMenuItemSeparator(),
+		item("Next tab", shortcutNextTab, onMain(func(m *mainView) { m.stepTab(1) })),
+		item("Previous tab", shortcutPrevTab, onMain(func(m *mainView) { m.stepTab(-1) })))
+	return fyne.NewMenu("View", items...)
 }
 
 // memorySettings keeps settings in memory (when Deps.Settings is nil).
