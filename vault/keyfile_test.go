@@ -82,3 +82,40 @@ func TestDamagedXMLKeyFile(t *testing.T) {
 		t.Errorf("got %v, want ErrBadKeyFile (checksum mismatch)", err)
 	}
 }
+
+// TestKeyFileAndEmptyPassword: a key file and no password also opens a
+// vault protected by the key file and an empty password (KeePass 2 makes
+// those); a vault with a real password still needs it.
+func TestKeyFileAndEmptyPassword(t *testing.T) {
+	dir := t.TempDir()
+	key := filepath.Join(dir, "key.bin")
+	if err := os.WriteFile(key, []byte("any file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	create := func(name string, pw []byte) string {
+		path := filepath.Join(dir, name)
+		s, err := vault.Create(path, vault.Credentials{Password: pw, KeyFile: key}, vault.CreateOptions{KDF: cheapArgon2(vault.KDFArgon2id)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Lock()
+		return path
+	}
+	keyOnly := create("key-only.kdbx", nil)
+	if _, err := vault.Open(keyOnly, vault.Credentials{Password: []byte{}, KeyFile: key}, nil); !errors.Is(err, vault.ErrWrongPassword) {
+		t.Fatalf("an empty password is a key of its own, no password another: %v, want ErrWrongPassword", err)
+	}
+	empty := create("empty.kdbx", []byte{})
+	s, err := vault.Open(empty, vault.Credentials{KeyFile: key}, nil)
+	if err != nil {
+		t.Fatalf("key file, no password, on a key file + empty password vault: %v", err)
+	}
+	s.Lock()
+	withPW := create("pw.kdbx", []byte("pw"))
+	if _, err := vault.Open(withPW, vault.Credentials{KeyFile: key}, nil); !errors.Is(err, vault.ErrWrongPassword) {
+		t.Errorf("key file without the password: %v, want ErrWrongPassword", err)
+	}
+	if _, err := vault.Open(empty, vault.Credentials{KeyFile: filepath.Join(dir, "pw.kdbx")}, nil); !errors.Is(err, vault.ErrWrongPassword) {
+		t.Errorf("the wrong key file: %v, want ErrWrongPassword", err)
+	}
+}

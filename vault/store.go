@@ -125,7 +125,9 @@ type Store struct {
 	saved []byte
 }
 
-// Open reads and decrypts the vault at path.
+// Open reads and decrypts the vault at path. With a key file and no
+// password, a vault protected by the key file and an empty password opens
+// too: KeePass 2 makes such vaults, and KeePassXC retries the same way.
 func Open(path string, c Credentials, o *Options) (*Store, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -138,7 +140,14 @@ func Open(path string, c Credentials, o *Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open vault %q: %w", path, err)
 	}
-	return openBytes(path, data, fi, c, o)
+	s, err := openBytes(path, data, fi, c, o)
+	if errors.Is(err, ErrWrongPassword) && c.KeyFile != "" && c.Password == nil {
+		c.Password = []byte{}
+		if s, err2 := openBytes(path, data, fi, c, o); err2 == nil {
+			return s, nil
+		}
+	}
+	return s, err
 }
 
 func openBytes(path string, data []byte, fi fs.FileInfo, c Credentials, o *Options) (*Store, error) {

@@ -147,6 +147,12 @@ func (c *ctx) credentials() (vault.Credentials, func(), error) {
 	}
 	cr := vault.Credentials{KeyFile: c.keyFile}
 	done := func() {}
+	if pw != nil && pw.Size() == 0 && c.keyFile != "" {
+		// With a key file, an empty password is no password, as in
+		// KeePassXC (vault.Open also tries an empty one).
+		pw.Destroy()
+		pw = nil
+	}
 	if pw != nil {
 		cr.Password = pw.Bytes()
 		if cr.Password == nil {
