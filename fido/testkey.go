@@ -108,17 +108,28 @@ type tester struct {
 	asData, asCDH, asSig []byte
 }
 
-func (t *tester) run(opts TestOptions) error {
-	steps := []struct {
-		step Step
-		fn   func() (string, error)
-	}{
+// testStep is one step of Device.Test.
+type testStep struct {
+	step Step
+	fn   func() (string, error)
+}
+
+func (t *tester) steps(opts TestOptions) []testStep {
+	return []testStep{
 		{StepInfo, func() (string, error) { return t.readInfo(opts) }},
 		{StepRegister, t.register},
 		{StepAttestation, t.attestation},
 		{StepSign, t.sign},
 		{StepVerify, t.verify},
 	}
+}
+
+func (t *tester) run(opts TestOptions) error {
+	return t.runSteps(t.steps(opts))
+}
+
+// runSteps runs steps in order up to the first failure.
+func (t *tester) runSteps(steps []testStep) error {
 	for _, s := range steps {
 		if err := t.step(s.step, s.fn); err != nil {
 			return err

@@ -49,6 +49,22 @@ func TestTestKey(t *testing.T) {
 	}
 }
 
+// TestTestKeySelfAttestation: a packed attestation without a certificate,
+// through libfido2, is checked with the credential's own key.
+func TestTestKeySelfAttestation(t *testing.T) {
+	_, d := plug(t, softkey.Config{SelfAttestation: true})
+	rep, err := d.Test(context.Background(), fido.TestOptions{}, nil)
+	if err != nil || !rep.OK() {
+		t.Fatalf("%v (%s)", err, states(rep))
+	}
+	if p := rep.Steps[2]; p.Step != fido.StepAttestation || p.State != fido.StepOK || p.Detail != "self attestation" {
+		t.Errorf("attestation step %+v", p)
+	}
+	if rep.AttestationFormat != "packed" {
+		t.Errorf("format %q", rep.AttestationFormat)
+	}
+}
+
 func TestTestKeyWithPIN(t *testing.T) {
 	_, d := plug(t, softkey.Config{})
 	setPIN(t, d, "1234")

@@ -183,6 +183,22 @@ func TestCredAssertRoundTrip(t *testing.T) {
 	roundTrip(t, r, "")
 }
 
+// TestCredAssertRoundTripSelfAttestation: libfido2's verifier accepts the
+// key's self attestation (fido2-cred -V checks it with the credential key
+// when there is no certificate), so Twofold's verifier is not checked only
+// against itself.
+func TestCredAssertRoundTripSelfAttestation(t *testing.T) {
+	r := fidotest.New(t, softkey.Config{SelfAttestation: true})
+	f, err := makeCred(t, r, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cred := f.lines(t, "cred_out"); len(cred) != 6 {
+		t.Fatalf("cred_out has %d lines, want 6 (no certificate): %q", len(cred), cred)
+	}
+	roundTrip(t, r, "")
+}
+
 func TestCredAssertRoundTripWithPIN(t *testing.T) {
 	r := fidotest.New(t, softkey.Config{})
 	mustTool(t, r, "1234\n1234\n", "fido2-token", "-S", r.Path())

@@ -63,6 +63,10 @@ type Config struct {
 	// a stop function; each tick sends CTAPHID_KEEPALIVE. Default: a 100 ms
 	// ticker (real keys send one every 100 ms or so).
 	Keepalive func() (<-chan time.Time, func())
+	// SelfAttestation makes packed attestations without a certificate,
+	// signed by the new credential's own key (WebAuthn §8.2, self
+	// attestation), as some keys without a batch certificate do.
+	SelfAttestation bool
 }
 
 // DefaultAAGUID is the AAGUID of the software authenticator; the bundled

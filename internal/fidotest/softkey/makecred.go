@@ -17,7 +17,7 @@ type makeCredRequest struct {
 type packedStatement struct {
 	Alg int      `cbor:"alg"`
 	Sig []byte   `cbor:"sig"`
-	X5C [][]byte `cbor:"x5c"`
+	X5C [][]byte `cbor:"x5c,omitempty"` // absent in self attestation
 }
 
 type makeCredResponse struct {
@@ -167,9 +167,11 @@ func (a *Authenticator) attest(cred *credential, cdh []byte, uv bool, ext map[st
 		extOut = marshal(map[string]int{"credProtect": cred.credProtect})
 	}
 	ad := cred.authData(flags, true, a.cfg.AAGUID, extOut)
-	return marshal(makeCredResponse{
-		Fmt:      "packed",
-		AuthData: ad,
-		AttStmt:  packedStatement{Alg: algES256, Sig: sign(a.attKey, ad, cdh), X5C: [][]byte{a.attCert}},
-	})
+	st := packedStatement{Alg: algES256}
+	if a.cfg.SelfAttestation {
+		st.Sig = sign(cred.key, ad, cdh)
+	} else {
+		st.Sig, st.X5C = sign(a.attKey, ad, cdh), [][]byte{a.attCert}
+	}
+	return marshal(makeCredResponse{Fmt: "packed", AuthData: ad, AttStmt: st})
 }
