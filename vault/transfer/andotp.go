@@ -85,7 +85,12 @@ func decryptAndOTP(data []byte, o *Options) (*scratch, error) {
 		return plain, nil
 	}
 	if errors.Is(costErr, ErrCostTooHigh) {
-		return nil, costErr
+		// Nearly every old-layout file lands here: its random nonce read as
+		// an iteration count is above the limit (andOTP writes 140 000 to
+		// 160 000). The password is the likely cause, not a crafted cost;
+		// the new layout was not tried, so no KDF ran at that cost.
+		return nil, fmt.Errorf("decrypt %s file: %w (or the file is damaged, or asks for more than %d PBKDF2 iterations)",
+			FormatAndOTP, ErrWrongPassword, o.Limits.MaxPBKDF2Iterations)
 	}
 	return nil, wrongPassword(FormatAndOTP)
 }
