@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -165,17 +166,25 @@ func roundTrip(t *testing.T, r *fidotest.Rig, pin string, flags ...string) {
 	if cred[2] != "packed" {
 		t.Fatalf("attestation format %q", cred[2])
 	}
-	mustTool(t, r, "", "fido2-cred", "-V", "-i", f.path("cred_out"), "-o", f.path("cred_ver"), "es256")
-	ver := f.lines(t, "cred_ver")
-	os.WriteFile(f.path("pub.pem"), []byte(strings.Join(ver[1:], "\n")+"\n"), 0o600)
-	in := f.write(t, "assert_in", cred[0], "twofold.local", ver[0])
+	pub := verifyCred(t, r, f)
+	in := f.write(t, "assert_in", cred[0], "twofold.local", f.lines(t, "cred_ver")[0])
 	args := append([]string{"-G"}, flags...)
 	mustTool(t, r, pin, "fido2-assert", append(args, "-i", in, "-o", f.path("assert_out"), r.Path())...)
 	vflags := []string{"-V"}
 	if pin != "" {
 		vflags = append(vflags, "-v")
 	}
-	mustTool(t, r, "", "fido2-assert", append(vflags, "-i", f.path("assert_out"), f.path("pub.pem"), "es256")...)
+	mustTool(t, r, "", "fido2-assert", append(vflags, "-i", f.path("assert_out"), pub, "es256")...)
+}
+
+// verifyCred checks the attestation of the credential in f with
+// fido2-cred -V, which writes the credential ID and public key to
+// cred_ver, and returns the path of the public key (PEM).
+func verifyCred(t *testing.T, r *fidotest.Rig, f files) string {
+	t.Helper()
+	mustTool(t, r, "", "fido2-cred", "-V", "-i", f.path("cred_out"), "-o", f.path("cred_ver"), "es256")
+	ver := f.lines(t, "cred_ver")
+	return f.write(t, "pub.pem", ver[1:]...)
 }
 
 func TestCredAssertRoundTrip(t *testing.T) {
@@ -220,6 +229,46 @@ func TestResidentCredential(t *testing.T) {
 	out := mustTool(t, r, "1234\n", "fido2-assert", "-G", "-r", "-v", "-i", in, "-o", f.path("assert_out"), r.Path())
 	if got := f.lines(t, "assert_out"); len(got) < 5 {
 		t.Fatalf("discoverable assertion: %v %s", got, out)
+	}
+}
+
+// TestDiscoverableAssertions: without an allow list the key answers with
+// every discoverable credential of the site, newest first. libfido2 gets
+// the first with getAssertion and each of the others with
+// getNextAssertion; every signature must be made with its own credential.
+func TestDiscoverableAssertions(t *testing.T) {
+	r := fidotest.New(t, softkey.Config{})
+	var creds []files
+	for range 3 {
+		f, err := makeCred(t, r, "", "-r")
+		if err != nil {
+			t.Fatal(err)
+		}
+		creds = append(creds, f)
+	}
+	// Neither a non-discoverable credential nor another site's passkey
+	// may answer.
+	if _, err := makeCred(t, r, ""); err != nil {
+		t.Fatal(err)
+	}
+	fidotest.MakePasskey(t, r.Path(), fidotest.Passkey{RPID: "example.org", UserName: "bob"})
+
+	f := files{dir: t.TempDir()}
+	in := f.write(t, "assert_in", random64(32), "twofold.local")
+	mustTool(t, r, "", "fido2-assert", "-G", "-r", "-i", in, "-o", f.path("assert_out"), r.Path())
+	got := f.lines(t, "assert_out") // per assertion: cdh, rp, authdata, sig, user ID
+	if len(got) != 5*len(creds) {
+		t.Fatalf("%d lines for %d credentials:\n%s", len(got), len(creds), strings.Join(got, "\n"))
+	}
+	for i := range creds {
+		c, as := creds[len(creds)-1-i], got[5*i:5*i+5]
+		if user := c.lines(t, "cred_in")[3]; as[4] != user {
+			t.Errorf("assertion %d is for user %s, want %s", i, as[4], user)
+		}
+		one := f.write(t, fmt.Sprintf("assert_%d", i), as[:4]...)
+		if out, err := tool(t, r, "", "fido2-assert", "-V", "-i", one, verifyCred(t, r, c), "es256"); err != nil {
+			t.Errorf("assertion %d does not verify with its credential's key: %v\n%s", i, err, out)
+		}
 	}
 }
 
