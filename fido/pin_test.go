@@ -5,9 +5,11 @@ package fido_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/twofold-app/twofold/fido"
+	"github.com/twofold-app/twofold/internal/fidotest"
 	"github.com/twofold-app/twofold/internal/fidotest/softkey"
 )
 
@@ -45,6 +47,38 @@ func TestChangePINAfterWrongPIN(t *testing.T) {
 	u = &ui{pins: []string{"567890"}, newPINs: []string{"1111"}}
 	if err := d.ChangePIN(context.Background(), u.callbacks()); err != nil {
 		t.Fatalf("new PIN not accepted: %v", err)
+	}
+}
+
+// TestPINProtocolOne runs the PIN operations with PIN/UV auth protocol 1
+// (AES-CBC with a zero IV, 16-byte MACs): libfido2 uses protocol 2 whenever
+// a key offers it, and this key offers only 1 and refuses 2.
+func TestPINProtocolOne(t *testing.T) {
+	r, d := plug(t, softkey.Config{PINProtocols: []int{1}})
+	if got := mustInfo(t, d).PINProtocols; !slices.Equal(got, []int{1}) {
+		t.Fatalf("protocols %v", got)
+	}
+	setPIN(t, d, "1234")
+	u := &ui{pins: []string{"0000", "1234"}, newPINs: []string{"567890"}}
+	if err := d.ChangePIN(context.Background(), u.callbacks()); err != nil {
+		t.Fatal(err)
+	}
+	if got := u.retriesShown(); got != "8 7 " || !errors.Is(u.prompts[1].Previous, fido.ErrPINInvalid) {
+		t.Errorf("retries shown %q, second prompt after %v", got, u.prompts[1].Previous)
+	}
+	// A PIN-authenticated registration and assertion (pinUvAuthToken with
+	// mc and ga permissions), then credential management (cm permission).
+	u = &ui{pins: []string{"1234", "567890"}}
+	if rep, err := d.Test(context.Background(), fido.TestOptions{VerifyUser: true}, u.callbacks()); err != nil {
+		t.Fatalf("%v (%s)", err, states(rep))
+	}
+	if got := u.retriesShown(); got != "8 7 " {
+		t.Errorf("key test: retries shown %q", got)
+	}
+	fidotest.MakePasskey(t, r.Path(), fidotest.Passkey{RPID: "example.org", UserName: "carol", PIN: "567890"})
+	list := listPasskeys(t, d, "567890")
+	if len(list.RelyingParties) != 1 || list.RelyingParties[0].ID != "example.org" || list.Count != 1 {
+		t.Errorf("passkeys %+v", list)
 	}
 }
 

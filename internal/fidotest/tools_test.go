@@ -90,6 +90,27 @@ func TestTokenSetAndChangePIN(t *testing.T) {
 	}
 }
 
+// TestTokenPINProtocolOne: libfido2's tools set, change and use a PIN with
+// PIN/UV auth protocol 1 on a key that offers only that one.
+func TestTokenPINProtocolOne(t *testing.T) {
+	r := fidotest.New(t, softkey.Config{PINProtocols: []int{1}})
+	if out := mustTool(t, r, "", "fido2-token", "-I", r.Path()); !strings.Contains(out, "pin protocols: 1\n") {
+		t.Fatalf("-I:\n%s", out)
+	}
+	mustTool(t, r, "1234\n1234\n", "fido2-token", "-S", r.Path())
+	if out, err := tool(t, r, "9999\n5678\n5678\n", "fido2-token", "-C", r.Path()); err == nil || !strings.Contains(out, "FIDO_ERR_PIN_INVALID") {
+		t.Fatalf("-C with a wrong PIN: %v\n%s", err, out)
+	}
+	if out := mustTool(t, r, "", "fido2-token", "-I", r.Path()); !strings.Contains(out, "pin retries: 7") {
+		t.Fatalf("after a wrong PIN:\n%s", out)
+	}
+	mustTool(t, r, "1234\n5678\n5678\n", "fido2-token", "-C", r.Path())
+	roundTrip(t, r, "5678\n", "-v")
+	if out := mustTool(t, r, "5678\n", "fido2-token", "-I", "-c", r.Path()); !strings.Contains(out, "existing rk(s): 0") {
+		t.Fatalf("-I -c:\n%s", out)
+	}
+}
+
 func TestTokenReset(t *testing.T) {
 	r := fidotest.New(t, softkey.Config{})
 	mustTool(t, r, "1234\n1234\n", "fido2-token", "-S", r.Path())

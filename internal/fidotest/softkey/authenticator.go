@@ -16,6 +16,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
+	"slices"
 	"sync"
 	"time"
 )
@@ -67,6 +68,11 @@ type Config struct {
 	// signed by the new credential's own key (WebAuthn §8.2, self
 	// attestation), as some keys without a batch certificate do.
 	SelfAttestation bool
+	// PINProtocols are the PIN/UV auth protocols the key offers, in the
+	// order getInfo lists them; requests using another are refused with
+	// CTAP1_ERR_INVALID_PARAMETER. Default [2, 1]. libfido2 uses protocol
+	// 2 whenever it is offered: []int{1} is how to exercise protocol 1.
+	PINProtocols []int
 }
 
 // DefaultAAGUID is the AAGUID of the software authenticator; the bundled
@@ -111,6 +117,10 @@ func New(cfg Config) *Authenticator {
 	if cfg.Finger == nil {
 		cfg.Finger = AlwaysGood
 	}
+	if cfg.PINProtocols == nil {
+		cfg.PINProtocols = []int{2, 1}
+	}
+	cfg.PINProtocols = slices.Clone(cfg.PINProtocols)
 	a := &Authenticator{cfg: cfg}
 	a.attKey, a.attCert = newAttestation(cfg.AAGUID)
 	a.resetState()

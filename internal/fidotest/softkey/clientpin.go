@@ -83,7 +83,7 @@ func (a *Authenticator) clientPIN(c *call, params []byte) ([]byte, error) {
 	if req.Sub == pinGetUVRetries {
 		return a.uvRetries()
 	}
-	p, err := protocolFor(req.Protocol)
+	p, err := a.protocolFor(req.Protocol)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +251,7 @@ func (a *Authenticator) issueToken(p pinProtocol, ss []byte, req *clientPINReque
 // checkToken verifies a pinUvAuthParam made with the current token over msg
 // and that the token carries permission perm for rpID (CTAP 2.1 §6.5.5.7).
 func (a *Authenticator) checkToken(protocol uint, param, msg []byte, perm uint, rpID string) error {
-	p, err := protocolFor(protocol)
+	p, err := a.protocolFor(protocol)
 	if err != nil {
 		return err
 	}

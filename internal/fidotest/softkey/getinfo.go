@@ -29,7 +29,7 @@ func (a *Authenticator) getInfo(*call, []byte) ([]byte, error) {
 		AAGUID:       a.cfg.AAGUID[:],
 		Options:      a.options(),
 		MaxMsgSize:   maxMsgSize,
-		PINProtocols: []int{2, 1},
+		PINProtocols: a.cfg.PINProtocols,
 		MaxCredsList: 8,
 		MaxCredIDLen: 128,
 		Transports:   []string{"usb"},

@@ -8,6 +8,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"slices"
 )
 
 // pinProtocol is one PIN/UV auth protocol (CTAP 2.1 §6.5.6, §6.5.7), seen
@@ -21,17 +22,21 @@ type pinProtocol interface {
 	authenticate(key, msg []byte) []byte
 }
 
-func protocolFor(n uint) (pinProtocol, error) {
+// protocolFor returns protocol n if the key offers it.
+func (a *Authenticator) protocolFor(n uint) (pinProtocol, error) {
+	if n == 0 {
+		return nil, errMissingParameter
+	}
+	if !slices.Contains(a.cfg.PINProtocols, int(n)) {
+		return nil, errInvalidParameter
+	}
 	switch n {
 	case 1:
 		return protocolOne{}, nil
 	case 2:
 		return protocolTwo{}, nil
-	case 0:
-		return nil, errMissingParameter
-	default:
-		return nil, errInvalidParameter
 	}
+	return nil, errInvalidParameter
 }
 
 // protocolOne: SHA-256(Z) keys both AES-256-CBC with a zero IV and a
