@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -157,13 +158,18 @@ type ApplyOptions struct {
 }
 
 // Apply adds the New items of p (made by PreviewImport for r and s) to
-// the vault and saves it once. It first checks every account can be
-// stored; if any step fails nothing is saved and the error is returned.
+// the vault and saves it once, all or nothing. It first checks every
+// account can be stored: the vault refuses no account that passes
+// Validate, so adding fails half-way only when the vault is locked or a
+// secret of r cannot be read meanwhile; the save can fail too (the file
+// changed on disk, the disk full).
 //
-// The vault package has no rollback: after a failure the Store still
-// holds, unsaved, the accounts added before it. Callers must not save
-// that Store; they Lock it and open the vault again (the CLI always
-// does). A failed Save leaves the file as it was.
+// If any step fails nothing is saved (a failed Save leaves the file as it
+// was) and the error is returned. A Store that had no unsaved changes
+// when Apply began is reverted (Store.Revert) to exactly that state. One
+// that had unsaved changes keeps them, and the accounts added before the
+// failure with them: Apply cannot tell them apart, and the caller
+// reverts or locks it.
 func Apply(s *vault.Store, r *Result, p *Preview, o ApplyOptions) ([]vault.Account, error) {
 	var todo []int
 	for _, it := range p.Items {
@@ -178,11 +184,12 @@ func Apply(s *vault.Store, r *Result, p *Preview, o ApplyOptions) ([]vault.Accou
 		}
 		todo = append(todo, it.Index)
 	}
+	clean := !s.Dirty()
 	added := make([]vault.Account, 0, len(todo))
 	for _, i := range todo {
 		va, err := addOne(s, r, i, o)
 		if err != nil {
-			return nil, fmt.Errorf("apply import: %s: %w (nothing was saved)", r.Accounts[i].Name(), err)
+			return nil, undo(s, clean, fmt.Errorf("apply import: %s: %w", r.Accounts[i].Name(), err))
 		}
 		added = append(added, va)
 	}
@@ -190,9 +197,22 @@ func Apply(s *vault.Store, r *Result, p *Preview, o ApplyOptions) ([]vault.Accou
 		return nil, nil
 	}
 	if err := s.Save(); err != nil {
-		return nil, err
+		return nil, undo(s, clean, err)
 	}
 	return added, nil
+}
+
+// undo drops what a failed Apply added, when the Store had no unsaved
+// changes before it (clean): its last save was then its whole state. A
+// locked Store has nothing left to drop. The error says which it was.
+func undo(s *vault.Store, clean bool, err error) error {
+	if !clean {
+		return fmt.Errorf("%w (nothing was saved)", err)
+	}
+	if rerr := s.Revert(); rerr != nil && !errors.Is(rerr, vault.ErrLocked) {
+		return fmt.Errorf("%w; nothing was saved, but the accounts added before the failure are still in memory: lock the vault (%v)", err, rerr)
+	}
+	return fmt.Errorf("%w; nothing was imported", err)
 }
 
 func addOne(s *vault.Store, r *Result, i int, o ApplyOptions) (vault.Account, error) {
