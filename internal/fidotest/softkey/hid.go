@@ -189,7 +189,10 @@ func (c *hidConn) packet(p []byte) {
 			c.cancelRunning()
 		}
 		return
-	case cid == 0 || cid == broadcastCID:
+	case cid == 0 || cid == broadcastCID || cid > c.s.cid.Load():
+		// Only INIT may use the reserved channels; other channels must
+		// have been allocated by an INIT (on any open: as on USB, the
+		// channels belong to the device).
 		c.sendError(cid, hidErrInvalidChannel)
 		return
 	case c.busy.Load():
