@@ -67,7 +67,7 @@ func TestRecoveryKitWithAccountSecrets(t *testing.T) {
 }
 
 // TestRecoveryKitFromVault: the default kit of a real vault names the
-// vault, lists unused recovery codes but not used ones, the key inventory
+// vault and tells how to open it, lists unused recovery codes but not used ones, the key inventory
 // with its single-key warning, and the accounts, without their secrets.
 func TestRecoveryKitFromVault(t *testing.T) {
 	needTool(t, "pdftotext")
@@ -121,7 +121,16 @@ func TestRecoveryKitFromVault(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := regexp.MustCompile(`\s+`).ReplaceAllString(string(raw), " ")
-	for _, want := range []string{path, "Printed 2 January 2030", "GitHub (alice): 2 unused", "keep-2222", "keep-3333",
+	// How to open the vault: where it is, with which apps, and what it
+	// takes.
+	for _, want := range []string{"Your vault is a KeePass file: " + path,
+		"Open it with Twofold ('twofold', or 'twofold codes' in a terminal) or any KeePass app (KeePassXC shows the same codes)",
+		"with your master password, and your key file if you use one"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("kit does not tell how to open the vault: lacks %q:\n%s", want, text)
+		}
+	}
+	for _, want := range []string{"Printed 2 January 2030", "GitHub (alice): 2 unused", "keep-2222", "keep-3333",
 		"blue key (YubiKey 5 NFC): pypi.org", "pypi.org (only on blue key)", "GitHub (alice)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("kit lacks %q:\n%s", want, text)
