@@ -19,8 +19,12 @@ import (
 const (
 	crashPassword = "crash test password"
 	crashAccount  = "Crash"
-	crashKills    = 240 // half through vaulthelper's save loop, half through `twofold hotp next`
-	crashMaxDelay = 50 * time.Millisecond
+	// Kills alternate between vaulthelper's save loop and `twofold hotp
+	// next` until crashLiveKills of them hit a running process (a hotp
+	// next may finish first); at most crashMaxKills.
+	crashLiveKills = 200
+	crashMaxKills  = 400
+	crashMaxDelay  = 50 * time.Millisecond
 )
 
 // crashStats counts where the kills landed, for the log.
@@ -31,6 +35,9 @@ type crashStats struct {
 	cliFinished, cliCommitted int // twofold exited before the kill / saved before it
 	tempsLeft                 int // kills that left a temporary file
 }
+
+// live counts the kills that hit a running process.
+func (st *crashStats) live() int { return st.loopKills + st.cliKills - st.cliFinished }
 
 // TestCrashSafety kills processes that are saving the vault at random
 // instants (SIGKILL: no deferred cleanup runs) and checks after every
@@ -45,7 +52,7 @@ type crashStats struct {
 // lands before the save).
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
-		t.Skip("kills 240 processes; skipped in -short mode")
+		t.Skip("kills hundreds of processes; skipped in -short mode")
 	}
 	twofold, helper := binaries(t)
 	dir := t.TempDir()
@@ -57,7 +64,12 @@ func TestCrashSafety(t *testing.T) {
 	var st crashStats
 	start := time.Now()
 	counter := checkVault(t, path, 1)
-	for i := range crashKills {
+	kills := 0
+	for i := 0; st.live() < crashLiveKills; i++ {
+		if i == crashMaxKills {
+			t.Fatalf("only %d of %d kills hit a running process", st.live(), i)
+		}
+		kills++
 		temps := tempFiles(t, dir)
 		countTemps(t, temps)
 		var low, high uint64
@@ -80,10 +92,10 @@ func TestCrashSafety(t *testing.T) {
 		}
 	}
 	vaultTmp, backupTmp := countTemps(t, tempFiles(t, dir))
-	t.Logf("%d kills in %v: save loop %d (it reported %d saves in all; %d kills fell between a rename and its report); "+
+	t.Logf("%d kills (%d of a running process) in %v: save loop %d (it reported %d saves in all; %d kills fell between a rename and its report); "+
 		"twofold hotp next %d (%d had exited before the kill, %d had saved); "+
-		"%d kills left a temporary file, and none is ever removed: %d .vault.kdbx.tmp-* and %d .vault.kdbx.bak.tmp-* remain",
-		crashKills, time.Since(start).Round(time.Millisecond), st.loopKills, st.savesSeen, st.killedAfterRename,
+		"%d kills left a temporary file (later saves remove them): %d .vault.kdbx.tmp-* and %d .vault.kdbx.bak.tmp-* remain",
+		kills, st.live(), time.Since(start).Round(time.Millisecond), st.loopKills, st.savesSeen, st.killedAfterRename,
 		st.cliKills, st.cliFinished, st.cliCommitted, st.tempsLeft, vaultTmp, backupTmp)
 }
 
