@@ -103,3 +103,27 @@ func TestKeyboardReachesEveryTab(t *testing.T) {
 		t.Errorf("Ctrl+Page Up from the first tab: tab %d", m.tabs.SelectedIndex())
 	}
 }
+
+// TestLockAndHideStartNoKeyScan: locking or hiding the window with the
+// security keys tab open reloads nothing (a key scan started then could
+// report into the unlock screen); showing it again does.
+func TestLockAndHideStartNoKeyScan(t *testing.T) {
+	h := unlocked(t, githubURI)
+	m := h.ui.s.main
+	m.tabs.SelectIndex(4)
+	const sentinel = "nothing reloaded since"
+	m.keys.status.SetText(sentinel)
+	h.ui.SetHidden(true)
+	if got := m.keys.status.Text; got != sentinel {
+		t.Errorf("hiding the window reloaded the keys tab: %q", got)
+	}
+	h.ui.SetHidden(false)
+	if got := m.keys.status.Text; got == sentinel {
+		t.Error("showing the window again did not reload the keys tab")
+	}
+	m.keys.status.SetText(sentinel)
+	h.shortcut(shortcutLock)
+	if got := m.keys.status.Text; got != sentinel {
+		t.Errorf("locking reloaded the keys tab: %q", got)
+	}
+}

@@ -92,7 +92,8 @@ func (m *mainView) shown(visible bool) {
 }
 
 func (m *mainView) tabChanged() {
-	ticking := m.visible && m.u.s == m.s && m.tabs.SelectedIndex() == 0
+	active := m.visible && m.u.s == m.s
+	ticking := active && m.tabs.SelectedIndex() == 0
 	switch {
 	case ticking && m.stopTick == nil:
 		m.codes.tick()
@@ -100,6 +101,9 @@ func (m *mainView) tabChanged() {
 	case !ticking && m.stopTick != nil:
 		m.stopTick()
 		m.stopTick = nil
+	}
+	if !active {
+		return // hidden, minimised or locked: nothing to show (no key scan)
 	}
 	switch m.tabs.SelectedIndex() {
 	case 2:
