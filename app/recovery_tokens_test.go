@@ -2,7 +2,9 @@ package app
 
 import (
 	"encoding/base64"
+	"fmt"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -93,4 +95,34 @@ func TestTokens(t *testing.T) {
 		t.Error("copy did not put the token on the clipboard")
 	}
 	h.mustSee("Copied the PyPI everything token")
+}
+
+// TestTokenExpiry shows a token's expiry date, warns from two weeks
+// before it, and says when it has expired (the clock is the harness's).
+func TestTokenExpiry(t *testing.T) {
+	h := unlocked(t)
+	h.ui.s.main.tabs.SelectIndex(3)
+	v := h.ui.s.main.tokens
+	for _, tc := range []struct {
+		name    string
+		expires time.Time
+	}{
+		{"far", t0.AddDate(1, 0, 0)},
+		{"soon", t0.Add(3 * 24 * time.Hour)},
+		{"gone", t0.Add(-time.Hour)},
+	} {
+		v.name.SetText("PyPI " + tc.name)
+		v.token.SetText(pypiToken(t, fmt.Sprintf(`[0, %d, %d]`, tc.expires.Unix(), tc.expires.Add(-48*time.Hour).Unix())))
+		test.Tap(h.button("Add token"))
+	}
+	for text, warned := range map[string]bool{
+		"pypi · whole account · expires 2026-01-02":  false,
+		"pypi · whole account · expires 2025-01-05":  true,
+		"pypi · whole account · expired 2025-01-02": true,
+	} {
+		l := find(h, "label "+text, func(l *widget.Label) bool { return l.Text == text })
+		if got := l.Importance == widget.WarningImportance; got != warned {
+			t.Errorf("%q: warning %v, want %v", text, got, warned)
+		}
+	}
 }

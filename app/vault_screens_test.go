@@ -198,3 +198,37 @@ func TestOpenExistingFromRecent(t *testing.T) {
 		t.Errorf("recent = %q", saved.RecentVaults)
 	}
 }
+
+// TestOpenExistingWithPasswordAndKeyFile: the welcome screen's "Open an
+// existing KeePass file…" picks a vault protected by a password and a
+// key file; both are needed, and then it is remembered as recent.
+func TestOpenExistingWithPasswordAndKeyFile(t *testing.T) {
+	h := newHarness(t)
+	other := filepath.Join(h.dir, "keepass", "both.kdbx")
+	key := filepath.Join(h.dir, "keepass", "both.key")
+	os.MkdirAll(filepath.Dir(other), 0o700)
+	os.WriteFile(key, []byte("any file will do"), 0o600)
+	s, err := vault.Create(other, vault.Credentials{Password: []byte(testPassword), KeyFile: key}, vault.CreateOptions{KDF: cheapKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Lock()
+	h.open()
+	h.mustSee("Welcome to Twofold")
+	h.pick = other
+	test.Tap(h.button("Open an existing KeePass file…"))
+	h.mustSee("Unlock both.kdbx")
+	h.unlock(testPassword)
+	if h.ui.Unlocked() {
+		t.Fatal("unlocked without the key file")
+	}
+	h.pick = key
+	test.Tap(h.button("Browse…"))
+	h.unlock(testPassword)
+	if !h.ui.Unlocked() {
+		t.Fatalf("not unlocked with password and key file; texts %q", h.texts())
+	}
+	if saved, _ := h.settings.Load(); len(saved.RecentVaults) == 0 || saved.RecentVaults[0] != other {
+		t.Errorf("recent = %q", saved.RecentVaults)
+	}
+}
