@@ -116,8 +116,8 @@ func TestTokenExpiry(t *testing.T) {
 		test.Tap(h.button("Add token"))
 	}
 	for text, warned := range map[string]bool{
-		"pypi · whole account · expires 2026-01-02":  false,
-		"pypi · whole account · expires 2025-01-05":  true,
+		"pypi · whole account · expires 2026-01-02": false,
+		"pypi · whole account · expires 2025-01-05": true,
 		"pypi · whole account · expired 2025-01-02": true,
 	} {
 		l := find(h, "label "+text, func(l *widget.Label) bool { return l.Text == text })
