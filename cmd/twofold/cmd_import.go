@@ -99,6 +99,9 @@ func cmdImport(c *ctx, args []string) error {
 			return err
 		}
 	}
+	if len(files) > 1 && o.Format != "" && o.Format != transfer.FormatQR {
+		return fmt.Errorf("%w: --format %s takes one file; several files are read as images of QR codes", vault.ErrInvalid, o.Format)
+	}
 	s, err := c.open()
 	if err != nil {
 		return err
@@ -160,6 +163,10 @@ func importFiles(files []string, o transfer.Options) (*transfer.Result, error) {
 	}()
 	for _, f := range files {
 		found, err := transfer.DecodeQRFile(f, o.Limits)
+		if errors.Is(err, transfer.ErrMalformed) {
+			// Not "name the format": several files are always images.
+			return nil, fmt.Errorf("%w: %s is not an image of QR codes (%v); several files are read as images: import other files one at a time", vault.ErrInvalid, f, err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
