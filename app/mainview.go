@@ -17,7 +17,7 @@ import (
 const noticeFor = 4 * time.Second
 
 // tabLabels name the main view's tabs, in order (the View menu too).
-var tabLabels = []string{"Codes", "Add account", "Recovery codes", "API tokens", "Security keys", "Settings"}
+var tabLabels = []string{"Codes", "Add", "Recovery", "Tokens", "Keys", "Settings"}
 
 // mainView is the unlocked window: tabs for codes, adding, recovery
 // codes, API tokens and settings, a lock button and a notice line.
