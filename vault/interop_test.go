@@ -1,6 +1,7 @@
 package vault_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -189,7 +190,17 @@ func excerpt(s, near string) string {
 // TestSavingKeepsWhatTwofoldDoesNotUse: groups, history, attachments,
 // custom fields, the recycle bin and the file format all survive a save.
 func TestSavingKeepsWhatTwofoldDoesNotUse(t *testing.T) {
-	kx := importConventions(t)
+	t.Run("kdbx31", func(t *testing.T) { savingKeeps(t, importConventions(t)) })
+	t.Run("kdbx4-argon2id", func(t *testing.T) { // attachments in the inner header
+		kx := argon2idFromKeePassXC(t)
+		if info := kx.Do(t, "", "db-info"); !strings.Contains(info, "KDF: Argon2id") {
+			t.Fatalf("not a KDBX 4 Argon2id file:\n%s", info)
+		}
+		savingKeeps(t, kx)
+	})
+}
+
+func savingKeeps(t *testing.T, kx peers.KeePassXC) {
 	before := kx.ExportXML(t)
 	infoBefore := kx.Do(t, "", "db-info")
 	s := openPeer(t, kx)
@@ -249,12 +260,13 @@ func TestKeePassXCReadsTwofoldVaults(t *testing.T) {
 	formats := []struct {
 		name string
 		opts vault.CreateOptions
-		info string
+		info []string // db-info lines
 	}{
-		{"kdbx4-argon2id-chacha20", vault.CreateOptions{KDF: cheapArgon2(vault.KDFArgon2id)}, "KDF: Argon2id"},
-		{"kdbx4-argon2d-aes", vault.CreateOptions{KDF: cheapArgon2(vault.KDFArgon2d), Cipher: vault.CipherAES256}, "KDF: Argon2d"},
-		{"kdbx4-aeskdf-twofish", vault.CreateOptions{KDF: vault.KDFParams{KDF: vault.KDFAES, Rounds: 1000}, Cipher: vault.CipherTwofish}, "Cipher: Twofish"},
-		{"kdbx31-aes", vault.CreateOptions{KDF: vault.KDFParams{KDF: vault.KDFAES, Rounds: 1000}, Version: vault.KDBX31, Cipher: vault.CipherAES256}, "KDF: AES"},
+		// The defaults of a new vault: KDBX 4, ChaCha20.
+		{"kdbx4-argon2id-chacha20", vault.CreateOptions{KDF: cheapArgon2(vault.KDFArgon2id)}, []string{"KDF: Argon2id", "Cipher: ChaCha20"}},
+		{"kdbx4-argon2d-aes", vault.CreateOptions{KDF: cheapArgon2(vault.KDFArgon2d), Cipher: vault.CipherAES256}, []string{"KDF: Argon2d", "Cipher: AES"}},
+		{"kdbx4-aeskdf-twofish", vault.CreateOptions{KDF: vault.KDFParams{KDF: vault.KDFAES, Rounds: 1000}, Cipher: vault.CipherTwofish}, []string{"KDF: AES", "Cipher: Twofish"}},
+		{"kdbx31-aes", vault.CreateOptions{KDF: vault.KDFParams{KDF: vault.KDFAES, Rounds: 1000}, Version: vault.KDBX31, Cipher: vault.CipherAES256}, []string{"KDF: AES", "Cipher: AES"}},
 	}
 	for _, f := range formats {
 		t.Run(f.name, func(t *testing.T) {
@@ -287,8 +299,11 @@ func TestKeePassXCReadsTwofoldVaults(t *testing.T) {
 			if err := s.Save(); err != nil {
 				t.Fatal(err)
 			}
-			if info := kx.Do(t, "", "db-info"); !strings.Contains(info, f.info) {
-				t.Errorf("db-info does not say %q:\n%s", f.info, info)
+			info := kx.Do(t, "", "db-info")
+			for _, want := range f.info {
+				if !strings.Contains(info, want) {
+					t.Errorf("db-info does not say %q:\n%s", want, info)
+				}
 			}
 			tree := kx.Do(t, "", "ls", "-R", "-f")
 			for path := range uris {
@@ -303,6 +318,26 @@ func TestKeePassXCReadsTwofoldVaults(t *testing.T) {
 					}
 				}
 			}
+
+			// KeePassXC rewrites the file in the same format; Twofold
+			// reads what it wrote (a new group, the same codes).
+			kx.Do(t, "", "mkdir", "From KeePassXC")
+			if again := kx.Do(t, "", "db-info"); formatLines(again) != formatLines(info) {
+				t.Fatalf("KeePassXC changed the format: %s, was %s", formatLines(again), formatLines(info))
+			}
+			again, err := vault.Open(kx.Path, vault.Credentials{Password: []byte("pw")}, nil)
+			if err != nil {
+				t.Fatalf("Twofold cannot open what KeePassXC rewrote: %v", err)
+			}
+			defer again.Lock()
+			if v, c, k := again.Format(); fmt.Sprint(s.Format()) != fmt.Sprint(v, c, k) {
+				t.Errorf("after KeePassXC's save: %v %v %v; Twofold wrote %v", v, c, k, fmt.Sprint(s.Format()))
+			}
+			for path, id := range ids {
+				if got, want := code(t, again, id, instants[1]), code(t, s, id, instants[1]); got != want {
+					t.Errorf("%s after KeePassXC's save: %s, before %s", path, got, want)
+				}
+			}
 		})
 	}
 }
@@ -314,14 +349,7 @@ func cheapArgon2(k vault.KDF) vault.KDFParams {
 // TestArgon2idWrittenByKeePassXC: KeePassXC rewrites an Argon2id vault
 // (merging entries into it); Twofold opens what it wrote.
 func TestArgon2idWrittenByKeePassXC(t *testing.T) {
-	src := importConventions(t)
-	dst := peers.KeePassXC{Path: filepath.Join(t.TempDir(), "argon2id.kdbx"), Password: src.Password}
-	s, err := vault.Create(dst.Path, vault.Credentials{Password: []byte(dst.Password)}, vault.CreateOptions{KDF: cheapArgon2(vault.KDFArgon2id)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Lock()
-	peers.Run(t, dst.Password+"\n", "keepassxc-cli", "merge", "-q", "-s", dst.Path, src.Path)
+	dst := argon2idFromKeePassXC(t)
 	if info := dst.Do(t, "", "db-info"); !strings.Contains(info, "KDF: Argon2id") {
 		t.Fatalf("KeePassXC did not keep Argon2id:\n%s", info)
 	}
@@ -336,6 +364,21 @@ func TestArgon2idWrittenByKeePassXC(t *testing.T) {
 			t.Errorf("%s: Twofold %s, KeePassXC %s", title, c, want)
 		}
 	}
+}
+
+// argon2idFromKeePassXC is an Argon2id KDBX 4 vault Twofold created and
+// KeePassXC then wrote, merging testdata/conventions.xml into it.
+func argon2idFromKeePassXC(t *testing.T) peers.KeePassXC {
+	t.Helper()
+	src := importConventions(t)
+	dst := peers.KeePassXC{Path: filepath.Join(t.TempDir(), "argon2id.kdbx"), Password: src.Password}
+	s, err := vault.Create(dst.Path, vault.Credentials{Password: []byte(dst.Password)}, vault.CreateOptions{KDF: cheapArgon2(vault.KDFArgon2id)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Lock()
+	peers.Run(t, dst.Password+"\n", "keepassxc-cli", "merge", "-q", "-s", dst.Path, src.Path)
+	return dst
 }
 
 // TestNewHOTPAccountIsStoredSoKeePassXCDoesNotMisreadIt: KeePassXC shows an
