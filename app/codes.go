@@ -30,6 +30,10 @@ type codesDeps struct {
 	// lock locks the window (when a failed removal cannot be undone in
 	// memory, so no later save writes it).
 	lock func()
+	// save asks where to save a file (an account's QR code).
+	save func(name string, done func(path string))
+	// said confirms what was done in the notice line; may be nil.
+	said func(string)
 }
 
 // listEntry is one line of the list: a group heading or an account.

@@ -15,7 +15,8 @@ func (v *codesView) showMenu(a vault.Account, at fyne.CanvasObject) {
 	v.d.touch()
 	var items []*fyne.MenuItem
 	if a.Err == nil {
-		items = append(items, fyne.NewMenuItem("Copy code", func() { v.copyAccount(a) }))
+		items = append(items, fyne.NewMenuItem("Copy code", func() { v.copyAccount(a) }),
+			fyne.NewMenuItem("Show QR code…", func() { v.confirmQR(a) }))
 	}
 	items = append(items, fyne.NewMenuItem("Remove…", func() { v.confirmRemove(a) }))
 	widget.ShowPopUpMenuAtRelativePosition(fyne.NewMenu("", items...), v.d.w.Canvas(),

@@ -9,6 +9,7 @@ import (
 	"github.com/awnumar/memguard"
 
 	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
 )
 
 // CodeSource is what the codes screen needs of a vault.
@@ -17,6 +18,9 @@ type CodeSource interface {
 	Code(id vault.UUID, t time.Time) (vault.Code, error)
 	NextHOTP(id vault.UUID) (string, error)
 	SetFavourite(id vault.UUID, fav bool) error
+	// Key reads an account's key out (to show its QR code); the caller
+	// destroys it.
+	Key(id vault.UUID) (*otp.Key, error)
 	// Remove moves an account to the vault's recycle bin, or deletes it
 	// when the vault has none (unsaved).
 	Remove(id vault.UUID) error

@@ -6,6 +6,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"github.com/twofold-app/twofold/vault"
 )
 
 func TestLockShortcutWipesAndClears(t *testing.T) {
@@ -125,5 +127,32 @@ func TestLockAndHideStartNoKeyScan(t *testing.T) {
 	h.shortcut(shortcutLock)
 	if got := m.keys.status.Text; got != sentinel {
 		t.Errorf("locking reloaded the keys tab: %q", got)
+	}
+}
+
+// TestLockClosesDialogs: a QR code or the list of recovery codes open in
+// a dialog is gone from the window once it locks (here on idle).
+func TestLockClosesDialogs(t *testing.T) {
+	h := unlocked(t, githubURI)
+	st := h.ui.s.v.(*vault.Store)
+	if _, err := st.AddRecoveryCodes("GitHub", "", nil, []string{"aaaa-1111", "bbbb-2222"}); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(h.row("GitHub").more)
+	test.Tap(h.menuItem("Show QR code…"))
+	test.Tap(h.dialogButton("Show QR code"))
+	h.ui.s.main.selectTab(2)
+	test.Tap(h.button("Show all"))
+	h.mustSee("aaaa-1111")
+	if len(qrImages(h)) != 1 {
+		t.Fatal("no QR code on screen before locking")
+	}
+	h.shortcut(shortcutLock)
+	h.mustNotSee("aaaa-1111")
+	if len(qrImages(h)) != 0 {
+		t.Error("the QR code is still on screen after locking")
+	}
+	if n := len(h.w.Canvas().Overlays().List()); n != 0 {
+		t.Errorf("%d dialogs still open after locking", n)
 	}
 }

@@ -203,8 +203,18 @@ func (u *UI) Lock() {
 	u.stopClockChecks()
 	u.clip.clear()
 	s.v.Lock()
+	u.closeOverlays()
 	u.showUnlock()
 	u.updateTray()
+}
+
+// closeOverlays takes every dialog and pop-up off the window: a QR code,
+// the list of recovery codes or a menu must not outlive the lock.
+func (u *UI) closeOverlays() {
+	o := u.w.Canvas().Overlays()
+	for _, top := range o.List() {
+		o.Remove(top)
+	}
 }
 
 // Quit is called when the application stops: it clears the clipboard

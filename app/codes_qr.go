@@ -1,0 +1,111 @@
+package app
+
+import (
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/transfer"
+)
+
+// qrWarning is said before an account's QR code is shown.
+const qrWarning = "The QR code holds the account's secret: anyone who sees or photographs it can make your codes. " +
+	"Show it only to move the account to a phone or another app, with nobody looking over your shoulder."
+
+// confirmQR warns what a QR code gives away, then shows it.
+func (v *codesView) confirmQR(a vault.Account) {
+	v.d.touch()
+	d := dialog.NewConfirm("Show the QR code of "+a.Name()+"?", qrWarning, func(ok bool) {
+		if ok {
+			v.showQR(a)
+		}
+	}, v.d.w)
+	d.SetConfirmText("Show QR code")
+	d.SetConfirmImportance(widget.WarningImportance)
+	d.SetDismissText("Cancel")
+	d.Show()
+}
+
+// showQR shows a's otpauth:// QR code, to be scanned from the screen or
+// saved as a PNG file.
+func (v *codesView) showQR(a vault.Account) {
+	q, err := accountQR(v.d.src, a.ID)
+	if err != nil {
+		v.d.report(err)
+		return
+	}
+	pic := canvas.NewImageFromImage(q.Image(1))
+	pic.FillMode = canvas.ImageFillContain
+	pic.ScaleMode = canvas.ImageScalePixels
+	pic.SetMinSize(fyne.NewSize(280, 280))
+	note := widget.NewLabel("Scan it with the other app. Close this window when done.")
+	note.Wrapping = fyne.TextWrapWord
+	var d *dialog.CustomDialog
+	save := widget.NewButton("Save as PNG…", func() {
+		v.d.touch()
+		v.d.save(qrFileName(a), func(path string) { v.saveQR(q, a, path) })
+	})
+	closeBtn := widget.NewButton("Close", func() { d.Hide() })
+	closeBtn.Importance = widget.HighImportance
+	d = dialog.NewCustomWithoutButtons(a.Name(), container.NewVBox(pic, note), v.d.w)
+	d.SetButtons([]fyne.CanvasObject{save, closeBtn})
+	d.Show()
+}
+
+// saveQR writes the QR code to path, readable by its owner only.
+func (v *codesView) saveQR(q *transfer.QRCode, a vault.Account, path string) {
+	err := writeSecretFile(path, func(f *os.File) error {
+		if err := png.Encode(f, q.Image(8)); err != nil {
+			return fmt.Errorf("save QR code: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		v.d.report(err)
+		return
+	}
+	if v.d.said != nil {
+		v.d.said("Saved the QR code of " + a.Name() + " to " + filepath.Base(path))
+	}
+}
+
+// accountQR encodes an account's otpauth:// URI. The encoder needs the
+// URI in ordinary memory; that copy is wiped once encoded.
+func accountQR(src CodeSource, id vault.UUID) (*transfer.QRCode, error) {
+	k, err := src.Key(id)
+	if err != nil {
+		return nil, err
+	}
+	defer k.Destroy()
+	uri := transfer.URI(k)
+	if uri == nil {
+		return nil, fmt.Errorf("%w: this account has no otpauth:// form", transfer.ErrUnsupported)
+	}
+	defer uri.Destroy()
+	text := make([]byte, uri.Size())
+	defer clear(text)
+	for i, c := range uri.Bytes() { // byte by byte: no vector register holds it (see cmd/twofold/preempt.go)
+		text[i] = c
+	}
+	return transfer.EncodeQR(text)
+}
+
+// qrFileName proposes a file name from the account's name.
+func qrFileName(a vault.Account) string {
+	name := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>| `, r) {
+			return '-'
+		}
+		return r
+	}, a.Name())
+	return "twofold-qr-" + name + ".png"
+}
