@@ -62,7 +62,7 @@ func keysScreen(d keysDeps) *keysView {
 	refresh := widget.NewButton("Refresh", v.refresh)
 	actions := container.NewGridWithColumns(4,
 		widget.NewButton("Info", v.info), widget.NewButton("Test", v.test),
-		widget.NewButton("PIN", v.changePIN), widget.NewButton("Passkeys", v.passkeys),
+		widget.NewButton("PIN", v.pin), widget.NewButton("Passkeys", v.passkeys),
 		widget.NewButton("Fingerprints", v.fingerprints), widget.NewButton("Enrol finger", v.enrol),
 		widget.NewButton("Reset", v.reset), widget.NewButton("Name this key", v.name))
 	top := container.NewVBox(
@@ -129,8 +129,9 @@ func (v *keysView) selected() *fido.Key {
 type opResult func()
 
 // run runs op on the selected key off the UI goroutine, with dialogs for
-// PINs and touches, and shows its steps in the detail area. op's result
-// runs on the UI goroutine when it succeeds.
+// PINs and touches, and shows its steps in the detail area. op's result,
+// if it returns one, runs on the UI goroutine, also when op fails (before
+// the error is shown): a failed PIN setting still redraws the PIN panel.
 func (v *keysView) run(title string, op func(ctx context.Context, d *fido.Device, cb *fido.Callbacks) (opResult, error)) {
 	k := v.selected()
 	if k == nil || v.busy {
@@ -172,12 +173,14 @@ func (v *keysView) finished(title string, done opResult, err error) {
 	}
 	if err != nil {
 		v.status.SetText(title + " failed.")
-		v.fail(err)
-		return
+	} else {
+		v.status.SetText(title + ": done.")
 	}
-	v.status.SetText(title + ": done.")
 	if done != nil {
 		done()
+	}
+	if err != nil {
+		v.fail(err)
 	}
 }
 
@@ -217,11 +220,7 @@ func (v *keysView) showInfo(i *fido.Info) {
 	v.line("Model: " + model + " (AAGUID " + i.AAGUID.String() + ")")
 	v.line("Versions: " + strings.Join(i.Versions, ", "))
 	v.line(fmt.Sprintf("Firmware: %d", i.FirmwareVersion))
-	pin := "no PIN set"
-	if i.PINSet() {
-		pin = fmt.Sprintf("PIN set, %d retries left", i.PINRetries)
-	}
-	v.line(fmt.Sprintf("PIN: %s (minimum length %d)", pin, i.MinPINLength))
+	v.line(pinLine(i))
 	if i.UVRetries >= 0 {
 		v.line(fmt.Sprintf("Fingerprint attempts left: %d", i.UVRetries))
 	}
@@ -237,24 +236,5 @@ func (v *keysView) test() {
 			return nil, err
 		}
 		return func() { v.line("The key works.") }, nil
-	})
-}
-
-// changePIN sets a PIN on a key without one, else changes it.
-func (v *keysView) changePIN() {
-	v.run("Setting the PIN", func(ctx context.Context, d *fido.Device, cb *fido.Callbacks) (opResult, error) {
-		info, err := d.Info(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if info.PINSet() {
-			err = d.ChangePIN(ctx, cb)
-		} else {
-			err = d.SetPIN(ctx, cb)
-		}
-		if err != nil {
-			return nil, err
-		}
-		return func() { v.line("The PIN is set.") }, nil
 	})
 }

@@ -112,6 +112,8 @@ func TestKeysTouchCancel(t *testing.T) {
 func TestKeysSetPINThenWrongPINShowsRetries(t *testing.T) {
 	h, _ := keysTab(t, softkey.Config{})
 	test.Tap(h.button("PIN"))
+	h.waitFor("PIN: no PIN set")
+	test.Tap(h.button("Set PIN"))
 	h.pump("new PIN dialog", func() bool {
 		return present(h, func(e *widget.Entry) bool { return e.PlaceHolder == "New PIN" })
 	})

@@ -1,0 +1,58 @@
+package app
+
+import (
+	"testing"
+
+	"github.com/twofold-app/twofold/fido"
+)
+
+// TestKeysPINPolicyOffers checks that the PIN panel offers only what a
+// key's info says it supports.
+func TestKeysPINPolicyOffers(t *testing.T) {
+	full := map[string]bool{"clientPin": true, "authnrCfg": true, "setMinPINLength": true, "alwaysUv": false}
+	without := func(opt string) map[string]bool {
+		m := map[string]bool{}
+		for k, v := range full {
+			if k != opt {
+				m[k] = v
+			}
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name string
+		info fido.Info
+		want pinPolicy
+	}{
+		{"CTAP 2.1 key", fido.Info{Options: full, MinPINLength: 4}, pinPolicy{true, true, true}},
+		{"no authenticatorConfig", fido.Info{Options: without("authnrCfg"), MinPINLength: 4}, pinPolicy{}},
+		{"authenticatorConfig off", fido.Info{Options: map[string]bool{"clientPin": true, "authnrCfg": false, "setMinPINLength": true, "alwaysUv": false}, MinPINLength: 4}, pinPolicy{}},
+		{"no setMinPINLength", fido.Info{Options: without("setMinPINLength"), MinPINLength: 4}, pinPolicy{alwaysUV: true}},
+		{"no alwaysUv", fido.Info{Options: without("alwaysUv"), MinPINLength: 4}, pinPolicy{forceChange: true, minLength: true}},
+		{"no PIN", fido.Info{Options: without("clientPin"), MinPINLength: 4}, pinPolicy{minLength: true, alwaysUV: true}},
+		{"change already forced", fido.Info{Options: full, MinPINLength: 4, ForcePINChange: true}, pinPolicy{minLength: true, alwaysUV: true}},
+		{"minimum at 63", fido.Info{Options: full, MinPINLength: 63}, pinPolicy{forceChange: true, alwaysUV: true}},
+	} {
+		if got := pinPolicyOf(&tc.info); got != tc.want {
+			t.Errorf("%s: offers %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestKeysPINLine(t *testing.T) {
+	for _, tc := range []struct {
+		info fido.Info
+		want string
+	}{
+		{fido.Info{Options: map[string]bool{}, MinPINLength: 4}, "PIN: not supported by this key"},
+		{fido.Info{Options: map[string]bool{"clientPin": false}, MinPINLength: 4}, "PIN: no PIN set (minimum length 4)"},
+		{fido.Info{Options: map[string]bool{"clientPin": true}, MinPINLength: 6, PINRetries: 8}, "PIN: set, 8 retries left (minimum length 6)"},
+		{fido.Info{Options: map[string]bool{"clientPin": true}, MinPINLength: 4, PINRetries: 1}, "PIN: set, 1 retry left (minimum length 4)"},
+		{fido.Info{Options: map[string]bool{"clientPin": true}, MinPINLength: 8, PINRetries: 8, ForcePINChange: true},
+			"PIN: set, but it must be changed before the key can be used (minimum length 8)"},
+	} {
+		if got := pinLine(&tc.info); got != tc.want {
+			t.Errorf("pinLine(%+v) = %q, want %q", tc.info, got, tc.want)
+		}
+	}
+}
