@@ -212,23 +212,6 @@ func (v *keysView) info() {
 	})
 }
 
-func (v *keysView) showInfo(i *fido.Info) {
-	model := i.Model
-	if model == "" {
-		model = "unknown model"
-	}
-	v.line("Model: " + model + " (AAGUID " + i.AAGUID.String() + ")")
-	v.line("Versions: " + strings.Join(i.Versions, ", "))
-	v.line(fmt.Sprintf("Firmware: %d", i.FirmwareVersion))
-	v.line(pinLine(i))
-	if i.UVRetries >= 0 {
-		v.line(fmt.Sprintf("Fingerprint attempts left: %d", i.UVRetries))
-	}
-	if i.RemainingResident >= 0 {
-		v.line(fmt.Sprintf("Free passkey slots: %d", i.RemainingResident))
-	}
-}
-
 func (v *keysView) test() {
 	v.run("Testing the key", func(ctx context.Context, d *fido.Device, cb *fido.Callbacks) (opResult, error) {
 		_, err := d.Test(ctx, fido.TestOptions{}, cb)

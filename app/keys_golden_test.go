@@ -50,13 +50,14 @@ func TestGoldenKeys(t *testing.T) {
 			h.makeVault(githubURI)
 			h.recordKey("Blue key", "Twofold software authenticator", "github.com")
 			h.open()
-			h.w.Resize(fyne.NewSize(640, 800)) // room for the inventory
+			h.w.Resize(fyne.NewSize(640, 1000)) // room for the options and the inventory
 			h.unlock(testPassword)
 			h.ui.s.main.tabs.SelectIndex(4)
 			h.waitFor("1 key(s) connected")
 			test.Tap(h.button("Info"))
 			h.waitFor("Reading the key: done.")
 			h.mustSee("Model: Twofold software authenticator")
+			h.mustSee("Resident keys (passkeys): yes")
 			h.mustSee("Blue key (Twofold software authenticator)")
 			test.AssertImageMatches(t, "keys_"+variant+".png", h.capture())
 		})

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/twofold-app/twofold/fido"
@@ -53,6 +54,41 @@ func TestKeysPINLine(t *testing.T) {
 	} {
 		if got := pinLine(&tc.info); got != tc.want {
 			t.Errorf("pinLine(%+v) = %q, want %q", tc.info, got, tc.want)
+		}
+	}
+}
+
+func TestKeysOptionLines(t *testing.T) {
+	got := optionLines(map[string]bool{
+		"clientPin": true, "up": true, "rk": true, "alwaysUv": false, "bioEnroll": true, "zzNew": true, "aaNew": false,
+	})
+	want := []string{
+		"Resident keys (passkeys): yes",
+		"User presence (touch): yes",
+		"Fingerprints: enrolled",
+		"Always require user verification: off",
+		"aaNew: no",
+		"zzNew: yes",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("optionLines = %q, want %q", got, want)
+	}
+	if got := optionLines(nil); len(got) != 0 {
+		t.Errorf("no options give %q", got)
+	}
+}
+
+func TestKeysExtensionsLine(t *testing.T) {
+	for _, tc := range []struct {
+		exts []string
+		want string
+	}{
+		{nil, "Extensions: none"},
+		{[]string{"credProtect", "hmac-secret"}, "Extensions: credProtect (credential protection), hmac-secret (secrets for disk or password-manager unlock)"},
+		{[]string{"somethingNew"}, "Extensions: somethingNew"},
+	} {
+		if got := extensionsLine(tc.exts); got != tc.want {
+			t.Errorf("extensionsLine(%q) = %q, want %q", tc.exts, got, tc.want)
 		}
 	}
 }
