@@ -63,52 +63,6 @@ func stepText(p fido.Progress) string {
 	return text
 }
 
-func (v *keysView) passkeys() {
-	v.run("Listing passkeys", func(ctx context.Context, d *fido.Device, cb *fido.Callbacks) (opResult, error) {
-		list, err := d.Passkeys(ctx, cb)
-		if err != nil {
-			return nil, err
-		}
-		return func() { v.showPasskeys(list) }, nil
-	})
-}
-
-func (v *keysView) showPasskeys(list *fido.PasskeyList) {
-	v.line(fmt.Sprintf("%d passkey(s); room for about %d more.", list.Count, list.Remaining))
-	for _, rp := range list.RelyingParties {
-		for _, pk := range rp.Passkeys {
-			text := rp.ID + " — " + pk.UserName
-			del := widget.NewButton("Delete", func() { v.confirmDeletePasskey(text, pk.ID) })
-			del.Importance = widget.DangerImportance
-			v.detail.Add(container.NewBorder(nil, nil, nil, del, widget.NewLabel(text)))
-		}
-	}
-}
-
-func (v *keysView) confirmDeletePasskey(what string, id []byte) {
-	msg := "Delete the passkey " + what + "? You will no longer be able to sign in to that site with it."
-	d := dialog.NewConfirm("Delete passkey", msg, func(ok bool) {
-		if ok {
-			v.deletePasskey(id)
-		}
-	}, v.d.w)
-	d.SetConfirmText("Delete")
-	d.Show()
-}
-
-func (v *keysView) deletePasskey(id []byte) {
-	v.run("Deleting the passkey", func(ctx context.Context, d *fido.Device, cb *fido.Callbacks) (opResult, error) {
-		if err := d.DeletePasskey(ctx, id, cb); err != nil {
-			return nil, err
-		}
-		list, err := d.Passkeys(ctx, cb)
-		if err != nil {
-			return nil, err
-		}
-		return func() { v.line("Passkey deleted."); v.showPasskeys(list) }, nil
-	})
-}
-
 func (v *keysView) fingerprints() {
 	v.run("Listing fingerprints", func(ctx context.Context, d *fido.Device, cb *fido.Callbacks) (opResult, error) {
 		fps, err := d.Fingerprints(ctx, cb)

@@ -92,3 +92,17 @@ func TestKeysExtensionsLine(t *testing.T) {
 		}
 	}
 }
+
+func TestKeysShortHex(t *testing.T) {
+	for _, tc := range []struct {
+		id   []byte
+		want string
+	}{
+		{[]byte{1, 2, 3, 4, 5, 6, 7, 8}, "0102030405060708"},
+		{[]byte{1, 2, 3, 4, 5, 6, 7, 8, 9}, "01020304…0809"},
+	} {
+		if got := shortHex(tc.id); got != tc.want {
+			t.Errorf("shortHex(%x) = %q, want %q", tc.id, got, tc.want)
+		}
+	}
+}
