@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/twofold-app/twofold/fido"
@@ -50,6 +51,7 @@ type keysView struct {
 	inventory *fyne.Container
 	busy      bool
 	cancel    context.CancelFunc // of the running operation
+	cancelRow *fyne.Container    // its Cancel button, if offered
 	stopped   bool               // the vault was locked: report nothing more
 	content   fyne.CanvasObject
 }
@@ -166,8 +168,28 @@ func (v *keysView) stop() {
 	}
 }
 
+// offerCancel puts a Cancel button under the running operation's steps,
+// for waits that no dialog covers: a reset waiting for the key to be
+// unplugged and plugged back in. It goes when the operation ends.
+func (v *keysView) offerCancel() {
+	if !v.busy {
+		return
+	}
+	var b *widget.Button
+	b = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
+		b.Disable()
+		v.cancel()
+	})
+	v.cancelRow = container.NewHBox(b)
+	v.detail.Add(v.cancelRow)
+}
+
 func (v *keysView) finished(title string, done opResult, err error) {
 	v.busy, v.cancel = false, nil
+	if v.cancelRow != nil {
+		v.detail.Remove(v.cancelRow)
+		v.cancelRow = nil
+	}
 	if v.stopped {
 		return
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -168,11 +169,26 @@ func (v *keysView) reset() {
 	d.Show()
 }
 
+// resetConfirmed runs the reset with a Cancel button for its waits.
 func (v *keysView) resetConfirmed(confirm string) {
 	v.run("Resetting the key", func(ctx context.Context, d *fido.Device, cb *fido.Callbacks) (opResult, error) {
-		if err := d.Reset(ctx, fido.ResetOptions{Confirm: confirm}, cb); err != nil {
+		err := d.Reset(ctx, fido.ResetOptions{Confirm: confirm}, cb)
+		if errors.Is(err, fido.ErrCancelled) {
+			return v.resetCancelled(d.Path()), err
+		}
+		if err != nil {
 			return nil, err
 		}
 		return func() { v.line("The key was reset: it has no PIN, passkeys or fingerprints now.") }, nil
 	})
+	v.offerCancel()
+}
+
+// resetCancelled reminds the person to plug the key back in if the reset
+// was cancelled while it was out.
+func (v *keysView) resetCancelled(path string) opResult {
+	if _, err := fido.Open(path); !errors.Is(err, fido.ErrNoDevice) {
+		return nil
+	}
+	return func() { v.line("The key is still unplugged: plug it back in.") }
 }

@@ -237,3 +237,44 @@ func TestKeysLockCancelsWaitingOperation(t *testing.T) {
 	h.pump("operation ended", func() bool { return !keys.busy })
 	h.mustNotSee("Cancelled")
 }
+
+// TestKeysResetCancel stops a reset waiting for the key to be unplugged,
+// then one waiting for it to come back; the key keeps its PIN and the tab
+// works again each time.
+func TestKeysResetCancel(t *testing.T) {
+	h, r := keysTab(t, softkey.Config{})
+	setKeyPIN(t, r, "1234")
+	cancelAfter := func(wait string) {
+		t.Helper()
+		test.Tap(h.button("Reset"))
+		test.Type(h.entry("Type RESET"), "RESET")
+		test.Tap(h.dialogButton("Reset"))
+		h.waitFor("Unplug the key now.")
+		if wait != "" {
+			r.Unplug()
+			h.waitFor(wait)
+		}
+		test.Tap(h.button("Cancel"))
+		h.waitFor("Resetting the key failed.")
+		h.mustSee("Nothing was changed on the key.")
+		test.Tap(h.dialogButton("OK"))
+		if present(h, func(b *widget.Button) bool { return b.Text == "Cancel" }) {
+			t.Fatal("Cancel still offered after the reset ended")
+		}
+	}
+	checkPIN := func() {
+		t.Helper()
+		test.Tap(h.button("Info"))
+		h.waitFor("Reading the key: done.")
+		h.mustSee("PIN: set, 8 retries left")
+	}
+
+	cancelAfter("")
+	h.mustNotSee("still unplugged")
+	checkPIN()
+
+	cancelAfter("Plug the key back in.")
+	h.mustSee("The key is still unplugged: plug it back in.")
+	r.Replug()
+	checkPIN()
+}
