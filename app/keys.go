@@ -234,12 +234,19 @@ func (v *keysView) info() {
 	})
 }
 
+// test checks the key end to end, then offers to record the test
+// credential in the inventory.
 func (v *keysView) test() {
+	k := v.selected()
+	if k == nil {
+		return
+	}
+	aaguid := k.AAGUID
 	v.run("Testing the key", func(ctx context.Context, d *fido.Device, cb *fido.Callbacks) (opResult, error) {
-		_, err := d.Test(ctx, fido.TestOptions{}, cb)
+		rep, err := d.Test(ctx, fido.TestOptions{}, cb)
 		if err != nil {
 			return nil, err
 		}
-		return func() { v.line("The key works.") }, nil
+		return func() { v.line("The key works."); v.offerRecord(aaguid, rep.CredentialID) }, nil
 	})
 }

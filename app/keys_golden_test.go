@@ -13,8 +13,8 @@ import (
 	"github.com/twofold-app/twofold/vault"
 )
 
-// recordKey adds a security key with services to the inventory of the
-// harness's (locked) vault.
+// recordKey adds a security key with services and a test credential to
+// the inventory of the harness's (locked) vault.
 func (h *harness) recordKey(label, model string, services ...string) {
 	h.t.Helper()
 	s, err := vault.Open(h.path, vault.Credentials{Password: []byte(testPassword)}, &vault.Options{Now: h.clock.Now})
@@ -25,7 +25,10 @@ func (h *harness) recordKey(label, model string, services ...string) {
 	if _, err := s.RecordSecurityKey(label, "74776f666f6c642d736f66746b657931", model); err != nil {
 		h.t.Fatal(err)
 	}
-	if _, err := s.UpdateSecurityKey(label, func(k *vault.SecurityKey) { k.Services = services }); err != nil {
+	if _, err := s.UpdateSecurityKey(label, func(k *vault.SecurityKey) {
+		k.Services = services
+		k.TestCredential = "3q2-7wABAgMEBQYHCAkKCw" // de ad be ef 00 … 0a 0b
+	}); err != nil {
 		h.t.Fatal(err)
 	}
 	if err := s.Save(); err != nil {
@@ -50,7 +53,7 @@ func TestGoldenKeys(t *testing.T) {
 			h.makeVault(githubURI)
 			h.recordKey("Blue key", "Twofold software authenticator", "github.com")
 			h.open()
-			h.w.Resize(fyne.NewSize(640, 1000)) // room for the options and the inventory
+			h.w.Resize(fyne.NewSize(640, 1040)) // room for the options and the inventory
 			h.unlock(testPassword)
 			h.ui.s.main.tabs.SelectIndex(4)
 			h.waitFor("1 key(s) connected")
@@ -59,6 +62,7 @@ func TestGoldenKeys(t *testing.T) {
 			h.mustSee("Model: Twofold software authenticator")
 			h.mustSee("Resident keys (passkeys): yes")
 			h.mustSee("Blue key (Twofold software authenticator)")
+			h.mustSee("Test credential deadbeef…0a0b")
 			test.AssertImageMatches(t, "keys_"+variant+".png", h.capture())
 		})
 	}

@@ -7,8 +7,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/twofold-app/twofold/fido"
 	"github.com/twofold-app/twofold/vault"
 )
 
@@ -56,6 +58,11 @@ func (v *keysView) inventoryKey(k vault.SecurityKey) fyne.CanvasObject {
 		title += " (" + k.Model + ")"
 	}
 	box := container.NewVBox(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	if k.TestCredential != "" {
+		cred := widget.NewLabel("Test credential " + testCredentialText(k.TestCredential) + ", from a passed key test")
+		cred.SizeName = theme.SizeNameCaptionText
+		box.Add(cred)
+	}
 	for _, svc := range k.Services {
 		remove := widget.NewButton("Remove", func() {
 			v.updateServices(k.Label, func(s []string) []string {
@@ -106,4 +113,73 @@ func (v *keysView) name() {
 		}
 		v.showInventory()
 	})
+}
+
+// testCredentialText shortens a recorded test credential ID (base64url)
+// to the hex form the passkey list uses.
+func testCredentialText(encoded string) string {
+	id, err := fido.ParseID(encoded)
+	if err != nil {
+		return encoded
+	}
+	return shortHex(id)
+}
+
+// offerRecord offers to keep a passed test's credential ID in the
+// inventory under a recorded key, as 'twofold key test --record LABEL'
+// does: unlike the AAGUID, which all keys of a model share, it belongs to
+// this one key. Keys of the tested model come first; the only one is
+// chosen already.
+func (v *keysView) offerRecord(aaguid fido.AAGUID, id []byte) {
+	keys, err := v.d.inv.SecurityKeys()
+	if err != nil {
+		showError(v.d.w, err)
+		return
+	}
+	labels, same := recordChoices(keys, aaguid)
+	if len(labels) == 0 {
+		v.line("To keep this test credential in the inventory, press \"Name this key\", then test the key again.")
+		return
+	}
+	v.line("Record the test credential " + shortHex(id) + " in the inventory: it tells this key apart from others of its model.")
+	record := widget.NewButton("Record", nil)
+	record.Disable()
+	pick := widget.NewSelect(labels, func(string) { record.Enable() })
+	pick.PlaceHolder = "Choose a recorded key"
+	if same == 1 {
+		pick.SetSelected(labels[0])
+	}
+	record.OnTapped = func() { v.recordTest(pick.Selected, id) }
+	v.detail.Add(container.NewBorder(nil, nil, nil, record, pick))
+}
+
+// recordChoices lists the inventory's labels, those recorded with the
+// tested key's AAGUID first; same counts them.
+func recordChoices(keys []vault.SecurityKey, aaguid fido.AAGUID) (labels []string, same int) {
+	plain := func(s string) string { return strings.ReplaceAll(strings.ToLower(s), "-", "") }
+	var others []string
+	for _, k := range keys {
+		if plain(k.AAGUID) == plain(aaguid.String()) {
+			labels = append(labels, k.Label)
+		} else {
+			others = append(others, k.Label)
+		}
+	}
+	return append(labels, others...), len(labels)
+}
+
+// recordTest stores the test credential under label, as the CLI does
+// (base64url, vault.SecurityKey.TestCredential).
+func (v *keysView) recordTest(label string, id []byte) {
+	v.d.touch()
+	_, err := v.d.inv.UpdateSecurityKey(label, func(k *vault.SecurityKey) { k.TestCredential = fido.EncodeID(id) })
+	if err == nil {
+		err = v.d.inv.Save()
+	}
+	if err != nil {
+		showError(v.d.w, err)
+		return
+	}
+	v.line("Recorded the test credential under " + label + ".")
+	v.showInventory()
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/twofold-app/twofold/fido"
+	"github.com/twofold-app/twofold/vault"
 )
 
 // TestKeysPINPolicyOffers checks that the PIN panel offers only what a
@@ -104,5 +105,18 @@ func TestKeysShortHex(t *testing.T) {
 		if got := shortHex(tc.id); got != tc.want {
 			t.Errorf("shortHex(%x) = %q, want %q", tc.id, got, tc.want)
 		}
+	}
+}
+
+func TestKeysRecordChoices(t *testing.T) {
+	model := fido.AAGUID{0x74, 0x77, 0x6f, 0x66, 0x6f, 0x6c, 0x64, 0x2d, 0x73, 0x6f, 0x66, 0x74, 0x6b, 0x65, 0x79, 0x31}
+	keys := []vault.SecurityKey{
+		{Label: "other", AAGUID: "00000000-0000-0000-0000-000000000001"},
+		{Label: "blue", AAGUID: "74776f666f6c642d736f66746b657931"},    // as an older record or the CLI wrote it
+		{Label: "red", AAGUID: "74776F66-6F6C-642D-736F-66746B657931"}, // dashes, any case
+	}
+	labels, same := recordChoices(keys, model)
+	if !slices.Equal(labels, []string{"blue", "red", "other"}) || same != 2 {
+		t.Errorf("recordChoices = %q, %d; want blue, red (this model) before other, 2", labels, same)
 	}
 }
