@@ -178,7 +178,9 @@ func (v *keysView) offerCancel() {
 	var b *widget.Button
 	b = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
 		b.Disable()
-		v.cancel()
+		if v.cancel != nil {
+			v.cancel()
+		}
 	})
 	v.cancelRow = container.NewHBox(b)
 	v.detail.Add(v.cancelRow)
