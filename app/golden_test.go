@@ -51,11 +51,11 @@ func TestGoldenScreens(t *testing.T) {
 			h.ui.s.main.selectTab(2)
 			test.AssertImageMatches(t, "recovery_"+variant+".png", h.capture())
 
-			for name, caveat := range map[string]string{
-				"PyPI upload (all projects)": fmt.Sprintf(`[0, %d, %d]`, t0.AddDate(0, 0, 5).Unix(), t0.Unix()),
-				"PyPI upload (mypkg)":        `[1, ["mypkg"]]`,
+			for _, tok := range []struct{ name, caveat string }{
+				{"PyPI upload (all projects)", fmt.Sprintf(`[0, %d, %d]`, t0.AddDate(0, 0, 5).Unix(), t0.Unix())},
+				{"PyPI upload (mypkg)", `[1, ["mypkg"]]`},
 			} {
-				if _, err := st.AddToken(vault.NewToken{Name: name, Token: []byte(pypiToken(t, caveat))}); err != nil {
+				if _, err := st.AddToken(vault.NewToken{Name: tok.name, Token: []byte(pypiToken(t, tok.caveat))}); err != nil {
 					t.Fatal(err)
 				}
 			}
