@@ -161,9 +161,13 @@ func (d *Device) config(ctx context.Context, cb *Callbacks, info *Info, op confi
 	})
 }
 
-// ForcePINChange makes the key refuse its PIN until it is changed.
+// ForcePINChange makes the key refuse its PIN until it is changed. CTAP
+// 2.1 carries it in setMinPINLength, so keys without that option cannot.
 func (d *Device) ForcePINChange(ctx context.Context, cb *Callbacks) error {
 	return d.withInfo(ctx, func(info *Info) error {
+		if !info.Supports("setMinPINLength") {
+			return fmt.Errorf("force PIN change: %w", ErrUnsupported)
+		}
 		if !info.PINSet() {
 			return fmt.Errorf("force PIN change: %w", ErrPINNotSet)
 		}

@@ -188,6 +188,27 @@ func TestForcePINChange(t *testing.T) {
 	}
 }
 
+// TestPINPolicyNeedsMinPINLength: a key without setMinPINLength can
+// neither force a PIN change nor raise its minimum length, and says so
+// before asking for the PIN.
+func TestPINPolicyNeedsMinPINLength(t *testing.T) {
+	_, d := plug(t, softkey.Config{NoMinPINLength: true})
+	setPIN(t, d, "1234")
+	u := &ui{pins: []string{"1234"}}
+	if err := d.ForcePINChange(context.Background(), u.callbacks()); !errors.Is(err, fido.ErrUnsupported) {
+		t.Errorf("force PIN change: %v, want ErrUnsupported", err)
+	}
+	if err := d.SetMinPINLength(context.Background(), 6, u.callbacks()); !errors.Is(err, fido.ErrUnsupported) {
+		t.Errorf("minimum PIN length: %v, want ErrUnsupported", err)
+	}
+	if len(u.prompts) != 0 {
+		t.Errorf("asked for the PIN %d times for operations the key cannot do", len(u.prompts))
+	}
+	if mustInfo(t, d).ForcePINChange {
+		t.Error("the key was told to force a PIN change after all")
+	}
+}
+
 func TestAlwaysUV(t *testing.T) {
 	_, d := plug(t, softkey.Config{})
 	if err := d.SetAlwaysUV(context.Background(), true, nil); err != nil {

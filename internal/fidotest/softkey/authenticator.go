@@ -73,6 +73,11 @@ type Config struct {
 	// CTAP1_ERR_INVALID_PARAMETER. Default [2, 1]. libfido2 uses protocol
 	// 2 whenever it is offered: []int{1} is how to exercise protocol 1.
 	PINProtocols []int
+	// NoMinPINLength leaves out authenticatorConfig's setMinPINLength
+	// (a CTAP 2.1 option keys may lack): the option is absent from
+	// getInfo and the subcommand, which also forces PIN changes, is
+	// refused.
+	NoMinPINLength bool
 }
 
 // DefaultAAGUID is the AAGUID of the software authenticator; the bundled

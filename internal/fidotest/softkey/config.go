@@ -39,6 +39,9 @@ func (a *Authenticator) config(_ *call, params []byte) ([]byte, error) {
 		a.pin.alwaysUV = !a.pin.alwaysUV
 		return nil, nil
 	case cfgSetMinPINLength:
+		if a.cfg.NoMinPINLength {
+			return nil, errInvalidSubcommand
+		}
 		return nil, a.setMinPINLength(req.SubParams)
 	case cfgEnableEnterpriseAttestation:
 		return nil, errInvalidSubcommand

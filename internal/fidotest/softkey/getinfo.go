@@ -58,6 +58,9 @@ func (a *Authenticator) options() map[string]bool {
 		"alwaysUv":         a.pin.alwaysUV,
 		"credMgmt":         true,
 	}
+	if a.cfg.NoMinPINLength {
+		delete(o, "setMinPINLength")
+	}
 	// CTAP 2.1: present when supported, true once a finger is enrolled.
 	if a.cfg.Bio {
 		o["bioEnroll"] = len(a.bio.templates) > 0
