@@ -16,10 +16,12 @@
 // back through Deps.UI, which is onUI unless a test passes a queue that
 // it drains on the test goroutine. Timers and the
 // once-a-second countdown are scheduled through Deps.Timers, whose
-// callbacks also arrive through onUI.
+// callbacks also arrive through onUI. The front end's own goroutines
+// (signals, the desktop's lock and window-state watchers in cmd/twofold)
+// use [OnUI], the same function exported.
 //
 // Note for reviewers: in the test driver fyne.Do runs the function at
 // once, on the calling goroutine, so headless tests cannot catch a widget
 // touched from the wrong goroutine. That is why all such updates go
-// through onUI and nowhere else: grep for it when reviewing.
+// through onUI (or OnUI) and nowhere else: grep for them when reviewing.
 package app

@@ -14,6 +14,11 @@ func onUI(f func()) {
 	wakeLoop()
 }
 
+// OnUI is onUI for the front end's own goroutines (signals, the desktop's
+// lock and window-state watchers): every update that reaches Fyne's
+// goroutine from elsewhere goes through it, and wakes a parked loop.
+func OnUI(f func()) { onUI(f) }
+
 func wakeLoop() {
 	if w := wake.Load(); w != nil {
 		(*w)()

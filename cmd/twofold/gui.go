@@ -95,14 +95,14 @@ func runGUI(args []string, e env) int {
 		defer twapp.SetWake(nil)
 		a.Lifecycle().SetOnStarted(throttle.start)
 	}
-	defer watchSessionLock(ui, session, throttle.wake)()
+	defer watchSessionLock(ui, session)()
 	a.Lifecycle().SetOnEnteredForeground(ui.Foreground)
 	go func() {
 		<-e.signals
 		throttle.stop()
-		fyne.Do(a.Quit) // not a widget: ends the run loop, which calls ui.Quit
+		twapp.OnUI(a.Quit) // not a widget: ends the run loop, which calls ui.Quit
 	}()
-	minimised := &minimisedWatch{display: e.getenv("DISPLAY"), w: w, ui: ui, wake: throttle.wake}
+	minimised := &minimisedWatch{display: e.getenv("DISPLAY"), w: w, ui: ui}
 	defer minimised.stop()
 	show := func() {
 		w.Show()
@@ -136,7 +136,6 @@ type minimisedWatch struct {
 	display string
 	w       fyne.Window
 	ui      *twapp.UI
-	wake    func()
 	halt    func()
 }
 
@@ -152,8 +151,7 @@ func (m *minimisedWatch) start() {
 			return
 		}
 		halt, err := platform.WatchMinimised(m.display, uint32(x.WindowHandle), func(minimised bool) {
-			fyne.Do(func() { m.ui.SetMinimised(minimised) })
-			m.wake()
+			twapp.OnUI(func() { m.ui.SetMinimised(minimised) })
 		})
 		if err == nil {
 			m.halt = halt
@@ -208,9 +206,9 @@ func trayHostRunning(session *dbus.Conn) bool {
 // watchSessionLock locks the vault when the desktop session locks
 // (logind's Lock on the system bus, the screensaver starting on session,
 // which may be nil).
-func watchSessionLock(ui *twapp.UI, session *dbus.Conn, wake func()) (stop func()) {
+func watchSessionLock(ui *twapp.UI, session *dbus.Conn) (stop func()) {
 	system, _ := dbus.ConnectSystemBus()
-	stopWatch := twapp.WatchSessionLock(session, system, func() { fyne.Do(ui.Lock); wake() })
+	stopWatch := twapp.WatchSessionLock(session, system, func() { twapp.OnUI(ui.Lock) })
 	return func() {
 		stopWatch()
 		if system != nil {
