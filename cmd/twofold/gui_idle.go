@@ -69,10 +69,15 @@ func newIdleThrottle(tray bool) *idleThrottle {
 type idleThrottle struct {
 	timeout float64 // seconds a park may last
 	mu      sync.Mutex
-	parked  bool // the loop is inside glfwWaitEventsTimeout: GLFW is live
+	parked  bool // the loop is parked (GLFW is live meanwhile)
 	pending bool // an update was queued while the loop was not parked
 	woken   bool // wake, not an event, ended the current park
 	stopped bool
+	// x waits for the X connection in Go (gui_idle_x11.go); nil: park
+	// in glfwWaitEventsTimeout. Set at the first park.
+	x     *xWait
+	xDone bool // x was looked for
+
 }
 
 // start schedules the first park; call it once the window is shown.
@@ -82,9 +87,8 @@ func (t *idleThrottle) start() { t.later(awakeAfterInput) }
 func (t *idleThrottle) stop() {
 	t.mu.Lock()
 	t.stopped = true
-	parked := t.parked
-	if parked {
-		C.glfwPostEmptyEvent()
+	if t.parked {
+		t.unpark()
 	}
 	t.mu.Unlock()
 }
@@ -102,6 +106,15 @@ func (t *idleThrottle) wake() {
 	// the loop's goroutine, which is inside park until it clears parked
 	// under this lock. So this call always meets an initialised GLFW.
 	t.woken = true
+	t.unpark()
+}
+
+// unpark ends the current park; call it with mu held while parked.
+func (t *idleThrottle) unpark() {
+	if t.x != nil {
+		t.x.until(time.Now())
+		return
+	}
 	C.glfwPostEmptyEvent()
 }
 
@@ -126,11 +139,23 @@ func (t *idleThrottle) park() {
 		t.later(awakeAfterWake)
 		return
 	}
+	if !t.xDone {
+		t.x, t.xDone = newXWait(), true
+	}
 	t.parked, t.woken = true, false
+	start := time.Now()
+	if t.x != nil {
+		t.x.until(start.Add(time.Duration(t.timeout * float64(time.Second)))) // before a wake can set it
+	}
 	t.mu.Unlock()
 
-	start := time.Now()
-	C.glfwWaitEventsTimeout(C.double(t.timeout))
+	if t.x == nil {
+		C.glfwWaitEventsTimeout(C.double(t.timeout))
+	} else if err := t.x.wait(); err != nil {
+		t.mu.Lock()
+		t.x = nil
+		t.mu.Unlock()
+	}
 	elapsed := time.Since(start)
 
 	t.mu.Lock()
