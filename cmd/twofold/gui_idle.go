@@ -26,12 +26,12 @@ import (
 // or not anything happens (a ticker in internal/driver/glfw/loop.go),
 // which costs about 2 % of a core on an idle window — four times what a
 // tray-resident authenticator should. Fyne has no setting for it. The
-// throttle parks that loop, from inside it, in GLFW's own wait for window
-// events: a function queued with fyne.Do calls glfwWaitEventsTimeout,
-// which returns at the next input or window event (which GLFW dispatches
-// to Fyne as usual), when wake posts an empty event, or after
-// the park timeout. Then the loop runs normally — drawing what changed — for
-// a short awake window before it parks again.
+// throttle parks that loop, from inside it: a function queued with
+// fyne.Do waits until the X connection has something to read (in Go's
+// poller, gui_idle_x11.go; elsewhere in glfwWaitEventsTimeout), until
+// wake ends the wait, or for the park timeout. Then the loop runs
+// normally — GLFW hands Fyne the events, Fyne draws what changed — for a
+// short awake window before it parks again.
 //
 // Every update the app queues for the UI goroutine calls wake (see
 // app.SetWake), so the countdown, clipboard clearing and auto-lock run on
