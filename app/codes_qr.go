@@ -24,15 +24,7 @@ const qrWarning = "The QR code holds the account's secret: anyone who sees or ph
 // confirmQR warns what a QR code gives away, then shows it.
 func (v *codesView) confirmQR(a vault.Account) {
 	v.d.touch()
-	d := dialog.NewConfirm("Show the QR code of "+a.Name()+"?", qrWarning, func(ok bool) {
-		if ok {
-			v.showQR(a)
-		}
-	}, v.d.w)
-	d.SetConfirmText("Show QR code")
-	d.SetConfirmImportance(widget.WarningImportance)
-	d.SetDismissText("Cancel")
-	d.Show()
+	confirm(v.d.w, "Show the QR code of "+a.Name()+"?", qrWarning, "Show QR code", widget.WarningImportance, func() { v.showQR(a) })
 }
 
 // showQR shows a's otpauth:// QR code, to be scanned from the screen or

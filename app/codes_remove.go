@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/twofold-app/twofold/vault"
@@ -35,15 +34,7 @@ func (v *codesView) confirmRemove(a vault.Account) {
 	}
 	msg += "\n\nIf two-factor authentication is still on for this account, " +
 		"make sure you have another way to sign in first."
-	d := dialog.NewConfirm("Remove "+name+"?", msg, func(ok bool) {
-		if ok {
-			v.remove(a)
-		}
-	}, v.d.w)
-	d.SetConfirmText("Remove")
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.SetDismissText("Cancel")
-	d.Show()
+	confirm(v.d.w, "Remove "+name+"?", msg, "Remove", widget.DangerImportance, func() { v.remove(a) })
 }
 
 // remove moves a to the recycle bin and saves. When the save fails, the

@@ -119,19 +119,14 @@ func (v *keysView) fingerprintsAfter(ctx context.Context, d *fido.Device, cb *fi
 }
 
 func (v *keysView) confirmDeleteFingerprint(name string, id []byte) {
-	d := dialog.NewConfirm("Delete fingerprint", "Delete the fingerprint "+name+" from the key?", func(ok bool) {
-		if !ok {
-			return
-		}
+	confirm(v.d.w, "Delete fingerprint", "Delete the fingerprint "+name+" from the key?", "Delete", widget.DangerImportance, func() {
 		v.run("Deleting the fingerprint", func(ctx context.Context, d *fido.Device, cb *fido.Callbacks) (opResult, error) {
 			if err := d.DeleteFingerprint(ctx, id, cb); err != nil {
 				return nil, err
 			}
 			return v.fingerprintsAfter(ctx, d, cb)
 		})
-	}, v.d.w)
-	d.SetConfirmText("Delete")
-	d.Show()
+	})
 }
 
 // enrol asks for the finger's name and enrols it, showing each sample.

@@ -118,13 +118,7 @@ func protectionText(level int) string {
 
 func (v *keysView) confirmDeletePasskey(what string, id []byte) {
 	msg := "Delete the passkey " + what + "? You will no longer be able to sign in to that site with it."
-	d := dialog.NewConfirm("Delete passkey", msg, func(ok bool) {
-		if ok {
-			v.deletePasskey(id)
-		}
-	}, v.d.w)
-	d.SetConfirmText("Delete")
-	d.Show()
+	confirm(v.d.w, "Delete passkey", msg, "Delete", widget.DangerImportance, func() { v.deletePasskey(id) })
 }
 
 func (v *keysView) deletePasskey(id []byte) {
