@@ -45,6 +45,15 @@ func TestGUISmoke(t *testing.T) {
 	s.cli("add", "--password-file", s.pwFile, "otpauth://totp/GitHub:me@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub")
 	s.cli("add", "--password-file", s.pwFile, "otpauth://totp/PyPI:me?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=PyPI")
 
+	// "Start minimised to the tray" is on, but the test's D-Bus session has
+	// no tray (no StatusNotifierWatcher): the window must show all the
+	// same, or the person would see nothing at all.
+	settings := filepath.Join(s.dir, "home", "config", "twofold", "settings.json")
+	os.MkdirAll(filepath.Dir(settings), 0o700)
+	if err := os.WriteFile(settings, []byte(`{"auto_lock_minutes": 5, "clipboard_clear_seconds": 30, "theme": "system", "start_minimised": true}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
 	s.startX()
 	start := time.Now()
 	s.startApp()
