@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -17,13 +18,16 @@ import (
 // not_before], 1 project names, 2 project IDs, 3 user, 4 OIDC publisher;
 // older tokens use {"version": 1, "permissions": "user" | {"projects": …}}
 // and {"exp": …, "nbf": …}.
-func decodePyPIToken(t string) (TokenInfo, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(strings.TrimPrefix(t, "pypi-"), "="))
+func decodePyPIToken(t []byte) (TokenInfo, error) {
+	text := bytes.TrimRight(bytes.TrimPrefix(t, []byte("pypi-")), "=")
+	raw := make([]byte, base64.RawURLEncoding.DecodedLen(len(text)))
+	defer clear(raw) // the macaroon keeps its own copy (see Secrets in memory, README)
+	n, err := base64.RawURLEncoding.Decode(raw, text)
 	if err != nil {
 		return TokenInfo{}, fmt.Errorf("%w: looks like a PyPI token but is not base64url: was it copied whole?", ErrInvalid)
 	}
 	var m macaroon.Macaroon
-	if err := m.UnmarshalBinary(raw); err != nil {
+	if err := m.UnmarshalBinary(raw[:n]); err != nil {
 		return TokenInfo{}, fmt.Errorf("%w: looks like a PyPI token but its macaroon does not decode (%v): was it copied whole?", ErrInvalid, err)
 	}
 	info := TokenInfo{Service: "pypi", URL: "https://pypi.org", UserName: "__token__", Scope: "account"}

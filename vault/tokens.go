@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -68,12 +69,12 @@ var tokenFormats = []tokenFormat{
 // token of no known format gives an error unless service is named; a
 // token that claims a known format but is malformed always does.
 func IdentifyToken(token []byte, service string) (TokenInfo, error) {
-	t := strings.TrimSpace(string(token))
-	if strings.HasPrefix(t, "pypi-") {
+	t := bytes.TrimSpace(token) // the caller's bytes: no copy to leave behind
+	if bytes.HasPrefix(t, []byte("pypi-")) {
 		return decodePyPIToken(t)
 	}
 	for _, f := range tokenFormats {
-		if f.pattern.MatchString(t) {
+		if f.pattern.Match(t) {
 			return TokenInfo{Service: f.service, URL: f.url, Env: f.env}, nil
 		}
 	}
@@ -128,7 +129,7 @@ func (s *Store) AddToken(n NewToken) (Token, error) {
 	if info.Env != "" {
 		setPlain(&e, fTokenEnv, info.Env)
 	}
-	if err := s.setSecret(&e, fPassword, []byte(strings.TrimSpace(string(n.Token)))); err != nil {
+	if err := s.setSecret(&e, fPassword, bytes.TrimSpace(n.Token)); err != nil {
 		return Token{}, lockedOr(err)
 	}
 	stored := s.addEntry(n.Group, e)
