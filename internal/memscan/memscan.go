@@ -76,7 +76,10 @@ func Search(pid int, canary []byte, secrets map[string][]Form) (canaryFound bool
 		for name, forms := range secrets {
 			for _, f := range forms {
 				leak := name + " as " + f.Name
-				if i := bytes.Index(buf, f.Bytes); !seen[leak] && i >= 0 {
+				if seen[leak] {
+					continue
+				}
+				if i := bytes.Index(buf, f.Bytes); i >= 0 {
 					seen[leak] = true
 					leaks = append(leaks, leak+" "+describe(r, buf, i, len(f.Bytes)))
 				}
