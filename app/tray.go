@@ -42,8 +42,15 @@ func (u *UI) updateTray() {
 	u.tray.SetMenu(menu)
 }
 
-// trayMenu is the tray's menu for the window's current state.
+// trayMenu is the tray's menu for the window's current state. It is
+// always the same *fyne.Menu, its items replaced: Fyne 2.8's tray, once
+// its D-Bus item is up, shows the menu given to the first SetMenu call
+// again, so a menu set before that (started minimised: "Show Twofold")
+// was lost, and the menu offered "Hide" for a window nobody could see.
 func (u *UI) trayMenu() *fyne.Menu {
+	if u.trayM == nil {
+		u.trayM = fyne.NewMenu("Twofold")
+	}
 	var items []*fyne.MenuItem
 	for _, a := range u.trayFavourites() {
 		items = append(items, fyne.NewMenuItem("Copy "+a.Name(), func() { u.copyFromTray(a) }))
@@ -58,8 +65,8 @@ func (u *UI) trayMenu() *fyne.Menu {
 	}
 	lock := fyne.NewMenuItem("Lock", u.Lock)
 	lock.Disabled = u.s == nil
-	items = append(items, lock)
-	return fyne.NewMenu("Twofold", items...)
+	u.trayM.Items = append(items, lock)
+	return u.trayM
 }
 
 // trayFavourites are the favourite accounts with codes (none while

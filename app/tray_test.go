@@ -120,3 +120,28 @@ func TestTrayCopyNotifies(t *testing.T) {
 		t.Errorf("the notification shows the code: %q", notes[0])
 	}
 }
+
+// Fyne's tray keeps the menu of the first SetMenu call and shows it again
+// once its D-Bus item is up. The menu set while starting minimised must
+// survive that: the tray then offers Show, not Hide.
+func TestTrayMenuSetBeforeTheTrayIsUp(t *testing.T) {
+	h := newHarness(t)
+	h.makeVault(githubURI)
+	h.open()
+	var first *fyne.Menu
+	h.ui.AttachTray(TrayOptions{SetMenu: func(m *fyne.Menu) {
+		if first == nil {
+			first = m
+		}
+	}})
+	h.ui.SetHidden(true) // started minimised, before the tray is up
+	tray := &trayRecorder{menu: first}
+	if got := tray.labels(); got != "Show Twofold | Lock (disabled)" {
+		t.Errorf("the tray's first menu, once up: %s", got)
+	}
+	h.ui.SetHidden(false)
+	h.unlock(testPassword)
+	if got := tray.labels(); got != "Hide Twofold | Lock" {
+		t.Errorf("the tray's first menu after show and unlock: %s", got)
+	}
+}

@@ -32,6 +32,7 @@ type UI struct {
 	clockAt   time.Time
 	clockStop func()
 	tray      TrayOptions
+	trayM     *fyne.Menu // the tray's menu (trayMenu)
 }
 
 // session is one unlocked period of a vault.

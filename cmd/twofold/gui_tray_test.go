@@ -1,0 +1,306 @@
+//go:build cgo && !nogui
+
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+)
+
+// TestGUITrayAndSessionLock runs the real binary under Xvfb with a tray
+// host and a desktop that locks, both played by this test over D-Bus:
+//
+//   - a StatusNotifierWatcher on a private session bus: with "start
+//     minimised" on, the window stays hidden and the tray's menu has
+//     "Show Twofold"; clicking it (com.canonical.dbusmenu.Event, what a
+//     panel sends) maps the window;
+//   - the screensaver's ActiveChanged(true) on that session bus, and
+//     logind's Session.Lock on a second bus the app takes for the system
+//     bus ($DBUS_SYSTEM_BUS_ADDRESS): each locks the vault — the tray's
+//     Lock item is disabled and the code Twofold copied leaves the
+//     clipboard.
+//
+// Needs what TestGUISmoke needs, and dbus-daemon. Runs when CI=true or
+// TWOFOLD_GUI_SMOKE=1.
+func TestGUITrayAndSessionLock(t *testing.T) {
+	if os.Getenv("CI") != "true" && os.Getenv("TWOFOLD_GUI_SMOKE") == "" {
+		t.Skip("GUI smoke test: set TWOFOLD_GUI_SMOKE=1 (or CI=true) to run it under Xvfb")
+	}
+	for _, tool := range []string{"Xvfb", "xdotool", "xclip", "import", "xwininfo", "dbus-daemon"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is missing: apt-get install xvfb xdotool xclip imagemagick x11-utils dbus libgl1-mesa-dri", tool)
+		}
+	}
+	s := newSmoke(t)
+	s.cli("init", "--password-file", s.pwFile, "--kdf-ms", "200", "--kdf-memory-mib", "16")
+	s.cli("add", "--password-file", s.pwFile, "otpauth://totp/GitHub:me@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub")
+	settings := filepath.Join(s.dir, "home", "config", "twofold", "settings.json")
+	os.MkdirAll(filepath.Dir(settings), 0o700)
+	// The clipboard clears after 10 minutes: within the test only a lock
+	// clears it.
+	if err := os.WriteFile(settings, []byte(`{"auto_lock_minutes": 30, "clipboard_clear_seconds": 600, "theme": "system", "start_minimised": true}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	session := startBus(t, filepath.Join(s.dir, "session-bus"))
+	system := startBus(t, filepath.Join(s.dir, "system-bus"))
+	host := newTrayHost(t, session.conn)
+
+	s.startX()
+	s.startAppWith("DBUS_SESSION_BUS_ADDRESS="+session.address, "DBUS_SYSTEM_BUS_ADDRESS="+system.address)
+
+	item := host.registered(t, 60*time.Second)
+	s.await(`"Show Twofold" in the tray menu`, 30*time.Second, func() (string, bool) {
+		_, ok := host.menu(item)["Show Twofold"]
+		return "", ok
+	})
+	if out, _ := s.x("xdotool", "search", "--onlyvisible", "--name", "^Twofold$"); out != "" {
+		t.Fatalf("started minimised with a tray, yet a window shows: %s", out)
+	}
+
+	host.click(t, item, "Show Twofold")
+	win := s.await("the window, mapped after Show Twofold", 30*time.Second, func() (string, bool) {
+		out, err := s.x("xdotool", "search", "--onlyvisible", "--name", "^Twofold$")
+		ids := strings.Fields(out)
+		return strings.Join(ids, " "), err == nil && len(ids) > 0
+	})
+	if _, ok := host.menu(item)["Hide Twofold"]; !ok {
+		t.Errorf("shown window, but the tray menu has %v", host.menu(item))
+	}
+
+	for _, lock := range []struct {
+		name string
+		emit func() error
+	}{
+		{"the screensaver's ActiveChanged(true) on the session bus", func() error {
+			return session.conn.Emit("/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged", true)
+		}},
+		{"logind's Session.Lock on the system bus", func() error {
+			return system.conn.Emit("/org/freedesktop/login1/session/_31", "org.freedesktop.login1.Session.Lock")
+		}},
+	} {
+		s.unlockAndCopy(strings.Fields(win)[0])
+		if host.menu(item)["Lock"] != true {
+			t.Fatalf("unlocked, but the tray's Lock item is not enabled: %v", host.menu(item))
+		}
+		if err := lock.emit(); err != nil {
+			t.Fatal(err)
+		}
+		s.await("a lock after "+lock.name, 30*time.Second, func() (string, bool) {
+			return "", host.menu(item)["Lock"] == false
+		})
+		s.await("an empty clipboard after "+lock.name, 10*time.Second, func() (string, bool) {
+			out, _ := s.x("xclip", "-o", "-selection", "clipboard")
+			return "", out == ""
+		})
+	}
+	t.Logf("screenshot: %s", s.screenshot())
+}
+
+// unlockAndCopy types the password into the locked window and presses
+// Enter until a code is on the clipboard.
+func (s *smoke) unlockAndCopy(win string) {
+	s.t.Helper()
+	s.x("xdotool", "windowfocus", "--sync", win)
+	s.x("xdotool", "type", "--delay", "25", string(s.password))
+	s.x("xdotool", "key", "Return")
+	six := regexp.MustCompile(`^\d{6}$`)
+	s.await("a code on the clipboard", 30*time.Second, func() (string, bool) {
+		s.x("xdotool", "key", "Return")
+		out, _ := s.x("xclip", "-o", "-selection", "clipboard")
+		return out, six.MatchString(out)
+	})
+}
+
+// startAppWith runs `twofold` with extra environment, outside
+// dbus-run-session (the test provides the buses).
+func (s *smoke) startAppWith(env ...string) {
+	cmd := exec.Command(s.bin)
+	cmd.Env = append(append(s.env, "DISPLAY="+s.display), env...)
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Cleanup(func() {
+		stopGroup(cmd)
+		if s.t.Failed() {
+			s.t.Logf("app output:\n%s", out.String())
+		}
+	})
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// bus is a private dbus-daemon and this test's connection to it.
+type bus struct {
+	address string
+	conn    *dbus.Conn
+}
+
+// startBus starts a dbus-daemon (the session configuration) listening
+// on a socket at path; it stops with the test.
+func startBus(t *testing.T, path string) bus {
+	t.Helper()
+	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1", "--address=unix:path="+path)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stopGroup(cmd) })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("dbus-daemon gave no address: %v", err)
+	}
+	address := strings.TrimSpace(line)
+	conn, err := dbus.Connect(address)
+	if err != nil {
+		t.Fatalf("connecting to %s: %v", address, err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return bus{address: address, conn: conn}
+}
+
+// trayHost plays a panel's tray: it owns org.kde.StatusNotifierWatcher,
+// takes registrations, and reads and clicks an item's menu.
+type trayHost struct {
+	conn  *dbus.Conn
+	items chan string
+}
+
+func newTrayHost(t *testing.T, conn *dbus.Conn) *trayHost {
+	t.Helper()
+	h := &trayHost{conn: conn, items: make(chan string, 4)}
+	if err := conn.Export(watcher{h}, "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher"); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := conn.RequestName("org.kde.StatusNotifierWatcher", dbus.NameFlagDoNotQueue)
+	if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("owning org.kde.StatusNotifierWatcher: %v (reply %d)", err, reply)
+	}
+	return h
+}
+
+type watcher struct{ h *trayHost }
+
+// RegisterStatusNotifierItem is the watcher's method an item calls.
+func (w watcher) RegisterStatusNotifierItem(sender dbus.Sender, path string) *dbus.Error {
+	select {
+	case w.h.items <- string(sender):
+	default:
+	}
+	return nil
+}
+
+// registered waits for an item to register; it returns its bus name.
+func (h *trayHost) registered(t *testing.T, limit time.Duration) string {
+	t.Helper()
+	select {
+	case name := <-h.items:
+		return name
+	case <-time.After(limit):
+		t.Fatalf("no tray item registered within %s", limit)
+		return ""
+	}
+}
+
+const trayMenuPath = "/StatusNotifierItem/menu"
+
+// menu reads the item's menu: label → enabled (nil when unreadable).
+func (h *trayHost) menu(item string) map[string]any {
+	ids, enabled, err := h.layout(item)
+	if err != nil {
+		return nil
+	}
+	out := map[string]any{}
+	for label := range ids {
+		out[label] = enabled[label]
+	}
+	return out
+}
+
+// click sends the "clicked" event a panel sends for a menu item.
+func (h *trayHost) click(t *testing.T, item, label string) {
+	t.Helper()
+	ids, _, err := h.layout(item)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, ok := ids[label]
+	if !ok {
+		t.Fatalf("no %q in the tray menu (%v)", label, ids)
+	}
+	call := h.conn.Object(item, trayMenuPath).Call("com.canonical.dbusmenu.Event", 0, id, "clicked", dbus.MakeVariant(""), uint32(0))
+	if call.Err != nil {
+		t.Fatalf("clicking %q: %v", label, call.Err)
+	}
+}
+
+// layout reads the menu's top-level items: their ids and whether they
+// are enabled, by label.
+func (h *trayHost) layout(item string) (map[string]int32, map[string]bool, error) {
+	var revision uint32
+	var root struct {
+		ID       int32
+		Props    map[string]dbus.Variant
+		Children []dbus.Variant
+	}
+	err := h.conn.Object(item, trayMenuPath).Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&revision, &root)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, enabled := map[string]int32{}, map[string]bool{}
+	for _, c := range root.Children {
+		fields, ok := c.Value().([]any)
+		if !ok || len(fields) < 2 {
+			return nil, nil, fmt.Errorf("menu item %v: not (ia{sv}av)", c)
+		}
+		id, _ := fields[0].(int32)
+		props, _ := fields[1].(map[string]dbus.Variant)
+		label, _ := props["label"].Value().(string)
+		if label == "" {
+			continue // a separator
+		}
+		on := true // dbusmenu's default
+		if v, ok := props["enabled"]; ok {
+			on, _ = v.Value().(bool)
+		}
+		ids[label], enabled[label] = id, on
+	}
+	if len(ids) == 0 {
+		return nil, nil, errors.New("empty tray menu")
+	}
+	return ids, enabled, nil
+}
