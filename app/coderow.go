@@ -46,6 +46,23 @@ type rowData struct {
 	Code    vault.Code
 	// HOTPCode is the last code generated with "next code" (HOTP only).
 	HOTPCode string
+	// At is when Code was computed, on the wall clock (TOTP only).
+	At time.Time
+}
+
+// still returns account id's TOTP code at t without computing it, when
+// t is in the period the row's code was computed for: a code changes only
+// when its period ends. Times compare on the wall clock, so a clock that
+// is set (or a clock-check offset that changes) recomputes the code.
+func (d rowData) still(id vault.UUID, t time.Time) (vault.Code, bool) {
+	t = t.Round(0)
+	if d.Account.ID != id || d.Account.Err != nil || d.Code.Code == "" || d.At.IsZero() ||
+		t.Before(d.At) || !t.Before(d.At.Add(d.Code.Remaining)) {
+		return vault.Code{}, false
+	}
+	c := d.Code
+	c.Remaining -= t.Sub(d.At)
+	return c, true
 }
 
 func (d rowData) codeText() string {
@@ -169,9 +186,10 @@ func (r *codeRow) set(d rowData) {
 	r.Refresh()
 }
 
-// tick updates the code and countdown, refreshing only what changed.
-func (r *codeRow) tick(c vault.Code) {
-	r.data.Code = c
+// tick updates the code and countdown to c, the code at t, refreshing
+// only what changed.
+func (r *codeRow) tick(c vault.Code, t time.Time) {
+	r.data.Code, r.data.At = c, t.Round(0)
 	th, v := r.Theme(), fyne.CurrentApp().Settings().ThemeVariant()
 	r.setText(r.code, r.data.codeText(), r.codeColour(th, v))
 	r.setText(r.next, r.data.nextText(), th.Color(theme.ColorNamePlaceHolder, v))
@@ -223,7 +241,13 @@ func (r *codeRow) CreateRenderer() fyne.WidgetRenderer {
 	return &codeRowRenderer{r: r}
 }
 
-type codeRowRenderer struct{ r *codeRow }
+// codeRowRenderer lays out a row. Its minimum size depends on the theme
+// only (texts are one line, names truncate), so it is measured once per
+// Refresh: Fyne asks for it many times on every frame.
+type codeRowRenderer struct {
+	r   *codeRow
+	min fyne.Size
+}
 
 func (rr *codeRowRenderer) Destroy() {}
 
@@ -233,10 +257,14 @@ func (rr *codeRowRenderer) Objects() []fyne.CanvasObject {
 }
 
 func (rr *codeRowRenderer) MinSize() fyne.Size {
+	if !rr.min.IsZero() {
+		return rr.min
+	}
 	r := rr.r
 	p := r.Theme().Size(theme.SizeNamePadding)
 	h := max(iconSize, r.issuer.MinSize().Height+r.account.MinSize().Height-2*p, r.code.MinSize().Height+r.next.MinSize().Height)
-	return fyne.NewSize(320, h+2*p)
+	rr.min = fyne.NewSize(320, h+2*p)
+	return rr.min
 }
 
 func (rr *codeRowRenderer) Layout(size fyne.Size) {
@@ -286,6 +314,7 @@ func (rr *codeRowRenderer) layoutBar(size fyne.Size) { rr.r.layoutBar(size) }
 // Refresh applies the data and the theme to every part of the row.
 func (rr *codeRowRenderer) Refresh() {
 	r := rr.r
+	rr.min = fyne.Size{} // the theme may have changed
 	th, v := r.Theme(), fyne.CurrentApp().Settings().ThemeVariant()
 	d := r.data
 	r.issuer.SetText(d.Account.Issuer)

@@ -156,17 +156,20 @@ func (v *codesView) showEmpty(q string) {
 func (v *codesView) rowData(a vault.Account) rowData {
 	d := rowData{Account: a, HOTPCode: v.hotp[a.ID]}
 	if a.Err == nil && a.Type == otp.TOTP {
-		c, err := v.d.src.Code(a.ID, v.d.now())
+		t := v.d.now()
+		c, err := v.d.src.Code(a.ID, t)
 		if err != nil {
 			d.Account.Err = err
 		}
-		d.Code = c
+		d.Code, d.At = c, t.Round(0)
 	}
 	return d
 }
 
 // tick refreshes the rows on screen: codes and countdowns change, the
-// rest stays. Rows scrolled out of view are not computed.
+// rest stays. Rows scrolled out of view are not computed, and a row's
+// code is computed again only when its period ends (the secret is
+// decrypted once a period, not once a second).
 func (v *codesView) tick() {
 	t := v.d.now()
 	for row, i := range v.bound {
@@ -177,12 +180,15 @@ func (v *codesView) tick() {
 		if a.Err != nil || a.Type != otp.TOTP {
 			continue
 		}
-		c, err := v.d.src.Code(a.ID, t)
-		if err != nil {
-			v.d.report(err)
-			return
+		c, ok := row.data.still(a.ID, t)
+		if !ok {
+			var err error
+			if c, err = v.d.src.Code(a.ID, t); err != nil {
+				v.d.report(err)
+				return
+			}
 		}
-		row.tick(c)
+		row.tick(c, t)
 	}
 }
 

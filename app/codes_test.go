@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -271,5 +272,25 @@ func TestOwnedClipboardClearsWithoutReadingBack(t *testing.T) {
 	g.clear()
 	if cb.text != "someone else's" || cb.reads != 0 {
 		t.Errorf("after another copy: clipboard %q, %d reads", cb.text, cb.reads)
+	}
+}
+
+// A code stays on screen for its period without being computed again;
+// when the clock is set (or the clock check changes its offset) within a
+// period, the code must follow the new time at the next tick.
+func TestCodesFollowAClockThatIsSet(t *testing.T) {
+	h := unlocked(t, githubURI)
+	r := h.row("GitHub")
+	h.clock.Advance(5 * time.Second)
+	for _, jump := range []time.Duration{-time.Hour, 2 * time.Hour, 90 * time.Second, -time.Second} {
+		h.clock.Jump(jump)
+		h.ui.s.main.codes.tick() // the next second's tick (the fake timers keep their times)
+		now := h.clock.Now()
+		if want := groupCode(expected(t, githubURI, now)); r.code.Text != want {
+			t.Errorf("after setting the clock by %v: code %q, want %q", jump, r.code.Text, want)
+		}
+		if want := fmt.Sprintf("%d s", 30-now.Unix()%30); r.left.Text != want {
+			t.Errorf("after setting the clock by %v: countdown %q, want %q", jump, r.left.Text, want)
+		}
 	}
 }

@@ -69,7 +69,7 @@ func newMainView(u *UI, s *session) *mainView {
 	icons := []fyne.Resource{theme.HomeIcon(), theme.ContentAddIcon(), theme.ListIcon(), theme.AccountIcon(), theme.StorageIcon(), theme.SettingsIcon()}
 	m.tabs = container.NewAppTabs()
 	for i, content := range []fyne.CanvasObject{m.codes.content, m.add.content, m.recovery.content, m.tokens.content, m.keys.content, settings} {
-		m.tabs.Append(container.NewTabItemWithIcon(tabLabels[i], icons[i], content))
+		m.tabs.Append(container.NewTabItemWithIcon(tabLabels[i], icons[i], newTabPage(content)))
 	}
 	m.tabs.OnSelected = func(*container.TabItem) { u.touch(); m.tabChanged() }
 	lock := widget.NewButtonWithIcon("Lock", theme.LoginIcon(), u.Lock)

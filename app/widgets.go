@@ -130,3 +130,35 @@ func confirm(w fyne.Window, title, msg, action string, importance widget.Importa
 	d.SetDismissText("Cancel")
 	d.Show()
 }
+
+// tabPage holds one tab's content. Fyne measures a tab container's
+// minimum size on every frame it draws, and that measures every tab's
+// content, shown or not: with the countdown's frame once a second, the
+// five hidden tabs' forms and lists were a fifth of the window thread's
+// work (README, "The window"). A hidden page answers with the size it had
+// when it was last measured shown; a shown page measures its content.
+type tabPage struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	min     fyne.Size
+	known   bool
+}
+
+func newTabPage(content fyne.CanvasObject) *tabPage {
+	p := &tabPage{content: content}
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// MinSize implements fyne.CanvasObject.
+func (p *tabPage) MinSize() fyne.Size {
+	if p.Visible() || !p.known {
+		p.min, p.known = p.content.MinSize(), true
+	}
+	return p.min
+}
+
+// CreateRenderer implements fyne.Widget: the content fills the page.
+func (p *tabPage) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(p.content)
+}

@@ -56,6 +56,7 @@ func runGUI(args []string, e env) int {
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("twofold.png", assets.IconPNG))
 	w := a.NewWindow("Twofold")
+	noDepthBuffer()
 	w.Resize(fyne.NewSize(600, 680))
 	home, _ := os.UserHomeDir()
 	// On X11 (and XWayland) codes go through Twofold's own clipboard owner,
