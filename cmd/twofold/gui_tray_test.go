@@ -4,6 +4,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -262,7 +263,9 @@ func (h *trayHost) click(t *testing.T, item, label string) {
 	if !ok {
 		t.Fatalf("no %q in the tray menu (%v)", label, ids)
 	}
-	call := h.conn.Object(item, trayMenuPath).Call("com.canonical.dbusmenu.Event", 0, id, "clicked", dbus.MakeVariant(""), uint32(0))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	call := h.conn.Object(item, trayMenuPath).CallWithContext(ctx, "com.canonical.dbusmenu.Event", 0, id, "clicked", dbus.MakeVariant(""), uint32(0))
 	if call.Err != nil {
 		t.Fatalf("clicking %q: %v", label, call.Err)
 	}
@@ -277,7 +280,9 @@ func (h *trayHost) layout(item string) (map[string]int32, map[string]bool, error
 		Props    map[string]dbus.Variant
 		Children []dbus.Variant
 	}
-	err := h.conn.Object(item, trayMenuPath).Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&revision, &root)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := h.conn.Object(item, trayMenuPath).CallWithContext(ctx, "com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&revision, &root)
 	if err != nil {
 		return nil, nil, err
 	}
