@@ -77,9 +77,10 @@ func TestGUITrayAndSessionLock(t *testing.T) {
 		ids := strings.Fields(out)
 		return strings.Join(ids, " "), err == nil && len(ids) > 0
 	})
-	if _, ok := host.menu(item)["Hide Twofold"]; !ok {
-		t.Errorf("shown window, but the tray menu has %v", host.menu(item))
-	}
+	s.await(`"Hide Twofold" in the tray menu once shown`, 10*time.Second, func() (string, bool) {
+		_, ok := host.menu(item)["Hide Twofold"]
+		return "", ok
+	})
 
 	for _, lock := range []struct {
 		name string
@@ -93,9 +94,9 @@ func TestGUITrayAndSessionLock(t *testing.T) {
 		}},
 	} {
 		s.unlockAndCopy(strings.Fields(win)[0])
-		if host.menu(item)["Lock"] != true {
-			t.Fatalf("unlocked, but the tray's Lock item is not enabled: %v", host.menu(item))
-		}
+		s.await("the tray's Lock enabled once unlocked", 10*time.Second, func() (string, bool) {
+			return "", host.menu(item)["Lock"] == true
+		})
 		if err := lock.emit(); err != nil {
 			t.Fatal(err)
 		}
