@@ -13,6 +13,8 @@
 #      locked window, each over $LOCKED_SECS (default 30), where nothing
 #      counts down
 #   4. RSS, 1,000 accounts: VmRSS after unlock and 10 s idle
+#   5. for reference, idle CPU of a plain Fyne window whose one label
+#      changes once a second, so that a slowed-down machine shows
 #
 # Medians of $RUNS runs (default 5). BENCH_ARTIFACTS=DIR keeps screenshots
 # (first frame, unlocked window) there. Needs Xvfb, xdotool, xclip, xwininfo,
@@ -87,8 +89,40 @@ func main() {
 	fmt.Printf("%.1f\n", ms[len(ms)/2])
 }
 EOF
-printf '{"Replace":{"%s":"%s"}}\n' "$repo/internal/cmd/benchguikdf/main.go" "$dir/kdf/main.go" >"$dir/overlay.json"
+# A reference for this machine at this moment (5.): a plain Fyne window,
+# Fyne's own event loop, one label changing once a second. A machine that
+# is busy or slowed down shows here as well as in Twofold's figures.
+mkdir -p "$dir/ref"
+cat >"$dir/ref/main.go" <<'EOF'
+package main
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/widget"
+)
+
+func main() {
+	a := app.New()
+	w := a.NewWindow("Reference")
+	label := widget.NewLabel("")
+	w.SetContent(label)
+	w.Resize(fyne.NewSize(600, 680))
+	go func() {
+		for t := range time.Tick(time.Second) {
+			s := t.Format("15:04:05")
+			fyne.Do(func() { label.SetText(s) })
+		}
+	}()
+	w.ShowAndRun()
+}
+EOF
+printf '{"Replace":{"%s":"%s","%s":"%s"}}\n' "$repo/internal/cmd/benchguikdf/main.go" "$dir/kdf/main.go" \
+  "$repo/internal/cmd/benchguiref/main.go" "$dir/ref/main.go" >"$dir/overlay.json"
 kdf_ms=$(go run -overlay "$dir/overlay.json" ./internal/cmd/benchguikdf 2>/dev/null) || kdf_ms="n/a"
+go build -overlay "$dir/overlay.json" -tags no_animations,migrated_fynedo -o "$dir/reference" ./internal/cmd/benchguiref
 # The CLI on the same vault: process start + KDF + decrypt + parse + list.
 cli_ms=()
 for _ in $(seq "$runs"); do
@@ -140,13 +174,13 @@ stop_app() {
   app_pgid=""
 }
 
-# find_pid: the twofold process under dbus-run-session.
+# find_pid [NAME]: the twofold (or NAME) process under dbus-run-session.
 find_pid() {
-  local deadline=$(($(now_ms) + 10000))
+  local deadline=$(($(now_ms) + 10000)) name=${1:-twofold}
   while [ -z "$app_pid" ]; do
-    app_pid=$(pgrep -P "$app_pgid" -x twofold | head -n1 || true)
+    app_pid=$(pgrep -P "$app_pgid" -x "$name" | head -n1 || true)
     [ -n "$app_pid" ] && break
-    [ "$(now_ms)" -lt "$deadline" ] || die "no twofold process under dbus-run-session"
+    [ "$(now_ms)" -lt "$deadline" ] || die "no $name process under dbus-run-session"
     sleep 0.05
   done
 }
@@ -271,6 +305,17 @@ field() { echo "$status1000" | awk -v f="$1:" '$1 == f {print $2}'; }
 hwm1000=$(field VmHWM)
 [ -z "${BENCH_ARTIFACTS:-}" ] || x import -window "$win" "$BENCH_ARTIFACTS/unlocked-1000.png" || true
 stop_app
+
+# 5. The reference window (above), same Xvfb, same sampling time.
+setsid dbus-run-session -- "$dir/reference" >"$dir/ref.log" 2>&1 &
+app_pgid=$!
+pgids+=("$app_pgid")
+app_pid=""
+find_pid reference
+sleep 3
+echo "reference (plain Fyne window): sampling for ${locked_secs} s…" >&2
+reference_pct=$(cpu_pct "$locked_secs" "$app_pid")
+stop_app
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f MiB", k / 1024}'; }
@@ -286,6 +331,7 @@ printf '%-52s %s\n' "unlock to code copied, 1,000 accounts (1 run)" "$unlock1000
 printf '%-52s %s\n' "idle CPU, 100 accounts counting down (${idle_secs} s)" "$idle_pct % of one core (target <= 0.5 %; Xvfb: $xvfb_pct %)"
 printf '%-52s %s\n' "idle CPU, the same window minimised (${locked_secs} s)" "$minimised_pct % of one core"
 printf '%-52s %s\n' "idle CPU, locked window, nothing counting (${locked_secs} s)" "$locked_pct % of one core"
+printf '%-52s %s\n' "reference: plain Fyne window, a label a second (${locked_secs} s)" "$reference_pct % of one core (2.2-2.3 % when the README's figures were taken)"
 printf '%-52s %s\n' "RSS, 100 accounts, after the idle period" "$(mib "$rss100")"
 printf '%-52s %s\n' "RSS, locked window (before unlocking, ${locked_secs} s idle)" "$(mib "$rss_locked")"
 printf '%-52s %s\n' "RSS, 1,000 accounts, unlocked + ${rss_idle_secs} s idle" "$(mib "$rss1000")  (peak VmHWM $(mib "$hwm1000"))"
