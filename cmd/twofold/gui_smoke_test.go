@@ -32,27 +32,13 @@ import (
 // Unlike the app/ tests it talks to other processes, so it polls them
 // with a deadline; there is no clock to inject into an X server.
 func TestGUISmoke(t *testing.T) {
-	if os.Getenv("CI") != "true" && os.Getenv("TWOFOLD_GUI_SMOKE") == "" {
-		t.Skip("GUI smoke test: set TWOFOLD_GUI_SMOKE=1 (or CI=true) to run it under Xvfb")
-	}
-	for _, tool := range []string{"Xvfb", "xdotool", "xclip", "import", "xwininfo", "dbus-run-session"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is missing: apt-get install xvfb xdotool xclip imagemagick x11-utils dbus libgl1-mesa-dri", tool)
-		}
-	}
-	s := newSmoke(t)
-	s.cli("init", "--password-file", s.pwFile, "--kdf-ms", "200", "--kdf-memory-mib", "16")
-	s.cli("add", "--password-file", s.pwFile, "otpauth://totp/GitHub:me@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub")
+	s := guiTest(t, "dbus-run-session")
 	s.cli("add", "--password-file", s.pwFile, "otpauth://totp/PyPI:me?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=PyPI")
 
 	// "Start minimised to the tray" is on, but the test's D-Bus session has
 	// no tray (no StatusNotifierWatcher): the window must show all the
 	// same, or the person would see nothing at all.
-	settings := filepath.Join(s.dir, "home", "config", "twofold", "settings.json")
-	os.MkdirAll(filepath.Dir(settings), 0o700)
-	if err := os.WriteFile(settings, []byte(`{"auto_lock_minutes": 5, "clipboard_clear_seconds": 30, "theme": "system", "start_minimised": true}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	s.settings(`{"auto_lock_minutes": 5, "clipboard_clear_seconds": 30, "theme": "system", "start_minimised": true}`)
 
 	s.startX()
 	start := time.Now()
@@ -70,18 +56,7 @@ func TestGUISmoke(t *testing.T) {
 	})
 	t.Logf("window %s mapped %.2f s after start", win, time.Since(start).Seconds())
 
-	s.x("xdotool", "windowfocus", "--sync", win)
-	s.x("xdotool", "type", "--delay", "25", string(s.password))
-	s.x("xdotool", "key", "Return")
-	// After unlocking, the search field has the focus and Enter copies the
-	// first code. Until the key is derived, Enter lands on the disabled
-	// password field and does nothing.
-	six := regexp.MustCompile(`^\d{6}$`)
-	code := s.await("a code on the clipboard", 30*time.Second, func() (string, bool) {
-		s.x("xdotool", "key", "Return")
-		out, _ := s.x("xclip", "-o", "-selection", "clipboard")
-		return out, six.MatchString(out)
-	})
+	code := s.unlockAndCopy(win)
 	if want := s.codesNow("GitHub"); !want[code] {
 		t.Errorf("clipboard has %s; the CLI says GitHub's code is one of %v", code, want)
 	}
@@ -94,6 +69,53 @@ func TestGUISmoke(t *testing.T) {
 	}
 	shot := s.screenshot()
 	t.Logf("screenshot: %s", shot)
+}
+
+// guiTest skips unless CI=true or TWOFOLD_GUI_SMOKE is set, checks for
+// the X tools and the extra ones named, builds twofold and makes a vault
+// with a GitHub account.
+func guiTest(t *testing.T, tools ...string) *smoke {
+	t.Helper()
+	if os.Getenv("CI") != "true" && os.Getenv("TWOFOLD_GUI_SMOKE") == "" {
+		t.Skip("GUI smoke test: set TWOFOLD_GUI_SMOKE=1 (or CI=true) to run it under Xvfb")
+	}
+	for _, tool := range append([]string{"Xvfb", "xdotool", "xclip", "import", "xwininfo"}, tools...) {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is missing: apt-get install xvfb xdotool xclip imagemagick x11-utils dbus libgl1-mesa-dri", tool)
+		}
+	}
+	s := newSmoke(t)
+	s.cli("init", "--password-file", s.pwFile, "--kdf-ms", "200", "--kdf-memory-mib", "16")
+	s.cli("add", "--password-file", s.pwFile, "otpauth://totp/GitHub:me@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub")
+	return s
+}
+
+// settings writes the app's settings file.
+func (s *smoke) settings(json string) {
+	s.t.Helper()
+	path := filepath.Join(s.dir, "home", "config", "twofold", "settings.json")
+	os.MkdirAll(filepath.Dir(path), 0o700)
+	if err := os.WriteFile(path, []byte(json), 0o600); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// unlockAndCopy types the password into the locked window and presses
+// Enter until a code is on the clipboard; it returns the code. After
+// unlocking, the search field has the focus and Enter copies the first
+// code; until the key is derived, Enter lands on the disabled password
+// field and does nothing.
+func (s *smoke) unlockAndCopy(win string) string {
+	s.t.Helper()
+	s.x("xdotool", "windowfocus", "--sync", win)
+	s.x("xdotool", "type", "--delay", "25", string(s.password))
+	s.x("xdotool", "key", "Return")
+	six := regexp.MustCompile(`^\d{6}$`)
+	return s.await("a code on the clipboard", 30*time.Second, func() (string, bool) {
+		s.x("xdotool", "key", "Return")
+		out, _ := s.x("xclip", "-o", "-selection", "clipboard")
+		return out, six.MatchString(out)
+	})
 }
 
 type smoke struct {
@@ -170,9 +192,17 @@ func (s *smoke) startX() {
 
 // startApp runs `twofold` (no arguments: the window) in its own D-Bus
 // session, so no dbus-daemon outlives the test.
-func (s *smoke) startApp() {
-	cmd := exec.Command("dbus-run-session", "--", s.bin)
-	cmd.Env = append(s.env, "DISPLAY="+s.display)
+func (s *smoke) startApp() { s.launch(nil, "dbus-run-session", "--", s.bin) }
+
+// startAppWith runs `twofold` with extra environment, outside
+// dbus-run-session (the test provides the buses).
+func (s *smoke) startAppWith(env ...string) { s.launch(env, s.bin) }
+
+// launch starts a process on the test display in its own process group;
+// it is stopped, and its output logged if the test failed, at cleanup.
+func (s *smoke) launch(env []string, name string, args ...string) {
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(append(s.env, "DISPLAY="+s.display), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -7,12 +7,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -36,24 +33,10 @@ import (
 // Needs what TestGUISmoke needs, and dbus-daemon. Runs when CI=true or
 // TWOFOLD_GUI_SMOKE=1.
 func TestGUITrayAndSessionLock(t *testing.T) {
-	if os.Getenv("CI") != "true" && os.Getenv("TWOFOLD_GUI_SMOKE") == "" {
-		t.Skip("GUI smoke test: set TWOFOLD_GUI_SMOKE=1 (or CI=true) to run it under Xvfb")
-	}
-	for _, tool := range []string{"Xvfb", "xdotool", "xclip", "import", "xwininfo", "dbus-daemon"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is missing: apt-get install xvfb xdotool xclip imagemagick x11-utils dbus libgl1-mesa-dri", tool)
-		}
-	}
-	s := newSmoke(t)
-	s.cli("init", "--password-file", s.pwFile, "--kdf-ms", "200", "--kdf-memory-mib", "16")
-	s.cli("add", "--password-file", s.pwFile, "otpauth://totp/GitHub:me@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub")
-	settings := filepath.Join(s.dir, "home", "config", "twofold", "settings.json")
-	os.MkdirAll(filepath.Dir(settings), 0o700)
+	s := guiTest(t, "dbus-daemon")
 	// The clipboard clears after 10 minutes: within the test only a lock
 	// clears it.
-	if err := os.WriteFile(settings, []byte(`{"auto_lock_minutes": 30, "clipboard_clear_seconds": 600, "theme": "system", "start_minimised": true}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	s.settings(`{"auto_lock_minutes": 30, "clipboard_clear_seconds": 600, "theme": "system", "start_minimised": true}`)
 
 	session := startBus(t, filepath.Join(s.dir, "session-bus"))
 	system := startBus(t, filepath.Join(s.dir, "system-bus"))
@@ -109,57 +92,6 @@ func TestGUITrayAndSessionLock(t *testing.T) {
 		})
 	}
 	t.Logf("screenshot: %s", s.screenshot())
-}
-
-// unlockAndCopy types the password into the locked window and presses
-// Enter until a code is on the clipboard.
-func (s *smoke) unlockAndCopy(win string) {
-	s.t.Helper()
-	s.x("xdotool", "windowfocus", "--sync", win)
-	s.x("xdotool", "type", "--delay", "25", string(s.password))
-	s.x("xdotool", "key", "Return")
-	six := regexp.MustCompile(`^\d{6}$`)
-	s.await("a code on the clipboard", 30*time.Second, func() (string, bool) {
-		s.x("xdotool", "key", "Return")
-		out, _ := s.x("xclip", "-o", "-selection", "clipboard")
-		return out, six.MatchString(out)
-	})
-}
-
-// startAppWith runs `twofold` with extra environment, outside
-// dbus-run-session (the test provides the buses).
-func (s *smoke) startAppWith(env ...string) {
-	cmd := exec.Command(s.bin)
-	cmd.Env = append(append(s.env, "DISPLAY="+s.display), env...)
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		s.t.Fatal(err)
-	}
-	s.t.Cleanup(func() {
-		stopGroup(cmd)
-		if s.t.Failed() {
-			s.t.Logf("app output:\n%s", out.String())
-		}
-	})
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // bus is a private dbus-daemon and this test's connection to it.
