@@ -4,17 +4,20 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/godbus/dbus/v5"
+	"github.com/twofold-app/twofold/vault"
 )
 
 // TestGUITrayAndSessionLock runs the real binary under Xvfb with a tray
@@ -28,7 +31,9 @@ import (
 //     logind's Session.Lock on a second bus the app takes for the system
 //     bus ($DBUS_SYSTEM_BUS_ADDRESS): each locks the vault — the tray's
 //     Lock item is disabled and the code Twofold copied leaves the
-//     clipboard.
+//     clipboard;
+//   - unlocked, a favourite's code is one click away in the tray, with
+//     the window hidden (checked against the CLI's code).
 //
 // Needs what TestGUISmoke needs, and dbus-daemon. Runs when CI=true or
 // TWOFOLD_GUI_SMOKE=1.
@@ -37,6 +42,8 @@ func TestGUITrayAndSessionLock(t *testing.T) {
 	// The clipboard clears after 10 minutes: within the test only a lock
 	// clears it.
 	s.settings(`{"auto_lock_minutes": 30, "clipboard_clear_seconds": 600, "theme": "system", "start_minimised": true}`)
+	favourite(t, filepath.Join(s.dir, "home", "data", "twofold", "vault.kdbx"), s.password, "GitHub")
+	const copyGitHub = "Copy GitHub (me@example.com)"
 
 	session := startBus(t, filepath.Join(s.dir, "session-bus"))
 	system := startBus(t, filepath.Join(s.dir, "system-bus"))
@@ -91,7 +98,62 @@ func TestGUITrayAndSessionLock(t *testing.T) {
 			return "", out == ""
 		})
 	}
+
+	// Locked: the tray offers no codes. Unlocked: a favourite's code is
+	// one click away in the tray, with the window hidden.
+	if _, ok := host.menu(item)[copyGitHub]; ok {
+		t.Errorf("locked, yet the tray offers %q", copyGitHub)
+	}
+	win0 := strings.Fields(win)[0]
+	s.x("xdotool", "windowfocus", "--sync", win0)
+	s.x("xdotool", "type", "--delay", "25", string(s.password))
+	s.x("xdotool", "key", "Return")
+	s.await(fmt.Sprintf("%q in the tray menu once unlocked", copyGitHub), 30*time.Second, func() (string, bool) {
+		_, ok := host.menu(item)[copyGitHub]
+		return "", ok
+	})
 	t.Logf("screenshot: %s", s.screenshot())
+	host.click(t, item, "Hide Twofold")
+	s.await("the window hidden after Hide Twofold", 10*time.Second, func() (string, bool) {
+		out, _ := s.x("xdotool", "search", "--onlyvisible", "--name", "^Twofold$")
+		return "", out == ""
+	})
+	host.click(t, item, copyGitHub)
+	six := regexp.MustCompile(`^\d{6}$`)
+	code := s.await("GitHub's code on the clipboard after the tray's "+copyGitHub, 10*time.Second, func() (string, bool) {
+		out, _ := s.x("xclip", "-o", "-selection", "clipboard")
+		return out, six.MatchString(out)
+	})
+	if want := s.codesNow("GitHub"); !want[code] {
+		t.Errorf("the tray copied %s; the CLI says GitHub's code is one of %v", code, want)
+	}
+}
+
+// favourite pins an account of the vault at path (the KeePass tag the
+// window's star sets).
+func favourite(t *testing.T, path string, password []byte, issuer string) {
+	t.Helper()
+	v, err := vault.Open(path, vault.Credentials{Password: bytes.Clone(password)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Lock()
+	accounts, err := v.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range accounts {
+		if a.Issuer == issuer {
+			if err := v.SetFavourite(a.ID, true); err != nil {
+				t.Fatal(err)
+			}
+			if err := v.Save(); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+	t.Fatalf("no %s account in %s", issuer, path)
 }
 
 // bus is a private dbus-daemon and this test's connection to it.
