@@ -43,6 +43,10 @@ func newCodeList(v *codesView) *codeList {
 		v.activate(id)
 	}
 	l.OnHighlighted = func(id widget.ListItemID) { l.highlight = id }
+	// Rows are told apart by their padding and tiles: a separator line
+	// across the window is, for software GL, among the costliest things
+	// on the once-a-second frame (it touches every tile of its row).
+	l.HideSeparators = true
 	l.ExtendBaseWidget(l)
 	return l
 }

@@ -67,7 +67,7 @@ func codesScreen(d codesDeps) *codesView {
 	v.empty.Alignment = fyne.TextAlignCenter
 	v.empty.Wrapping = fyne.TextWrapWord
 	add := widget.NewButton("Add account", d.add)
-	top := container.NewBorder(nil, nil, nil, add, v.search)
+	top := container.NewBorder(nil, nil, nil, add, container.NewThemeOverride(v.search, outlinedInput{}))
 	v.content = container.NewBorder(top, nil, nil, nil, container.NewStack(v.list, container.NewCenter(v.empty)))
 	v.reload()
 	return v

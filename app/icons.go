@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"hash/fnv"
 	"image/color"
 	"strings"
@@ -97,6 +98,20 @@ func initialsColour(name string) color.Color {
 	return palette[h.Sum32()%uint32(len(palette))]
 }
 
+// initialsTile is a rounded tile of colour c, as an SVG image: drawn as a
+// texture, which costs software GL (llvmpipe) a fraction of what a
+// rounded canvas.Rectangle does, whose shader works out the corners for
+// every pixel on every frame (README, "The window"). One resource per
+// colour, so that Fyne rasterises each colour once. (A path: the SVG
+// renderer Fyne uses ignores rx on <rect>.)
+func initialsTile(c color.Color) fyne.Resource {
+	n := color.NRGBAModel.Convert(c).(color.NRGBA)
+	hex := fmt.Sprintf("%02x%02x%02x", n.R, n.G, n.B)
+	return fyne.NewStaticResource("initials-"+hex+".svg", []byte(
+		`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path fill="#`+hex+
+			`" d="M7 0H25A7 7 0 0 1 32 7V25A7 7 0 0 1 25 32H7A7 7 0 0 1 0 25V7A7 7 0 0 1 7 0Z"/></svg>`))
+}
+
 // serviceIcon is the bundled tile for issuer, or its initials on a
 // coloured tile.
 func serviceIcon(issuer string, size float32) fyne.CanvasObject {
@@ -107,8 +122,8 @@ func serviceIcon(issuer string, size float32) fyne.CanvasObject {
 		img.SetMinSize(fyne.NewSquareSize(size))
 		return img
 	}
-	bg := canvas.NewRectangle(initialsColour(issuer))
-	bg.CornerRadius = size * 7 / 32
+	bg := canvas.NewImageFromResource(initialsTile(initialsColour(issuer)))
+	bg.FillMode = canvas.ImageFillStretch
 	bg.SetMinSize(fyne.NewSquareSize(size))
 	text := canvas.NewText(initials(issuer), color.White)
 	text.TextStyle.Bold = true
