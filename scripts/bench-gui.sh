@@ -9,9 +9,9 @@
 #      (100 accounts, Argon2id 8 MiB x 1 iteration x 1 lane, so that this
 #      measures the app; the KDF alone is timed separately)
 #   3. idle CPU, 100 accounts counting down: utime+stime over $IDLE_SECS s
-#      (default 60), and for comparison the same window minimised and the
-#      locked window, each over $LOCKED_SECS (default 30), where nothing
-#      counts down
+#      (default 60) in every run, and for comparison (last run only) the
+#      same window minimised and the locked window, each over $LOCKED_SECS
+#      (default 30), where nothing counts down
 #   4. RSS, 1,000 accounts: VmRSS after unlock and 10 s idle
 #   5. for reference, idle CPU of a plain Fyne window whose one label
 #      changes once a second, so that a slowed-down machine shows
@@ -52,6 +52,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# pct_median P…: the median of percentages with two decimals.
+pct_median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 median() { sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
 die() { echo "bench-gui: $*" >&2; exit 1; }
 
@@ -255,6 +257,8 @@ rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 frame_ms=()
 unlock_ms=()
+idle_runs=()
+xvfb_runs=()
 for i in $(seq "$runs"); do
   start_app "$dir/v100.kdbx"
   await_frame
@@ -262,6 +266,14 @@ for i in $(seq "$runs"); do
   frame_ms+=("$t_frame")
   unlock_ms+=("$t_unlock")
   echo "run $i: first frame ${t_frame} ms, unlock to code ${t_unlock} ms" >&2
+  # Idle CPU (3.), in every run: a 60 s sample of the same build varies
+  # by a few tenths of a per cent from one process to the next.
+  find_pid
+  sleep 3 # let the post-unlock work settle
+  echo "run $i: idle CPU, sampling pid $app_pid for ${idle_secs} s…" >&2
+  { read -r pct; read -r xpct; } < <(cpu_pct "$idle_secs" "$app_pid" "$xvfb_pid")
+  idle_runs+=("$pct")
+  xvfb_runs+=("$xpct")
   [ "$i" -eq "$runs" ] || stop_app
 done
 if [ -n "${BENCH_ARTIFACTS:-}" ]; then
@@ -270,11 +282,7 @@ if [ -n "${BENCH_ARTIFACTS:-}" ]; then
   x import -window "$win" "$BENCH_ARTIFACTS/unlocked-100.png" || true
 fi
 
-# Idle CPU: the last run's window, unlocked, 100 accounts counting down.
-find_pid
-sleep 3 # let the post-unlock work settle
-echo "idle CPU: sampling pid $app_pid for ${idle_secs} s…" >&2
-{ read -r idle_pct; read -r xvfb_pct; } < <(cpu_pct "$idle_secs" "$app_pid" "$xvfb_pid")
+# The last run's window stays up for the next measures.
 rss100=$(rss_kib "$app_pid")
 threads=$(awk '/^Threads:/ {print $2}' "/proc/$app_pid/status")
 # The same window minimised, as a window manager marks it (ICCCM WM_STATE
@@ -328,7 +336,7 @@ printf '%-52s %s\n' "unlock to code copied, 100 accounts" "$(printf '%s\n' "${un
 printf '%-52s %s\n' "  of which the KDF (Argon2id 8 MiB x 1 x 1)" "$kdf_ms ms"
 printf '%-52s %s\n' "  CLI list on the same vault, process start included" "$cli_med ms  (runs: ${cli_ms[*]})"
 printf '%-52s %s\n' "unlock to code copied, 1,000 accounts (1 run)" "$unlock1000 ms"
-printf '%-52s %s\n' "idle CPU, 100 accounts counting down (${idle_secs} s)" "$idle_pct % of one core (target <= 0.5 %; Xvfb: $xvfb_pct %)"
+printf '%-52s %s\n' "idle CPU, 100 accounts counting down (${idle_secs} s)" "$(pct_median "${idle_runs[@]}") % of one core (runs: ${idle_runs[*]}; target <= 0.5 %; Xvfb: $(pct_median "${xvfb_runs[@]}") %)"
 printf '%-52s %s\n' "idle CPU, the same window minimised (${locked_secs} s)" "$minimised_pct % of one core"
 printf '%-52s %s\n' "idle CPU, locked window, nothing counting (${locked_secs} s)" "$locked_pct % of one core"
 printf '%-52s %s\n' "reference: plain Fyne window, a label a second (${locked_secs} s)" "$reference_pct % of one core (2.2-2.3 % when the README's figures were taken)"
