@@ -53,6 +53,7 @@ func runGUI(args []string, e env) int {
 		fmt.Fprintln(e.stderr, "hint: check $DISPLAY names a running X server you may use (xauth), or use the command line: 'twofold help'")
 		return 1
 	}
+	keepHeap()
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("twofold.png", assets.IconPNG))
 	w := a.NewWindow("Twofold")
