@@ -52,9 +52,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-# pct_median P…: the median of percentages with two decimals.
-pct_median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-median() { sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
+# median: the median of the numbers on stdin, one a line (milliseconds
+# or percentages; the mean of the middle two keeps the inputs' precision).
+median() { sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 die() { echo "bench-gui: $*" >&2; exit 1; }
 
 echo "building…" >&2
@@ -336,7 +336,7 @@ printf '%-52s %s\n' "unlock to code copied, 100 accounts" "$(printf '%s\n' "${un
 printf '%-52s %s\n' "  of which the KDF (Argon2id 8 MiB x 1 x 1)" "$kdf_ms ms"
 printf '%-52s %s\n' "  CLI list on the same vault, process start included" "$cli_med ms  (runs: ${cli_ms[*]})"
 printf '%-52s %s\n' "unlock to code copied, 1,000 accounts (1 run)" "$unlock1000 ms"
-printf '%-52s %s\n' "idle CPU, 100 accounts counting down (${idle_secs} s)" "$(pct_median "${idle_runs[@]}") % of one core (runs: ${idle_runs[*]}; target <= 0.5 %; Xvfb: $(pct_median "${xvfb_runs[@]}") %)"
+printf '%-52s %s\n' "idle CPU, 100 accounts counting down (${idle_secs} s)" "$(printf '%s\n' "${idle_runs[@]}" | median) % of one core (runs: ${idle_runs[*]}; target <= 0.5 %; Xvfb: $(printf '%s\n' "${xvfb_runs[@]}" | median) %)"
 printf '%-52s %s\n' "idle CPU, the same window minimised (${locked_secs} s)" "$minimised_pct % of one core"
 printf '%-52s %s\n' "idle CPU, locked window, nothing counting (${locked_secs} s)" "$locked_pct % of one core"
 printf '%-52s %s\n' "reference: plain Fyne window, a label a second (${locked_secs} s)" "$reference_pct % of one core (2.2-2.3 % when the README's figures were taken)"

@@ -33,12 +33,15 @@ import "C"
 
 import "runtime"
 
-// FaultsInChurn allocates n blocks of size bytes in the C heap, writes
-// and frees them, and returns the page faults that took. Run it twice:
-// the second run faults only if the heap gave the memory back.
-func FaultsInChurn(n int, size int) int {
-	runtime.LockOSThread() // the fault count is the thread's
+// FaultsInSecondChurn allocates n blocks of size bytes in the C heap,
+// writes and frees them, twice, and returns the page faults the second
+// round took: memory the first round's free gave back to the system
+// faults in again. Both rounds run on one OS thread, so that they use
+// the same malloc arena and the count is that thread's.
+func FaultsInSecondChurn(n int, size int) int {
+	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	C.churn(C.int(n), C.long(size))
 	return int(C.churn(C.int(n), C.long(size)))
 }
 
