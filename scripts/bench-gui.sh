@@ -12,6 +12,9 @@
 #      (default 60) in every run, and for comparison (last run only) the
 #      same window minimised and the locked window, each over $LOCKED_SECS
 #      (default 30), where nothing counts down
+#  3b. CPU per countdown frame: a measuring build (-tags benchtick) steps
+#      the countdown every 50 ms; % of a core over $FRAME_SECS s (default
+#      20) at 20 frames a second, in ms per frame (min(RUNS, 3) runs)
 #   4. RSS, 1,000 accounts: VmRSS after unlock and 10 s idle
 #   5. for reference, idle CPU of a plain Fyne window whose one label
 #      changes once a second, so that a slowed-down machine shows
@@ -28,6 +31,8 @@ runs=${RUNS:-5}
 idle_secs=${IDLE_SECS:-60}
 rss_idle_secs=10
 locked_secs=${LOCKED_SECS:-30}
+frame_secs=${FRAME_SECS:-20}
+frame_rounds=$((runs < 3 ? runs : 3))
 password="bench password"
 
 for tool in Xvfb xdotool xclip xwininfo xprop import convert dbus-run-session setsid timeout; do
@@ -59,6 +64,8 @@ die() { echo "bench-gui: $*" >&2; exit 1; }
 
 echo "building…" >&2
 go build -tags no_animations,migrated_fynedo -o "$dir/twofold" ./cmd/twofold
+# The measuring build for 3b (cmd/twofold/gui_benchtick.go).
+go build -tags no_animations,migrated_fynedo,benchtick -o "$dir/twofold-tick" ./cmd/twofold
 
 echo "making vaults (100 and 1,000 accounts)…" >&2
 printf '%s\n' "$password" >"$dir/password"
@@ -158,11 +165,14 @@ x() { timeout 10 "$@"; }
 
 app_pgid=""
 app_pid=""
-# start_app VAULT: runs the window in its own D-Bus session; sets app_pgid
-# (dbus-run-session, leader of a new process group) and t_start.
+# start_app VAULT [BIN [ENV=VALUE…]]: runs the window (BIN, default
+# twofold) in its own D-Bus session; sets app_pgid (dbus-run-session,
+# leader of a new process group) and t_start.
 start_app() {
+  local vault=$1 bin=${2:-twofold}
+  shift $(($# < 2 ? $# : 2))
   t_start=$(now_ms)
-  setsid dbus-run-session -- "$dir/twofold" gui --vault "$1" >"$dir/app.log" 2>&1 &
+  setsid dbus-run-session -- env "$@" "$dir/$bin" gui --vault "$vault" >"$dir/app.log" 2>&1 &
   app_pgid=$!
   pgids+=("$app_pgid")
   app_pid=""
@@ -176,7 +186,8 @@ stop_app() {
   app_pgid=""
 }
 
-# find_pid [NAME]: the twofold (or NAME) process under dbus-run-session.
+# find_pid [NAME]: the twofold (or NAME) process under dbus-run-session
+# (env replaces itself with it).
 find_pid() {
   local deadline=$(($(now_ms) + 10000)) name=${1:-twofold}
   while [ -z "$app_pid" ]; do
@@ -293,6 +304,24 @@ echo "idle CPU, minimised: sampling for ${locked_secs} s…" >&2
 minimised_pct=$(cpu_pct "$locked_secs" "$app_pid")
 stop_app
 
+# 3b. The CPU one countdown frame costs: the measuring build steps the
+# countdown every 50 ms, so the window draws 20 frames a second and a
+# frame's cost stands twenty times above the sampling noise of a 1 frame/s
+# sample. Per-frame ms = % of a core x 10 ms / 20 frames; the once-a-second
+# window's idle CPU is about a tenth of that figure in per cent.
+frame_runs=()
+for i in $(seq "$frame_rounds"); do
+  start_app "$dir/v100.kdbx" twofold-tick TWOFOLD_BENCH_TICK_MS=50
+  await_frame
+  unlock
+  find_pid twofold-tick
+  sleep 3
+  echo "frame cost $i: sampling pid $app_pid at 20 frames/s for ${frame_secs} s…" >&2
+  pct=$(cpu_pct "$frame_secs" "$app_pid")
+  frame_runs+=("$(awk -v p="$pct" 'BEGIN {printf "%.2f", p * 10 / 20}')")
+  stop_app
+done
+
 # RSS with 1,000 accounts. Before unlocking, the same idle measure on the
 # locked window (nothing counts down): the floor under measure 3.
 start_app "$dir/v1000.kdbx"
@@ -337,6 +366,7 @@ printf '%-52s %s\n' "  of which the KDF (Argon2id 8 MiB x 1 x 1)" "$kdf_ms ms"
 printf '%-52s %s\n' "  CLI list on the same vault, process start included" "$cli_med ms  (runs: ${cli_ms[*]})"
 printf '%-52s %s\n' "unlock to code copied, 1,000 accounts (1 run)" "$unlock1000 ms"
 printf '%-52s %s\n' "idle CPU, 100 accounts counting down (${idle_secs} s)" "$(printf '%s\n' "${idle_runs[@]}" | median) % of one core (runs: ${idle_runs[*]}; target <= 0.5 %; Xvfb: $(printf '%s\n' "${xvfb_runs[@]}" | median) %)"
+printf '%-52s %s\n' "CPU per countdown frame, 100 accounts (20 frames/s)" "$(printf '%s\n' "${frame_runs[@]}" | median) ms  (runs: ${frame_runs[*]})"
 printf '%-52s %s\n' "idle CPU, the same window minimised (${locked_secs} s)" "$minimised_pct % of one core"
 printf '%-52s %s\n' "idle CPU, locked window, nothing counting (${locked_secs} s)" "$locked_pct % of one core"
 printf '%-52s %s\n' "reference: plain Fyne window, a label a second (${locked_secs} s)" "$reference_pct % of one core (2.2-2.3 % when the README's figures were taken)"

@@ -34,6 +34,7 @@ fi
 go mod download
 go vet ./...
 go vet -tags hardware ./fido/ # the real-key tests (README) keep compiling
+go vet -tags benchtick ./cmd/twofold/ # the measuring build of scripts/bench-gui.sh keeps compiling
 # A build without cgo must still work for the vault; fido/ falls back to ErrUnsupported.
 CGO_ENABLED=0 go test -count=1 ./vault/... ./fido/
 go test -race -count=1 "$@" ./...

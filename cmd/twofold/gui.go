@@ -81,7 +81,7 @@ func runGUI(args []string, e env) int {
 		Capture:   capture,
 		Notify:    notifier(session, a),
 		Now:       e.now,
-		Timers:    twapp.RealTimers{},
+		Timers:    guiTimers(),
 		Work:      twapp.GoWork,
 		Home:      home,
 		Keys: twapp.KeyOptions{
