@@ -2,6 +2,7 @@ package app
 
 import (
 	"image/color"
+	"math"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -66,4 +67,76 @@ func TestSearchFieldFollowsTheTheme(t *testing.T) {
 			t.Errorf("%s theme: the Add screen's URI field has background %v, want %v", tc.label, got, w)
 		}
 	}
+}
+
+// TestThemeContrast: in both themes, every colour the app draws text in
+// reads at WCAG 2.1 AA against what it is drawn on (4.5:1), and control
+// outlines and the countdown bars stand out from the window (3:1; 1.4.11).
+// Fyne's own defaults fail several of these (readableColours).
+func TestThemeContrast(t *testing.T) {
+	const textRatio, graphicRatio = 4.5, 3.0
+	type pair struct{ fg, bg fyne.ThemeColorName }
+	text := []pair{
+		{theme.ColorNameForeground, theme.ColorNameBackground},
+		{theme.ColorNamePlaceHolder, theme.ColorNameBackground}, // seconds left, next code
+		{theme.ColorNameError, theme.ColorNameBackground},       // expiring code, errors
+		{theme.ColorNameWarning, theme.ColorNameBackground},     // warning labels
+		{theme.ColorNameSuccess, theme.ColorNameBackground},     // "copied" notices
+		{theme.ColorNameHyperlink, theme.ColorNameBackground},
+		{theme.ColorNameForeground, theme.ColorNameInputBackground},
+		{theme.ColorNamePlaceHolder, theme.ColorNameInputBackground},
+		{theme.ColorNameForegroundOnPrimary, theme.ColorNamePrimary}, // default buttons
+		{theme.ColorNameForegroundOnError, theme.ColorNameError},     // danger buttons
+		{theme.ColorNameForegroundOnWarning, theme.ColorNameWarning}, // warning buttons
+		{theme.ColorNameForegroundOnSuccess, theme.ColorNameSuccess},
+	}
+	graphic := []pair{
+		{theme.ColorNameInputBorder, theme.ColorNameBackground}, // the search field is only this outline
+		{theme.ColorNamePrimary, theme.ColorNameBackground},     // focus, countdown bar, favourite star
+		{theme.ColorNameWarning, theme.ColorNameBackground},     // countdown bar under 10 s
+	}
+	for _, choice := range []string{ThemeLight, ThemeDark} {
+		th := themeFor(choice)
+		c := func(n fyne.ThemeColorName) color.Color { return th.Color(n, theme.VariantLight) }
+		check := func(pairs []pair, min float64) {
+			for _, p := range pairs {
+				if r := contrastRatio(c(p.fg), c(p.bg)); r < min {
+					t.Errorf("%s theme: %s on %s is %.2f:1, want at least %.1f:1", choice, p.fg, p.bg, r, min)
+				}
+			}
+		}
+		check(text, textRatio)
+		check(graphic, graphicRatio)
+	}
+	for _, bg := range initialsPalette {
+		if r := contrastRatio(color.White, bg); r < textRatio {
+			t.Errorf("white initials on %v: %.2f:1, want at least %.1f:1", bg, r, textRatio)
+		}
+	}
+}
+
+// contrastRatio is WCAG 2.1's contrast ratio of fg drawn over an opaque
+// bg (fg's alpha blended in first).
+func contrastRatio(fg, bg color.Color) float64 {
+	b := color.NRGBAModel.Convert(bg).(color.NRGBA)
+	f := color.NRGBAModel.Convert(fg).(color.NRGBA)
+	a := float64(f.A) / 255
+	over := func(x, y uint8) float64 { return (float64(x)*a + float64(y)*(1-a)) / 255 }
+	l1 := relativeLuminance(over(f.R, b.R), over(f.G, b.G), over(f.B, b.B))
+	l2 := relativeLuminance(float64(b.R)/255, float64(b.G)/255, float64(b.B)/255)
+	if l1 < l2 {
+		l1, l2 = l2, l1
+	}
+	return (l1 + 0.05) / (l2 + 0.05)
+}
+
+// relativeLuminance of an sRGB colour, channels in [0, 1] (WCAG 2.1).
+func relativeLuminance(r, g, b float64) float64 {
+	lin := func(v float64) float64 {
+		if v <= 0.04045 {
+			return v / 12.92
+		}
+		return math.Pow((v+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
 }
