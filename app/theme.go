@@ -42,7 +42,8 @@ func (t variantTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Co
 // and the expiring code at 3.7:1; input outlines are 1.3:1 (light) and
 // 1.6:1 (dark), and the codes screen's search field is an outline only
 // (outlinedInput); white on the primary blue of default buttons is 4.47:1
-// in both. Hues stay; only lightness moves.
+// in both, and the selected tab's primary-blue label 4.0:1 on the dark
+// background. Hues stay; only lightness moves.
 var readableColours = map[fyne.ThemeVariant]map[fyne.ThemeColorName]color.Color{
 	theme.VariantLight: {
 		theme.ColorNamePlaceHolder: color.NRGBA{0x6b, 0x6b, 0x6b, 0xff},
@@ -53,10 +54,14 @@ var readableColours = map[fyne.ThemeVariant]map[fyne.ThemeColorName]color.Color{
 		theme.ColorNamePrimary:     color.NRGBA{0x25, 0x63, 0xeb, 0xff},
 		theme.ColorNameHyperlink:   color.NRGBA{0x25, 0x63, 0xeb, 0xff},
 	},
+	// Dark: the selected tab's label is drawn in the primary colour on the
+	// dark background, and white on primary cannot also reach 4.5:1; so a
+	// lighter blue with dark text on it, as Material's dark themes do.
 	theme.VariantDark: {
-		theme.ColorNameInputBorder: color.NRGBA{0x85, 0x85, 0x85, 0xff},
-		theme.ColorNamePrimary:     color.NRGBA{0x25, 0x63, 0xeb, 0xff},
-		theme.ColorNameHyperlink:   color.NRGBA{0x5b, 0x9b, 0xff, 0xff},
+		theme.ColorNameInputBorder:         color.NRGBA{0x85, 0x85, 0x85, 0xff},
+		theme.ColorNamePrimary:             color.NRGBA{0x5b, 0x9b, 0xff, 0xff},
+		theme.ColorNameForegroundOnPrimary: color.NRGBA{0x17, 0x17, 0x18, 0xff},
+		theme.ColorNameHyperlink:           color.NRGBA{0x5b, 0x9b, 0xff, 0xff},
 	},
 }
 

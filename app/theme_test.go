@@ -83,6 +83,7 @@ func TestThemeContrast(t *testing.T) {
 		{theme.ColorNameWarning, theme.ColorNameBackground},     // warning labels
 		{theme.ColorNameSuccess, theme.ColorNameBackground},     // "copied" notices
 		{theme.ColorNameHyperlink, theme.ColorNameBackground},
+		{theme.ColorNamePrimary, theme.ColorNameBackground}, // the selected tab's label
 		{theme.ColorNameForeground, theme.ColorNameInputBackground},
 		{theme.ColorNamePlaceHolder, theme.ColorNameInputBackground},
 		{theme.ColorNameForegroundOnPrimary, theme.ColorNamePrimary}, // default buttons
@@ -92,8 +93,8 @@ func TestThemeContrast(t *testing.T) {
 	}
 	graphic := []pair{
 		{theme.ColorNameInputBorder, theme.ColorNameBackground}, // the search field is only this outline
-		{theme.ColorNamePrimary, theme.ColorNameBackground},     // focus, countdown bar, favourite star
 		{theme.ColorNameWarning, theme.ColorNameBackground},     // countdown bar under 10 s
+		{theme.ColorNamePrimary, theme.ColorNameBackground},     // countdown bar, focus, favourite star
 	}
 	for _, choice := range []string{ThemeLight, ThemeDark} {
 		th := themeFor(choice)
