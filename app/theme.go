@@ -27,10 +27,23 @@ func (t variantTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Co
 	case ThemeDark:
 		v = theme.VariantDark
 	}
-	if c, ok := readableColours[v][n]; ok {
+	if c, ok := readableColours[v][n]; ok && (!primaryFamily[n] || defaultPrimary()) {
 		return c
 	}
 	return t.Theme.Color(n, v)
+}
+
+// primaryFamily are the colours Fyne derives from the primary colour a
+// person can pick in Fyne's settings; readableColours replaces them only
+// for Fyne's default blue, so a colour picked there is kept.
+var primaryFamily = map[fyne.ThemeColorName]bool{
+	theme.ColorNamePrimary: true, theme.ColorNameHyperlink: true, theme.ColorNameForegroundOnPrimary: true,
+}
+
+// defaultPrimary reports whether the primary colour is Fyne's default.
+var defaultPrimary = func() bool {
+	p := fyne.CurrentApp().Settings().PrimaryColor()
+	return p == "" || p == theme.ColorBlue
 }
 
 // readableColours replace Fyne 2.8.1's default colours where they fall

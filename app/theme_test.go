@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -140,4 +141,26 @@ func relativeLuminance(r, g, b float64) float64 {
 		return math.Pow((v+0.055)/1.055, 2.4)
 	}
 	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+}
+
+// TestPickedPrimaryColourKept: a primary colour picked in Fyne's settings
+// (other than the default blue) is Fyne's, not replaced by the readable
+// blue; the other readable colours stay.
+func TestPickedPrimaryColourKept(t *testing.T) {
+	test.NewTempApp(t)
+	th := themeFor(ThemeLight)
+	blue := th.Color(theme.ColorNamePrimary, theme.VariantLight)
+	if blue != readableColours[theme.VariantLight][theme.ColorNamePrimary] {
+		t.Fatalf("default primary %v, want the readable blue", blue)
+	}
+	defer func(f func() bool) { defaultPrimary = f }(defaultPrimary)
+	defaultPrimary = func() bool { return false } // as with "orange" picked
+	for _, n := range []fyne.ThemeColorName{theme.ColorNamePrimary, theme.ColorNameHyperlink, theme.ColorNameForegroundOnPrimary} {
+		if got, want := th.Color(n, theme.VariantLight), theme.DefaultTheme().Color(n, theme.VariantLight); got != want {
+			t.Errorf("%s with a picked primary colour: %v, want Fyne's %v", n, got, want)
+		}
+	}
+	if got, want := th.Color(theme.ColorNameWarning, theme.VariantLight), readableColours[theme.VariantLight][theme.ColorNameWarning]; got != want {
+		t.Errorf("warning with a picked primary colour: %v, want the readable %v", got, want)
+	}
 }
