@@ -37,4 +37,13 @@ go vet -tags hardware ./fido/ # the real-key tests (README) keep compiling
 go vet -tags benchtick ./cmd/twofold/ # the measuring build of scripts/bench-gui.sh keeps compiling
 # A build without cgo must still work for the vault; fido/ falls back to ErrUnsupported.
 CGO_ENABLED=0 go test -count=1 ./vault/... ./fido/
-go test -race -count=1 "$@" ./...
+# The GUI tests keep their screenshots in $TWOFOLD_ARTIFACTS (a new
+# directory unless set); what is there is listed at the end, so that the
+# run's log names the files.
+export TWOFOLD_ARTIFACTS=${TWOFOLD_ARTIFACTS:-$(mktemp -d "${TMPDIR:-/tmp}/twofold-artifacts.XXXXXX")}
+rc=0
+go test -race -count=1 "$@" ./... || rc=$?
+for f in "$TWOFOLD_ARTIFACTS"/*; do
+  if [ -e "$f" ]; then echo "artifact: $f ($(stat -c %s "$f") bytes)"; fi
+done
+exit "$rc"
