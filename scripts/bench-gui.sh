@@ -31,8 +31,8 @@ runs=${RUNS:-5}
 idle_secs=${IDLE_SECS:-60}
 rss_idle_secs=10
 locked_secs=${LOCKED_SECS:-30}
-frame_secs=${FRAME_SECS:-20}
-frame_rounds=$((runs < 3 ? runs : 3))
+cost_secs=${FRAME_SECS:-20}
+cost_rounds=$((runs < 3 ? runs : 3))
 password="bench password"
 
 for tool in Xvfb xdotool xclip xwininfo xprop import convert dbus-run-session setsid timeout; do
@@ -186,6 +186,17 @@ stop_app() {
   app_pgid=""
 }
 
+# open_unlocked VAULT [BIN [ENV=VALUE…]]: start_app, then waits for the
+# first frame (t_frame), unlocks (t_unlock), finds the app's pid and lets
+# the post-unlock work settle.
+open_unlocked() {
+  start_app "$@"
+  await_frame
+  unlock
+  find_pid "${2:-twofold}"
+  sleep 3
+}
+
 # find_pid [NAME]: the twofold (or NAME) process under dbus-run-session
 # (env replaces itself with it).
 find_pid() {
@@ -271,16 +282,12 @@ unlock_ms=()
 idle_runs=()
 xvfb_runs=()
 for i in $(seq "$runs"); do
-  start_app "$dir/v100.kdbx"
-  await_frame
-  unlock
+  open_unlocked "$dir/v100.kdbx"
   frame_ms+=("$t_frame")
   unlock_ms+=("$t_unlock")
   echo "run $i: first frame ${t_frame} ms, unlock to code ${t_unlock} ms" >&2
   # Idle CPU (3.), in every run: a 60 s sample of the same build varies
   # by a few tenths of a per cent from one process to the next.
-  find_pid
-  sleep 3 # let the post-unlock work settle
   echo "run $i: idle CPU, sampling pid $app_pid for ${idle_secs} s…" >&2
   { read -r pct; read -r xpct; } < <(cpu_pct "$idle_secs" "$app_pid" "$xvfb_pid")
   idle_runs+=("$pct")
@@ -309,16 +316,12 @@ stop_app
 # frame's cost stands twenty times above the sampling noise of a 1 frame/s
 # sample. Per-frame ms = % of a core x 10 ms / 20 frames; the once-a-second
 # window's idle CPU is about a tenth of that figure in per cent.
-frame_runs=()
-for i in $(seq "$frame_rounds"); do
-  start_app "$dir/v100.kdbx" twofold-tick TWOFOLD_BENCH_TICK_MS=50
-  await_frame
-  unlock
-  find_pid twofold-tick
-  sleep 3
-  echo "frame cost $i: sampling pid $app_pid at 20 frames/s for ${frame_secs} s…" >&2
-  pct=$(cpu_pct "$frame_secs" "$app_pid")
-  frame_runs+=("$(awk -v p="$pct" 'BEGIN {printf "%.2f", p * 10 / 20}')")
+cost_runs=()
+for i in $(seq "$cost_rounds"); do
+  open_unlocked "$dir/v100.kdbx" twofold-tick TWOFOLD_BENCH_TICK_MS=50
+  echo "frame cost $i: sampling pid $app_pid at 20 frames/s for ${cost_secs} s…" >&2
+  pct=$(cpu_pct "$cost_secs" "$app_pid")
+  cost_runs+=("$(awk -v p="$pct" 'BEGIN {printf "%.2f", p * 10 / 20}')")
   stop_app
 done
 
@@ -366,7 +369,7 @@ printf '%-52s %s\n' "  of which the KDF (Argon2id 8 MiB x 1 x 1)" "$kdf_ms ms"
 printf '%-52s %s\n' "  CLI list on the same vault, process start included" "$cli_med ms  (runs: ${cli_ms[*]})"
 printf '%-52s %s\n' "unlock to code copied, 1,000 accounts (1 run)" "$unlock1000 ms"
 printf '%-52s %s\n' "idle CPU, 100 accounts counting down (${idle_secs} s)" "$(printf '%s\n' "${idle_runs[@]}" | median) % of one core (runs: ${idle_runs[*]}; target <= 0.5 %; Xvfb: $(printf '%s\n' "${xvfb_runs[@]}" | median) %)"
-printf '%-52s %s\n' "CPU per countdown frame, 100 accounts (20 frames/s)" "$(printf '%s\n' "${frame_runs[@]}" | median) ms  (runs: ${frame_runs[*]})"
+printf '%-52s %s\n' "CPU per countdown frame, 100 accounts (20 frames/s)" "$(printf '%s\n' "${cost_runs[@]}" | median) ms  (runs: ${cost_runs[*]})"
 printf '%-52s %s\n' "idle CPU, the same window minimised (${locked_secs} s)" "$minimised_pct % of one core"
 printf '%-52s %s\n' "idle CPU, locked window, nothing counting (${locked_secs} s)" "$locked_pct % of one core"
 printf '%-52s %s\n' "reference: plain Fyne window, a label a second (${locked_secs} s)" "$reference_pct % of one core (2.2-2.3 % when the README's figures were taken)"
