@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/twofold-app/twofold/vault"
 )
@@ -292,5 +293,62 @@ func TestCodesFollowAClockThatIsSet(t *testing.T) {
 		if want := fmt.Sprintf("%d s", 30-now.Unix()%30); r.left.Text != want {
 			t.Errorf("after setting the clock by %v: countdown %q, want %q", jump, r.left.Text, want)
 		}
+	}
+}
+
+// TestKeyboardHighlightIsOutlined: while the list has the keyboard
+// focus, the line Enter would copy has an outline a person can see (3:1
+// against the background: Fyne's own hover tint is 1.1:1); the pointer
+// resting on another line neither moves it nor changes what Enter copies;
+// the outline goes when the focus leaves the list.
+func TestKeyboardHighlightIsOutlined(t *testing.T) {
+	for _, choice := range []string{ThemeLight, ThemeDark} {
+		t.Run(choice, func(t *testing.T) {
+			h := unlocked(t, githubURI, pypiURI, acmeURI)
+			h.ui.settings.Theme = choice
+			h.ui.applyTheme()
+			bg := h.ui.s.main.codes.list.Theme().Color(theme.ColorNameBackground, theme.VariantLight)
+			// outlined reports whether the left edge of issuer's line,
+			// just inside it (left of its service icon), is drawn in a
+			// colour that stands out.
+			outlined := func(issuer string) bool {
+				r := h.row(issuer)
+				img := h.capture()
+				p := fyne.CurrentApp().Driver().AbsolutePositionForObject(r)
+				for x := range 4 {
+					if contrastRatio(img.At(int(p.X)+x, int(p.Y+r.Size().Height/2)), bg) >= 3 {
+						return true
+					}
+				}
+				return false
+			}
+			l := h.list()
+			for _, name := range []string{"GitHub", "PyPI", "Acme Corp"} {
+				if outlined(name) {
+					t.Fatalf("%s outlined before the list has the focus", name)
+				}
+			}
+			h.w.Canvas().Focus(l)
+			if !outlined("GitHub") || outlined("PyPI") {
+				t.Fatal("focusing the list does not outline (only) its first line")
+			}
+			l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+			if outlined("GitHub") || !outlined("PyPI") {
+				t.Fatal("Down does not move the outline to the second line")
+			}
+			acme := h.row("Acme Corp")
+			test.MoveMouse(h.w.Canvas(), fyne.CurrentApp().Driver().AbsolutePositionForObject(acme).Add(fyne.NewPos(acme.Size().Width/3, acme.Size().Height/2)))
+			if !outlined("PyPI") || outlined("Acme Corp") {
+				t.Error("the pointer moved the keyboard outline")
+			}
+			l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			if got := h.app.Clipboard().Content(); got != expected(t, pypiURI, t0) {
+				t.Errorf("Enter with the pointer on Acme Corp copied %q, want PyPI's outlined code", got)
+			}
+			h.w.Canvas().Focus(h.ui.s.main.codes.search)
+			if outlined("PyPI") {
+				t.Error("the outline stays after the focus left the list")
+			}
+		})
 	}
 }
