@@ -92,9 +92,9 @@ func (v *addView) openImage() {
 }
 
 func (v *addView) build() fyne.CanvasObject {
-	fromURI := widget.NewButton("Add from link", v.addFromURI)
+	fromURI := newButton("Add from link", nil, v.addFromURI)
 	fromURI.Importance = widget.HighImportance
-	manual := widget.NewButton("Add account", v.addManual)
+	manual := newButton("Add account", nil, v.addManual)
 	manual.Importance = widget.HighImportance
 	options := widget.NewForm(widget.NewFormItem("Type", v.typ), v.fDigits.item(), v.fPeriod.item(),
 		widget.NewFormItem("Algorithm", v.algorithm), v.fCounter.item(), v.fSteam.item())
@@ -114,13 +114,13 @@ func (v *addView) build() fyne.CanvasObject {
 
 // qrButtons is the row under the link: add it, or read a QR code from an
 // image file, the screen or the clipboard.
-func (v *addView) qrButtons(fromURI *widget.Button) fyne.CanvasObject {
-	row := container.NewHBox(fromURI, widget.NewButton("Open QR image…", v.openImage))
+func (v *addView) qrButtons(fromURI *button) fyne.CanvasObject {
+	row := container.NewHBox(fromURI, newButton("Open QR image…", nil, v.openImage))
 	if v.d.scanScreen != nil {
-		row.Add(widget.NewButton("Scan screen", v.d.scanScreen))
+		row.Add(newButton("Scan screen", nil, v.d.scanScreen))
 	}
 	if v.d.pasteImage != nil {
-		row.Add(widget.NewButton("Paste QR image", v.d.pasteImage))
+		row.Add(newButton("Paste QR image", nil, v.d.pasteImage))
 	}
 	return row
 }

@@ -130,9 +130,9 @@ type codeRow struct {
 	left     *canvas.Text
 	barBg    *canvas.Rectangle
 	bar      *canvas.Rectangle
-	star     *widget.Button
-	hotp     *widget.Button
-	more     *widget.Button
+	star     *button
+	hotp     *button
+	more     *button
 }
 
 const iconSize = 36
@@ -156,18 +156,18 @@ func newCodeRow() *codeRow {
 	r.next.Alignment = fyne.TextAlignTrailing
 	r.code.Alignment = fyne.TextAlignTrailing
 	r.left.Alignment = fyne.TextAlignTrailing
-	r.star = widget.NewButtonWithIcon("", starOutline, func() {
+	r.star = newButton("", starOutline, func() {
 		if r.onStar != nil {
 			r.onStar()
 		}
 	})
 	r.star.Importance = widget.LowImportance
-	r.hotp = widget.NewButtonWithIcon("Next", theme.ViewRefreshIcon(), func() {
+	r.hotp = newButton("Next", theme.ViewRefreshIcon(), func() {
 		if r.onHOTP != nil {
 			r.onHOTP()
 		}
 	})
-	r.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), func() {
+	r.more = newButton("", theme.MoreVerticalIcon(), func() {
 		if r.onMore != nil {
 			r.onMore()
 		}

@@ -66,7 +66,7 @@ func codesScreen(d codesDeps) *codesView {
 	v.empty = widget.NewLabel("")
 	v.empty.Alignment = fyne.TextAlignCenter
 	v.empty.Wrapping = fyne.TextWrapWord
-	add := widget.NewButton("Add account", d.add)
+	add := newButton("Add account", nil, d.add)
 	top := container.NewBorder(nil, nil, nil, add, container.NewThemeOverride(v.search, outlinedInput{}))
 	v.content = container.NewBorder(top, nil, nil, nil, container.NewStack(v.list, container.NewCenter(v.empty)))
 	v.reload()
@@ -268,8 +268,42 @@ func (v *codesView) setFavourite(a vault.Account, fav bool) {
 	if err != nil {
 		v.d.report(err)
 	}
+	refocus := v.starFocused()
 	v.reload()
+	if refocus {
+		v.focusStar(a.ID)
+	}
 	if v.d.favourites != nil {
 		v.d.favourites()
+	}
+}
+
+// starFocused reports whether a row's star has the keyboard focus.
+func (v *codesView) starFocused() bool {
+	f := v.d.w.Canvas().Focused()
+	for r := range v.bound {
+		if f == fyne.Focusable(r.star) {
+			return true
+		}
+	}
+	return false
+}
+
+// focusStar gives the keyboard focus to the star of account id's row,
+// scrolled into view. Starring moves the account to or from the
+// favourites and the list reuses its rows for other lines, so the star
+// that had the focus now belongs to another line, or to a heading.
+func (v *codesView) focusStar(id vault.UUID) {
+	for i, e := range v.entries {
+		if e.account == nil || e.account.ID != id {
+			continue
+		}
+		v.list.ScrollTo(i)
+		for r, j := range v.bound {
+			if j == i {
+				v.d.w.Canvas().Focus(r.star)
+				return
+			}
+		}
 	}
 }

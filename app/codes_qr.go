@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/twofold-app/twofold/vault"
@@ -41,15 +40,15 @@ func (v *codesView) showQR(a vault.Account) {
 	pic.SetMinSize(fyne.NewSize(280, 280))
 	note := widget.NewLabel("Scan it with the other app. Close this window when done.")
 	note.Wrapping = fyne.TextWrapWord
-	var d *dialog.CustomDialog
-	save := widget.NewButton("Save as PNG…", func() {
+	var d *appDialog
+	save := newButton("Save as PNG…", nil, func() {
 		v.d.touch()
 		v.d.save(qrFileName(a), func(path string) { v.saveQR(q, a, path) })
 	})
-	closeBtn := widget.NewButton("Close", func() { d.Hide() })
+	closeBtn := newButton("Close", nil, func() { d.Hide() })
 	closeBtn.Importance = widget.HighImportance
-	d = dialog.NewCustomWithoutButtons(a.Name(), container.NewVBox(pic, note), v.d.w)
-	d.SetButtons([]fyne.CanvasObject{save, closeBtn})
+	d = newAppDialog(v.d.w, a.Name(), container.NewVBox(pic, note))
+	d.setButtons(closeBtn, save, closeBtn)
 	d.Show()
 }
 

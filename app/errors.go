@@ -5,7 +5,6 @@ import (
 	"io/fs"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 
 	"github.com/twofold-app/twofold/vault"
 	"github.com/twofold-app/twofold/vault/otp"
@@ -91,6 +90,5 @@ func showError(w fyne.Window, err error) {
 	if text == "" {
 		text = err.Error()
 	}
-	d := dialog.NewInformation(p.Title, text+"\n\n("+err.Error()+")", w)
-	d.Show()
+	showMessage(w, p.Title, text+"\n\n("+err.Error()+")")
 }

@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/twofold-app/twofold/vault"
@@ -122,8 +121,8 @@ type exportView struct {
 	kitSecrets       *widget.Check
 	password, repeat *widget.Entry
 	passwords        *widget.Form
-	export           *widget.Button
-	dialog           *dialog.CustomDialog
+	export           *button
+	dialog           *appDialog
 }
 
 // showExport is the "Export…" menu item.
@@ -160,11 +159,12 @@ func newExportView(u *UI, st *vault.Store) *exportView {
 	v.password.OnChanged = func(string) { v.sync() }
 	v.repeat.OnChanged = func(string) { v.sync() }
 	v.passwords = widget.NewForm(widget.NewFormItem("Password", v.password), widget.NewFormItem("Repeat", v.repeat))
-	v.export = widget.NewButton("Export…", v.choose)
+	v.export = newButton("Export…", nil, v.choose)
 	v.export.Importance = widget.HighImportance
 	content := container.NewVBox(widget.NewForm(widget.NewFormItem("Format", v.format)), v.kitSecrets, v.warning, v.confirm, v.passwords)
-	v.dialog = dialog.NewCustomWithoutButtons("Export accounts", content, u.w)
-	v.dialog.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", v.close), v.export})
+	v.dialog = newAppDialog(u.w, "Export accounts", content)
+	cancel := newButton("Cancel", nil, v.close)
+	v.dialog.setButtons(cancel, cancel, v.export)
 	v.dialog.Resize(fyne.NewSize(480, 320))
 	v.format.SetSelectedIndex(0)
 	return v
@@ -294,6 +294,6 @@ func showSkipped(w fyne.Window, skipped []transfer.Skipped) {
 	for i, s := range skipped {
 		lines[i] = s.Name + ": " + s.Err.Error()
 	}
-	dialog.ShowInformation(fmt.Sprintf("%d accounts were not exported", len(skipped)),
-		"The format cannot carry them:\n"+strings.Join(lines, "\n"), w)
+	showMessage(w, fmt.Sprintf("%d accounts were not exported", len(skipped)),
+		"The format cannot carry them:\n"+strings.Join(lines, "\n"))
 }

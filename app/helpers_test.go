@@ -251,6 +251,9 @@ func (h *harness) objects() []fyne.CanvasObject {
 			return
 		}
 		out = append(out, o)
+		if b, ok := o.(*button); ok {
+			out = append(out, &b.Button) // tests find and tap it as Fyne's button
+		}
 		switch c := o.(type) {
 		case *fyne.Container:
 			for _, ch := range c.Objects {
@@ -455,6 +458,10 @@ func (h *harness) dialogButton(label string) *widget.Button {
 		}
 		if b, ok := o.(*widget.Button); ok && b.Text == label {
 			found = b
+			return
+		}
+		if b, ok := o.(*button); ok && b.Text == label {
+			found = &b.Button
 			return
 		}
 		switch c := o.(type) {

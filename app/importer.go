@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 	"github.com/awnumar/memguard"
 
@@ -85,7 +84,7 @@ func (f *importFlow) askCredentials(fm transfer.Format, keyFile string, read fun
 		kf.SetText(keyFile)
 		items = append(items, widget.NewFormItem("Key file", row))
 	}
-	d := dialog.NewForm("This "+formatName(fm)+" file is encrypted", "Decrypt", "Cancel", items, func(ok bool) {
+	d := newConfirmDialog("This "+formatName(fm)+" file is encrypted", "Decrypt", "Cancel", widget.NewForm(items...), func(ok bool) {
 		text := pw.Text
 		pw.SetText("")
 		if !ok {
@@ -107,7 +106,7 @@ func (f *importFlow) askCredentials(fm transfer.Format, keyFile string, read fun
 			})
 		})
 	}, f.w)
-	pw.OnSubmitted = func(string) { d.Submit() }
+	pw.OnSubmitted = func(string) { d.Confirm() }
 	d.Resize(fyne.NewSize(460, 200))
 	d.Show()
 	f.w.Canvas().Focus(pw)
@@ -174,12 +173,12 @@ func (f *importFlow) preview(r *transfer.Result, p *transfer.Preview) {
 	scroll.SetMinSize(fyne.NewSize(460, 240))
 	content := container.NewBorder(summary, nil, nil, nil, scroll)
 	if n == 0 {
-		d := dialog.NewCustom("Nothing to import", "Close", content, f.w)
+		d := newCloseDialog("Nothing to import", "Close", content, f.w)
 		d.SetOnClosed(r.Destroy)
 		d.Show()
 		return
 	}
-	d := dialog.NewCustomConfirm("Import accounts", fmt.Sprintf("Import %d", n), "Cancel", content, func(ok bool) {
+	d := newConfirmDialog("Import accounts", fmt.Sprintf("Import %d", n), "Cancel", content, func(ok bool) {
 		if !ok {
 			r.Destroy()
 			return

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -61,12 +60,12 @@ func keysScreen(d keysDeps) *keysView {
 	v.status.Wrapping = fyne.TextWrapWord
 	v.pick = widget.NewSelect(nil, func(string) { v.detail.RemoveAll() })
 	v.pick.PlaceHolder = "No key selected"
-	refresh := widget.NewButton("Refresh", v.refresh)
+	refresh := newButton("Refresh", nil, v.refresh)
 	actions := container.NewGridWithColumns(4,
-		widget.NewButton("Info", v.info), widget.NewButton("Test", v.test),
-		widget.NewButton("PIN", v.pin), widget.NewButton("Passkeys", v.passkeys),
-		widget.NewButton("Fingerprints", v.fingerprints), widget.NewButton("Enrol finger", v.enrol),
-		widget.NewButton("Reset", v.reset), widget.NewButton("Name this key", v.name))
+		newButton("Info", nil, v.info), newButton("Test", nil, v.test),
+		newButton("PIN", nil, v.pin), newButton("Passkeys", nil, v.passkeys),
+		newButton("Fingerprints", nil, v.fingerprints), newButton("Enrol finger", nil, v.enrol),
+		newButton("Reset", nil, v.reset), newButton("Name this key", nil, v.name))
 	top := container.NewVBox(
 		widget.NewLabelWithStyle("Connected keys", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewBorder(nil, nil, nil, refresh, v.pick), actions, v.status)
@@ -175,8 +174,8 @@ func (v *keysView) offerCancel() {
 	if !v.busy {
 		return
 	}
-	var b *widget.Button
-	b = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
+	var b *button
+	b = newButton("Cancel", theme.CancelIcon(), func() {
 		b.Disable()
 		if v.cancel != nil {
 			v.cancel()
@@ -215,7 +214,7 @@ func (v *keysView) fail(err error) {
 		showError(v.d.w, err)
 		return
 	}
-	dialog.NewInformation(title, hint+"\n\n("+err.Error()+")", v.d.w).Show()
+	showMessage(v.d.w, title, hint+"\n\n("+err.Error()+")")
 }
 
 // line adds a wrapped label to the detail area.

@@ -64,7 +64,7 @@ func (v *keysView) inventoryKey(k vault.SecurityKey) fyne.CanvasObject {
 		box.Add(cred)
 	}
 	for _, svc := range k.Services {
-		remove := widget.NewButton("Remove", func() {
+		remove := newButton("Remove", nil, func() {
 			v.updateServices(k.Label, func(s []string) []string {
 				return slices.DeleteFunc(s, func(x string) bool { return x == svc })
 			})
@@ -80,7 +80,7 @@ func (v *keysView) inventoryKey(k vault.SecurityKey) fyne.CanvasObject {
 		}
 	}
 	entry.OnSubmitted = func(string) { add() }
-	box.Add(container.NewBorder(nil, nil, nil, widget.NewButton("Add", add), entry))
+	box.Add(container.NewBorder(nil, nil, nil, newButton("Add", nil, add), entry))
 	return box
 }
 
@@ -142,7 +142,7 @@ func (v *keysView) offerRecord(aaguid fido.AAGUID, id []byte) {
 		return
 	}
 	v.line("Record the test credential " + shortHex(id) + " in the inventory: it tells this key apart from others of its model.")
-	record := widget.NewButton("Record", nil)
+	record := newButton("Record", nil, nil)
 	record.Disable()
 	pick := widget.NewSelect(labels, func(string) { record.Enable() })
 	pick.PlaceHolder = "Choose a recorded key"

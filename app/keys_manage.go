@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/twofold-app/twofold/fido"
@@ -81,8 +80,8 @@ func (v *keysView) showFingerprints(fps []fido.Fingerprint) {
 		if name == "" {
 			name = "(unnamed " + fp.IDString() + ")"
 		}
-		rename := widget.NewButton("Rename", func() { v.askName("Rename fingerprint", fp.Name, func(n string) { v.renameFingerprint(fp.ID, n) }) })
-		del := widget.NewButton("Delete", func() { v.confirmDeleteFingerprint(name, fp.ID) })
+		rename := newButton("Rename", nil, func() { v.askName("Rename fingerprint", fp.Name, func(n string) { v.renameFingerprint(fp.ID, n) }) })
+		del := newButton("Delete", nil, func() { v.confirmDeleteFingerprint(name, fp.ID) })
 		del.Importance = widget.DangerImportance
 		v.detail.Add(container.NewBorder(nil, nil, nil, container.NewHBox(rename, del), widget.NewLabel(name)))
 	}
@@ -93,7 +92,7 @@ func (v *keysView) askName(title, current string, then func(string)) {
 	e := widget.NewEntry()
 	e.SetPlaceHolder("Name")
 	e.SetText(current)
-	dialog.NewCustomConfirm(title, "OK", "Cancel", e, func(ok bool) {
+	newConfirmDialog(title, "OK", "Cancel", e, func(ok bool) {
 		if ok {
 			then(e.Text)
 		}
@@ -155,13 +154,15 @@ func (v *keysView) reset() {
 	warn.Wrapping = fyne.TextWrapWord
 	typed := widget.NewEntry()
 	typed.SetPlaceHolder("Type " + fido.ResetConfirmation + " to confirm")
-	d := dialog.NewCustomConfirm("Reset the security key?", "Reset", "Cancel", container.NewVBox(warn, typed), func(ok bool) {
+	d := newConfirmDialog("Reset the security key?", "Reset", "Cancel", container.NewVBox(warn, typed), func(ok bool) {
 		if ok {
 			v.resetConfirmed(typed.Text)
 		}
 	}, v.d.w)
+	d.setConfirmImportance(widget.DangerImportance)
 	d.Resize(fyne.NewSize(420, 0))
 	d.Show()
+	v.d.w.Canvas().Focus(typed)
 }
 
 // resetConfirmed runs the reset with a Cancel button for its waits.

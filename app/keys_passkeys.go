@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -40,8 +39,8 @@ func (v *keysView) passkeyRow(rp fido.RelyingParty, pk fido.Passkey) fyne.Canvas
 	title := passkeyTitle(rp.ID, pk)
 	id := widget.NewLabel("Credential ID " + shortHex(pk.ID))
 	id.SizeName = theme.SizeNameCaptionText
-	details := widget.NewButton("Details", func() { v.passkeyDetails(rp, pk) })
-	del := widget.NewButton("Delete", func() { v.confirmDeletePasskey(title, pk.ID) })
+	details := newButton("Details", nil, func() { v.passkeyDetails(rp, pk) })
+	del := newButton("Delete", nil, func() { v.confirmDeletePasskey(title, pk.ID) })
 	del.Importance = widget.DangerImportance
 	text := container.New(layout.NewCustomPaddedVBoxLayout(0), widget.NewLabel(title), id)
 	return container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(details, del)), text)
@@ -89,7 +88,7 @@ func (v *keysView) passkeyDetails(rp fido.RelyingParty, pk fido.Passkey) {
 	)
 	note := widget.NewLabel("The CLI takes the base64url form: twofold key passkeys rm ID.")
 	note.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom("Passkey", "Close", container.NewVBox(form, note), v.d.w)
+	d := newCloseDialog("Passkey", "Close", container.NewVBox(form, note), v.d.w)
 	d.Resize(fyne.NewSize(560, 0))
 	d.Show()
 }

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -79,10 +78,10 @@ func (v *keysView) showPIN(i *fido.Info) {
 	policy := pinPolicyOf(i)
 	buttons := container.NewHBox(v.setOrChangeButton(i))
 	if policy.forceChange {
-		buttons.Add(widget.NewButton("Force PIN change", v.confirmForceChange))
+		buttons.Add(newButton("Force PIN change", nil, v.confirmForceChange))
 	}
 	if policy.minLength {
-		buttons.Add(widget.NewButton("Minimum PIN length…", func() { v.askMinLength(i.MinPINLength) }))
+		buttons.Add(newButton("Minimum PIN length…", nil, func() { v.askMinLength(i.MinPINLength) }))
 	}
 	v.detail.Add(buttons)
 	if policy.alwaysUV {
@@ -90,15 +89,15 @@ func (v *keysView) showPIN(i *fido.Info) {
 	}
 }
 
-func (v *keysView) setOrChangeButton(i *fido.Info) *widget.Button {
+func (v *keysView) setOrChangeButton(i *fido.Info) *button {
 	if !i.PINSet() {
-		return widget.NewButton("Set PIN", func() {
+		return newButton("Set PIN", nil, func() {
 			v.pinOp("Setting the PIN", "The PIN is set.", func(ctx context.Context, d *fido.Device, cb *fido.Callbacks) error {
 				return d.SetPIN(ctx, cb)
 			})
 		})
 	}
-	b := widget.NewButton("Change PIN", func() {
+	b := newButton("Change PIN", nil, func() {
 		v.pinOp("Changing the PIN", "The PIN is changed.", func(ctx context.Context, d *fido.Device, cb *fido.Callbacks) error {
 			return d.ChangePIN(ctx, cb)
 		})
@@ -161,7 +160,7 @@ func (v *keysView) confirmForceChange() {
 	msg := widget.NewLabel("The key will accept its current PIN only to change it: anything else that needs " +
 		"the PIN fails until a new one is set. Use this when handing over a key with a temporary PIN.")
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Force a PIN change?", "Force change", "Cancel", msg, func(ok bool) {
+	d := newConfirmDialog("Force a PIN change?", "Force change", "Cancel", msg, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -184,8 +183,8 @@ func (v *keysView) askMinLength(current int) {
 	msg.Wrapping = fyne.TextWrapWord
 	e := widget.NewEntry()
 	e.SetPlaceHolder(fmt.Sprintf("%d to %d", current, maxPINLength))
-	d := dialog.NewCustomWithoutButtons("Minimum PIN length", container.NewVBox(msg, e), v.d.w)
-	set := widget.NewButtonWithIcon("Set", theme.ConfirmIcon(), func() {
+	d := newAppDialog(v.d.w, "Minimum PIN length", container.NewVBox(msg, e))
+	set := newButton("Set", theme.ConfirmIcon(), func() {
 		if valid(e.Text) == nil {
 			d.Hide()
 			n, _ := strconv.Atoi(strings.TrimSpace(e.Text))
@@ -202,7 +201,8 @@ func (v *keysView) askMinLength(current int) {
 		}
 	}
 	e.OnSubmitted = func(string) { set.OnTapped() }
-	d.SetButtons([]fyne.CanvasObject{widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), d.Hide), set})
+	cancel := newButton("Cancel", theme.CancelIcon(), d.Hide)
+	d.setButtons(cancel, cancel, set)
 	d.Resize(fyne.NewSize(420, 0))
 	d.Show()
 	v.d.w.Canvas().Focus(e)

@@ -73,7 +73,7 @@ func (p *keyPrompts) pin(ctx context.Context, req fido.PINRequest) (string, erro
 		}
 		msg := widget.NewLabel(text)
 		msg.Wrapping = fyne.TextWrapWord
-		d := dialog.NewCustomConfirm("Security key PIN", "OK", "Cancel", container.NewVBox(msg, entry),
+		d := newConfirmDialog("Security key PIN", "OK", "Cancel", container.NewVBox(msg, entry),
 			func(ok bool) { answer([]string{entry.Text}, ok) }, p.w)
 		entry.OnSubmitted = func(string) { d.Confirm() }
 		d.Resize(fyne.NewSize(360, 0))
@@ -121,7 +121,7 @@ func (p *keyPrompts) showNewPIN(minLength int, previous error, answer func([]str
 	}
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("New security key PIN", "OK", "Cancel", container.NewVBox(msg, first, second),
+	d := newConfirmDialog("New security key PIN", "OK", "Cancel", container.NewVBox(msg, first, second),
 		func(ok bool) { answer([]string{first.Text, second.Text}, ok) }, p.w)
 	d.Resize(fyne.NewSize(360, 0))
 	d.Show()
@@ -146,7 +146,7 @@ func (p *keyPrompts) touch(req fido.TouchRequest) func() {
 	p.post(func() {
 		msg := widget.NewLabel("Touch your security key to " + req.Purpose + ".")
 		msg.Wrapping = fyne.TextWrapWord
-		d = dialog.NewCustom("Touch your key", "Cancel", msg, p.w)
+		d = newCloseDialog("Touch your key", "Cancel", msg, p.w)
 		d.Resize(fyne.NewSize(360, 0))
 		d.Show()
 		// The dismiss button is the only way the person closes it.

@@ -72,7 +72,7 @@ func newMainView(u *UI, s *session) *mainView {
 		m.tabs.Append(container.NewTabItemWithIcon(tabLabels[i], icons[i], newTabPage(content)))
 	}
 	m.tabs.OnSelected = func(*container.TabItem) { u.touch(); m.tabChanged() }
-	lock := widget.NewButtonWithIcon("Lock", theme.LoginIcon(), u.Lock)
+	lock := newButton("Lock", theme.LoginIcon(), u.Lock)
 	title := widget.NewLabelWithStyle(filepath.Base(s.v.Path()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(appIcon(24), title), lock), m.clockNote)
 	m.content = container.NewBorder(top, m.notice, nil, nil, m.tabs)

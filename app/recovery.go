@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -44,7 +43,7 @@ func recoveryScreen(d recoveryDeps) *recoveryView {
 	v.codes.SetPlaceHolder("Paste the codes the service gave you, one per line")
 	v.codes.SetMinRowsVisible(4)
 	v.fCodes = newField("Codes", v.codes)
-	add := widget.NewButton("Add recovery codes", v.addSet)
+	add := newButton("Add recovery codes", nil, v.addSet)
 	form := widget.NewForm(widget.NewFormItem("Service", v.service), widget.NewFormItem("Account", v.account), v.fCodes.item())
 	v.content = container.NewVScroll(container.NewVBox(heading("Recovery codes"), v.list,
 		widget.NewSeparator(), widget.NewLabel("Add a set of recovery codes"), form, add))
@@ -74,8 +73,8 @@ func (v *recoveryView) setRow(r vault.RecoverySet) fyne.CanvasObject {
 	}
 	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	count := widget.NewLabel(fmt.Sprintf("%d of %d unused", r.Unused, r.Total))
-	copyNext := widget.NewButtonWithIcon("Copy next", theme.ContentCopyIcon(), func() { v.useNext(r) })
-	show := widget.NewButton("Show all", func() { v.showCodes(r) })
+	copyNext := newButton("Copy next", theme.ContentCopyIcon(), func() { v.useNext(r) })
+	show := newButton("Show all", nil, func() { v.showCodes(r) })
 	if r.Unused == 0 {
 		copyNext.Disable()
 	}
@@ -133,7 +132,7 @@ func (v *recoveryView) showCodes(r vault.RecoverySet) {
 	}
 	text := widget.NewLabel(b.String())
 	text.TextStyle.Monospace = true
-	dialog.ShowCustom(r.Service+" recovery codes", "Close", container.NewVScroll(text), v.d.w)
+	newCloseDialog(r.Service+" recovery codes", "Close", container.NewVScroll(text), v.d.w).Show()
 }
 
 func (v *recoveryView) addSet() {

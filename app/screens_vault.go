@@ -31,11 +31,11 @@ type welcomeDeps struct {
 func welcomeScreen(w fyne.Window, d welcomeDeps) fyne.CanvasObject {
 	intro := widget.NewLabel("Twofold keeps your one-time codes, recovery codes and API tokens in an encrypted KeePass vault that KeePassXC can open too.")
 	intro.Wrapping = fyne.TextWrapWord
-	create := widget.NewButton("Create a new vault", d.create)
+	create := newButton("Create a new vault", nil, d.create)
 	create.Importance = widget.HighImportance
 	where := widget.NewLabel("New vault: " + d.show(d.path))
 	where.Wrapping = fyne.TextWrapBreak
-	open := widget.NewButton("Open an existing KeePass file…", func() { d.pick(vaultExts, d.open) })
+	open := newButton("Open an existing KeePass file…", nil, func() { d.pick(vaultExts, d.open) })
 	objs := []fyne.CanvasObject{container.NewHBox(appIcon(64), heading("Welcome to Twofold")), intro, create, where, open}
 	return page(append(objs, recentList(d.recent, d.show, d.open)...)...)
 }
@@ -47,7 +47,7 @@ func recentList(recent []string, show func(string) string, open func(string)) []
 	}
 	out := []fyne.CanvasObject{widget.NewSeparator(), widget.NewLabel("Recent vaults")}
 	for _, p := range recent {
-		b := widget.NewButton(show(p), func() { open(p) })
+		b := newButton(show(p), nil, func() { open(p) })
 		b.Alignment = widget.ButtonAlignLeading
 		out = append(out, b)
 	}
@@ -62,7 +62,7 @@ var vaultExts = []string{".kdbx"}
 func keyFileRow(pick func(exts []string, done func(string))) (*widget.Entry, fyne.CanvasObject) {
 	e := widget.NewEntry()
 	e.SetPlaceHolder("Key file (optional)")
-	browse := widget.NewButton("Browse…", func() { pick(nil, e.SetText) })
+	browse := newButton("Browse…", nil, func() { pick(nil, e.SetText) })
 	return e, container.NewBorder(nil, nil, nil, browse, e)
 }
 
@@ -106,7 +106,7 @@ func unlockScreen(w fyne.Window, d unlockDeps) (fyne.CanvasObject, fyne.Focusabl
 	keyFile, keyRow := keyFileRow(d.pick)
 	problem := newProblemView()
 	busy := newBusyView("Deriving the key… (this takes a moment on purpose)")
-	unlock := widget.NewButton("Unlock", nil)
+	unlock := newButton("Unlock", nil, nil)
 	unlock.Importance = widget.HighImportance
 	inputs := []fyne.Disableable{pw, keyFile, unlock}
 	submit := func() {
@@ -138,8 +138,8 @@ func unlockScreen(w fyne.Window, d unlockDeps) (fyne.CanvasObject, fyne.Focusabl
 	pw.OnSubmitted = func(string) { submit() }
 	file := widget.NewLabel(d.show(d.path))
 	file.Wrapping = fyne.TextWrapBreak
-	other := widget.NewButton("Open another vault…", func() { d.pick(vaultExts, d.open) })
-	create := widget.NewButton("Create a new vault…", d.create)
+	other := newButton("Open another vault…", nil, func() { d.pick(vaultExts, d.open) })
+	create := newButton("Create a new vault…", nil, d.create)
 	objs := []fyne.CanvasObject{
 		container.NewHBox(appIcon(48), heading("Unlock "+filepath.Base(d.path))), file,
 		pw, keyRow, unlock, busy.box, problem.box, container.NewHBox(other, create),
@@ -186,7 +186,7 @@ type createForm struct {
 	location *widget.Entry
 	problem  *problemView
 	busy     *busyView
-	create   *widget.Button
+	create   *button
 }
 
 func (f *createForm) build() fyne.CanvasObject {
@@ -202,18 +202,18 @@ func (f *createForm) build() fyne.CanvasObject {
 	f.advice.Hide()
 	f.pw.OnChanged = func(string) { f.rate() }
 	f.again.OnSubmitted = func(string) { f.submit() }
-	suggest := widget.NewButton("Suggest a passphrase", f.suggest)
+	suggest := newButton("Suggest a passphrase", nil, f.suggest)
 	var keyRow fyne.CanvasObject
 	f.keyFile, keyRow = keyFileRow(f.d.pick)
 	f.location = widget.NewEntry()
 	f.location.SetText(f.d.path)
-	change := widget.NewButton("Folder…", f.chooseLocation)
+	change := newButton("Folder…", nil, f.chooseLocation)
 	where := container.NewBorder(nil, nil, widget.NewLabel("Location"), change, f.location)
 	f.problem = newProblemView()
 	f.busy = newBusyView("Creating the vault: measuring this computer and deriving the key…")
-	f.create = widget.NewButton("Create vault", f.submit)
+	f.create = newButton("Create vault", nil, f.submit)
 	f.create.Importance = widget.HighImportance
-	back := widget.NewButton("Back", f.d.back)
+	back := newButton("Back", nil, f.d.back)
 	return page(container.NewHBox(appIcon(48), heading("Create your vault")),
 		where, f.pw, f.again, f.meter, f.verdict, suggest, f.advice,
 		keyRow, container.NewHBox(f.create, back), f.busy.box, f.problem.box)

@@ -42,7 +42,7 @@ func tokensScreen(d tokensDeps) *tokensView {
 	v.token = widget.NewPasswordEntry()
 	v.token.SetPlaceHolder("pypi-…, ghp_…, glpat-…, npm_…")
 	v.fToken = newField("Token", v.token)
-	add := widget.NewButton("Add token", v.addToken)
+	add := newButton("Add token", nil, v.addToken)
 	form := widget.NewForm(widget.NewFormItem("Name", v.name), v.fToken.item(), widget.NewFormItem("Service", v.service))
 	v.content = container.NewVScroll(container.NewVBox(heading("API tokens"), v.list,
 		widget.NewSeparator(), widget.NewLabel("Add an API token"), form, add))
@@ -99,7 +99,7 @@ func (v *tokensView) tokenRow(t vault.Token) fyne.CanvasObject {
 	if soon {
 		info.Importance = widget.WarningImportance
 	}
-	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { v.copyToken(t) })
+	copyBtn := newButton("Copy", theme.ContentCopyIcon(), func() { v.copyToken(t) })
 	row := container.NewVBox(container.NewBorder(nil, nil, title, copyBtn, info))
 	if isPyPI(t) && t.AccountWide() {
 		warn := widget.NewLabel("This PyPI token can upload to every project of the account. Prefer a token scoped to one project.")

@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -120,14 +119,12 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // confirm asks before an action: title, what it does, and a button named
 // for the action (its importance says how grave it is) beside Cancel.
 func confirm(w fyne.Window, title, msg, action string, importance widget.Importance, do func()) {
-	d := dialog.NewConfirm(title, msg, func(ok bool) {
+	d := newConfirmDialog(title, action, "Cancel", message(w, msg), func(ok bool) {
 		if ok {
 			do()
 		}
 	}, w)
-	d.SetConfirmText(action)
-	d.SetConfirmImportance(importance)
-	d.SetDismissText("Cancel")
+	d.setConfirmImportance(importance)
 	d.Show()
 }
 
