@@ -25,7 +25,8 @@ type Item struct {
 	Group []string
 	Title string
 	// Names are the strings the item answers to: its title, "issuer",
-	// "issuer:account", "issuer (account)", "group/title".
+	// "issuer:account", "issuer (account)", "group/title" (recovery sets
+	// name the service as accounts name the issuer).
 	Names []string
 }
 
@@ -99,7 +100,11 @@ func (s *Store) items(kind Kind) ([]Item, error) {
 			return nil, err
 		}
 		for _, r := range sets {
-			out = append(out, item(r.ID, KindRecovery, r.Group, r.Service, []string{r.Service}))
+			names := []string{r.Service}
+			if r.Account != "" { // two accounts' sets are told apart as accounts are
+				names = append(names, r.Service+" ("+r.Account+")", r.Service+":"+r.Account)
+			}
+			out = append(out, item(r.ID, KindRecovery, r.Group, r.Service, names))
 		}
 	}
 	if kind == "" || kind == KindToken {

@@ -31,6 +31,7 @@ func cmdRecovery(c *ctx, args []string) error {
 	fs := c.flags()
 	account := fs.String("account", "", "with add: the account the codes belong to")
 	group := fs.String("group", "", "with add: group path")
+	replace := fs.Bool("replace", false, "with add: replace the service's stored codes (new codes make the old ones invalid); the old set moves to the recycle bin")
 	fs.BoolVar(&c.jsonOut, "json", false, "with list: print JSON")
 	pos, err := c.parse(fs, args)
 	if err != nil {
@@ -47,7 +48,7 @@ func cmdRecovery(c *ctx, args []string) error {
 	defer s.Lock()
 	switch pos[0] {
 	case "add":
-		return recoveryAdd(c, s, pos[1], *account, *group)
+		return recoveryAdd(c, s, pos[1], *account, *group, *replace)
 	case "list":
 		return recoveryList(c, s, pos[1:])
 	case "use":
@@ -56,7 +57,7 @@ func cmdRecovery(c *ctx, args []string) error {
 	return fmt.Errorf("%w: unknown recovery command %q (add, list, use)", vault.ErrInvalid, pos[0])
 }
 
-func recoveryAdd(c *ctx, s *vault.Store, name, account, group string) error {
+func recoveryAdd(c *ctx, s *vault.Store, name, account, group string, replace bool) error {
 	if c.stdinIsTerminal() {
 		fmt.Fprintln(c.stderr, "Paste the recovery codes, one per line, then press Ctrl-D:")
 	}
@@ -68,14 +69,26 @@ func recoveryAdd(c *ctx, s *vault.Store, name, account, group string) error {
 	if err != nil {
 		return err
 	}
+	clashes, err := s.RecoveryClashes(name, account)
+	if err != nil {
+		return err
+	}
+	old, err := vault.ResolveClash(vault.KindRecovery, name, clashes, replace)
+	if err != nil {
+		return err
+	}
 	r, err := s.AddRecoveryCodes(name, account, splitGroup(group), codes)
 	if err != nil {
+		return err
+	}
+	if err := removeReplaced(s, old); err != nil {
 		return err
 	}
 	if err := s.Save(); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "stored %d recovery codes for %s\n", r.Total, qualified(r.Group, r.Service))
+	replaced(c, old)
 	return nil
 }
 

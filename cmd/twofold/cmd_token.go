@@ -55,6 +55,7 @@ func cmdToken(c *ctx, args []string) error {
 	service := fs.String("service", "", "with add: the service, for tokens Twofold does not recognise")
 	envVar := fs.String("env", "", "with add or exec: environment variable for the token")
 	group := fs.String("group", "", "with add: group path")
+	replace := fs.Bool("replace", false, "with add: replace the token of the same name (a rotated token); the old one moves to the recycle bin")
 	fs.BoolVar(&c.jsonOut, "json", false, "with info and list: print JSON")
 	pos, err := c.parse(fs, args)
 	if err != nil {
@@ -74,7 +75,7 @@ func cmdToken(c *ctx, args []string) error {
 	defer s.Lock()
 	switch pos[0] {
 	case "add":
-		return tokenAdd(c, s, vault.NewToken{Name: pos[1], Service: *service, Env: *envVar, Group: splitGroup(*group)})
+		return tokenAdd(c, s, vault.NewToken{Name: pos[1], Service: *service, Env: *envVar, Group: splitGroup(*group)}, *replace)
 	case "list":
 		return tokenList(c, s)
 	case "info":
@@ -85,7 +86,7 @@ func cmdToken(c *ctx, args []string) error {
 	return fmt.Errorf("%w: unknown token command %q (add, info, list, exec)", vault.ErrInvalid, pos[0])
 }
 
-func tokenAdd(c *ctx, s *vault.Store, n vault.NewToken) error {
+func tokenAdd(c *ctx, s *vault.Store, n vault.NewToken, replace bool) error {
 	buf, err := c.readSecretLine("Token: ")
 	if errors.Is(err, errNoPassword) {
 		return fmt.Errorf("%w: no token given on standard input", vault.ErrInvalid)
@@ -95,14 +96,26 @@ func tokenAdd(c *ctx, s *vault.Store, n vault.NewToken) error {
 	}
 	defer buf.Destroy()
 	n.Token = buf.Bytes()
+	clashes, err := s.TokenClashes(n.Name)
+	if err != nil {
+		return err
+	}
+	old, err := vault.ResolveClash(vault.KindToken, n.Name, clashes, replace)
+	if err != nil {
+		return err
+	}
 	t, err := s.AddToken(n)
 	if err != nil {
+		return err
+	}
+	if err := removeReplaced(s, old); err != nil {
 		return err
 	}
 	if err := s.Save(); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "stored %s (%s, %s)\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
+	replaced(c, old)
 	warnScope(c, t)
 	return nil
 }

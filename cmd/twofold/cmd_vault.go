@@ -213,6 +213,7 @@ func cmdAdd(c *ctx, args []string) error {
 	counter := fs.Uint64("counter", 0, "HOTP counter")
 	steam := fs.Bool("steam", false, "Steam Guard codes (5 characters)")
 	group := fs.String("group", "", "group path, e.g. Work/Cloud")
+	replace := fs.Bool("replace", false, "replace the account of the same issuer and account name (2FA set up again); the old one moves to the recycle bin")
 	pos, err := c.parse(fs, args)
 	if err != nil {
 		return err
@@ -227,15 +228,43 @@ func cmdAdd(c *ctx, args []string) error {
 		return err
 	}
 	defer key.Destroy()
+	clashes, err := s.AccountClashes(key)
+	if err != nil {
+		return err
+	}
+	old, err := vault.ResolveClash(vault.KindAccount, vault.Account{Params: key.Params}.Name(), clashes, *replace)
+	if err != nil {
+		return err
+	}
 	a, err := s.AddAccount(vault.NewAccount{Key: key, Group: splitGroup(*group)})
 	if err != nil {
+		return err
+	}
+	if err := removeReplaced(s, old); err != nil {
 		return err
 	}
 	if err := s.Save(); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "added %s\n", qualified(a.Group, a.Name()))
+	replaced(c, old)
 	return nil
+}
+
+// removeReplaced moves what --replace replaces to the recycle bin, after
+// the new item is in: a failed addition leaves the old one.
+func removeReplaced(s *vault.Store, old *vault.Clash) error {
+	if old == nil {
+		return nil
+	}
+	return s.Remove(old.ID)
+}
+
+// replaced tells what --replace moved to the recycle bin.
+func replaced(c *ctx, old *vault.Clash) {
+	if old != nil {
+		fmt.Fprintf(c.stdout, "replaced %s (%s): it is in the recycle bin\n", qualified(old.Group, old.Name), vault.FormatUUID(old.ID))
+	}
 }
 
 func (c *ctx) keyFromArgs(pos []string, secretArg string, p otp.Params, algorithm string, hotp bool) (*otp.Key, error) {
