@@ -16,6 +16,7 @@ import (
 
 // addDeps feed the add-account screen.
 type addDeps struct {
+	w     fyne.Window // for the question whether to replace an account
 	adder AccountAdder
 	added func(vault.Account)
 	touch func()
@@ -284,13 +285,11 @@ func (v *addView) fieldFor(err error) *field {
 	return v.fSecret
 }
 
-// store adds the account and saves; errors go under at.
+// store adds the account and saves; errors go under at. An account of
+// the same issuer and name with another secret is replaced only if the
+// person says so; the same account again is refused.
 func (v *addView) store(key *otp.Key, at *field) {
-	a, err := v.d.adder.AddAccount(vault.NewAccount{Key: key, Group: v.groupPath()})
-	if err == nil {
-		err = v.d.adder.Save()
-	}
-	if err != nil {
+	fail := func(err error) {
 		var fe *otp.FieldError
 		if errors.As(err, &fe) {
 			v.fieldFor(err).fail(explainOTP(err))
@@ -298,10 +297,30 @@ func (v *addView) store(key *otp.Key, at *field) {
 		}
 		p := describe(err)
 		at.fail(p.Title + ". " + p.Hint)
+	}
+	clashes, err := v.d.adder.AccountClashes(key)
+	if err != nil {
+		fail(err)
 		return
 	}
-	v.reset()
-	v.d.added(a)
+	k := key.Clone() // the caller destroys key on return; the question may outlive it
+	name := vault.Account{Params: key.Params}.Name()
+	var a vault.Account
+	replaceStep{
+		w: v.d.w, kind: vault.KindAccount, name: name, clashes: clashes,
+		question: "Replace " + name + "?",
+		why: replaceWhy("The vault already has " + name + ", with another secret. If you set up two-factor " +
+			"authentication for it again, the service takes only the new secret's codes: replace the old one."),
+		add: func() (err error) {
+			a, err = v.d.adder.AddAccount(vault.NewAccount{Key: k, Group: v.groupPath()})
+			return err
+		},
+		remove: v.d.adder.Remove, save: v.d.adder.Save, fail: fail, release: k.Destroy,
+		done: func() {
+			v.reset()
+			v.d.added(a)
+		},
+	}.run()
 }
 
 // openAdvancedOnError unfolds the advanced options when one of them is

@@ -34,6 +34,8 @@ type CodeSource interface {
 // AccountAdder is what the add-account screen needs.
 type AccountAdder interface {
 	AddAccount(vault.NewAccount) (vault.Account, error)
+	AccountClashes(*otp.Key) ([]vault.Clash, error)
+	Remove(id vault.UUID) error
 	Save() error
 }
 
@@ -43,6 +45,8 @@ type RecoveryStore interface {
 	RecoveryCodes(id vault.UUID) ([]vault.RecoveryCode, error)
 	UseRecoveryCode(id vault.UUID) (string, int, error)
 	AddRecoveryCodes(service, account string, group []string, codes []string) (vault.RecoverySet, error)
+	RecoveryClashes(service, account string) ([]vault.Clash, error)
+	Remove(id vault.UUID) error
 	Save() error
 }
 
@@ -51,6 +55,8 @@ type TokenStore interface {
 	Tokens() ([]vault.Token, error)
 	TokenSecret(id vault.UUID) (*memguard.LockedBuffer, error)
 	AddToken(vault.NewToken) (vault.Token, error)
+	TokenClashes(name string) ([]vault.Clash, error)
+	Remove(id vault.UUID) error
 	Save() error
 }
 

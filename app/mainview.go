@@ -53,7 +53,7 @@ func newMainView(u *UI, s *session) *mainView {
 	report := func(err error) { showError(u.w, err) }
 	m.codes = codesScreen(codesDeps{src: s.v, now: u.codeNow, copy: m.copy, report: report, touch: u.touch, add: m.showAdd,
 		favourites: u.updateTray, w: u.w, removed: m.removed, lock: u.Lock, save: u.d.Files.Save, said: m.say})
-	ad := addDeps{adder: s.v, touch: u.touch, added: m.added, openImage: m.chooseQRImage}
+	ad := addDeps{w: u.w, adder: s.v, touch: u.touch, added: m.added, openImage: m.chooseQRImage}
 	if u.d.Capture != nil {
 		ad.scanScreen, ad.pasteImage = m.scanScreen, m.pasteQRImage
 	}

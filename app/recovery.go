@@ -149,16 +149,35 @@ func (v *recoveryView) addSet() {
 		v.fCodes.fail("Name the service these codes belong to.")
 		return
 	}
-	_, err = v.d.store.AddRecoveryCodes(strings.TrimSpace(v.service.Text), strings.TrimSpace(v.account.Text), nil, codes)
-	if err == nil {
-		err = v.d.store.Save()
-	}
+	service, account := strings.TrimSpace(v.service.Text), strings.TrimSpace(v.account.Text)
+	clashes, err := v.d.store.RecoveryClashes(service, account)
 	if err != nil {
 		v.d.report(err)
 		return
 	}
-	v.service.SetText("")
-	v.account.SetText("")
-	v.codes.SetText("")
-	v.reload()
+	name := service
+	if account != "" {
+		name += " (" + account + ")"
+	}
+	detail := ""
+	if len(clashes) == 1 {
+		detail = " (" + clashes[0].Detail + ")"
+	}
+	replaceStep{
+		w: v.d.w, kind: vault.KindRecovery, name: name, clashes: clashes,
+		question: "Replace the recovery codes of " + name + "?",
+		why: replaceWhy("The vault has recovery codes for " + name + detail + ". New codes from the service " +
+			"make the old ones useless, so they replace them."),
+		add: func() error {
+			_, err := v.d.store.AddRecoveryCodes(service, account, nil, codes)
+			return err
+		},
+		remove: v.d.store.Remove, save: v.d.store.Save, fail: v.d.report,
+		done: func() {
+			v.service.SetText("")
+			v.account.SetText("")
+			v.codes.SetText("")
+			v.reload()
+		},
+	}.run()
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"strings"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/awnumar/memguard"
 
 	"github.com/twofold-app/twofold/vault"
 )
@@ -138,17 +140,32 @@ func (v *tokensView) addToken() {
 		v.fToken.fail("Give the token a name first (above).")
 		return
 	}
-	_, err := v.d.store.AddToken(vault.NewToken{Name: name, Token: raw, Service: strings.TrimSpace(v.service.Text)})
-	if err == nil {
-		err = v.d.store.Save()
-	}
+	clashes, err := v.d.store.TokenClashes(name)
 	if err != nil {
-		p := describe(err)
-		v.fToken.fail(p.Title + ": " + err.Error())
+		v.d.report(err)
 		return
 	}
-	v.name.SetText("")
-	v.token.SetText("")
-	v.service.SetText("")
-	v.reload()
+	// raw is wiped when this returns; the question may outlive it.
+	kept := memguard.NewBufferFromBytes(bytes.Clone(raw))
+	service := strings.TrimSpace(v.service.Text)
+	replaceStep{
+		w: v.d.w, kind: vault.KindToken, name: name, clashes: clashes,
+		question: "Replace the token " + name + "?",
+		why:      replaceWhy("The vault has a token named " + name + ". A rotated token replaces the old one."),
+		add: func() error {
+			_, err := v.d.store.AddToken(vault.NewToken{Name: name, Token: kept.Bytes(), Service: service})
+			return err
+		},
+		remove: v.d.store.Remove, save: v.d.store.Save, release: kept.Destroy,
+		fail: func(err error) {
+			p := describe(err)
+			v.fToken.fail(p.Title + ": " + err.Error())
+		},
+		done: func() {
+			v.name.SetText("")
+			v.token.SetText("")
+			v.service.SetText("")
+			v.reload()
+		},
+	}.run()
 }

@@ -45,6 +45,21 @@ func (k *Key) URI() *memguard.LockedBuffer {
 	return k.Params.URI(k.secretBytes())
 }
 
+// Clone returns a copy of k with its own locked copy of the secret, for
+// a caller that keeps the key past its owner's Destroy (a question to the
+// person before storing it). A nil Key gives nil.
+func (k *Key) Clone() *Key {
+	if k == nil {
+		return nil
+	}
+	c := &Key{Params: k.Params}
+	if k.Secret != nil {
+		c.Secret = memguard.NewBuffer(k.Secret.Size())
+		copy(c.Secret.Bytes(), k.Secret.Bytes())
+	}
+	return c
+}
+
 func (k *Key) secretBytes() []byte {
 	if k == nil || k.Secret == nil {
 		return nil
