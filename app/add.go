@@ -298,6 +298,10 @@ func (v *addView) store(key *otp.Key, at *field) {
 		p := describe(err)
 		at.fail(p.Title + ". " + p.Hint)
 	}
+	if err := vault.CheckNamed(key.Params); err != nil {
+		fail(err)
+		return
+	}
 	clashes, err := v.d.adder.AccountClashes(key)
 	if err != nil {
 		fail(err)

@@ -96,6 +96,18 @@ func ResolveClash(kind Kind, name string, clashes []Clash, replace bool) (*Clash
 // space do not count.
 func sameText(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) }
 
+// ErrNoName: an account with neither issuer nor account name, which no
+// name would find and lists would show as a blank line.
+var ErrNoName = fmt.Errorf("%w: the account has no name (neither issuer nor account)", ErrInvalid)
+
+// CheckNamed refuses a new account without a name (ErrNoName).
+func CheckNamed(p otp.Params) error {
+	if strings.TrimSpace(p.Issuer) == "" && strings.TrimSpace(p.Account) == "" {
+		return ErrNoName
+	}
+	return nil
+}
+
 // AccountClashes lists the live accounts with k's issuer and account (in
 // any group), marking those that hold k's very secret.
 func (s *Store) AccountClashes(k *otp.Key) ([]Clash, error) {

@@ -40,6 +40,9 @@ func cmdExport(c *ctx, args []string) error {
 	if len(pos) > 1 {
 		return fmt.Errorf("%w: export takes at most one QUERY", vault.ErrInvalid)
 	}
+	if !*yes && *format == "pdf" {
+		return errKitNeedsFlag
+	}
 	if !*yes {
 		return errSecretsNeedFlag
 	}
@@ -52,6 +55,9 @@ func cmdExport(c *ctx, args []string) error {
 	}
 	defer s.Lock()
 	src, skipped, err := exportSource(s, pos)
+	if errors.Is(err, errNothingToExport) && *format == "pdf" && len(pos) == 0 {
+		err = nil // the kit still has the vault's location, recovery codes and keys
+	}
 	if err != nil {
 		return err
 	}
@@ -106,10 +112,12 @@ func exportSource(s *vault.Store, pos []string) (transfer.Source, []transfer.Ski
 	}
 	src, skipped, err := transfer.FromVault(s, keep)
 	if err == nil && src.Len() == 0 && len(skipped) == 0 {
-		err = fmt.Errorf("%w: no account to export", vault.ErrNotFound)
+		err = errNothingToExport
 	}
 	return src, skipped, err
 }
+
+var errNothingToExport = fmt.Errorf("%w: no account to export", vault.ErrNotFound)
 
 type exporter struct {
 	c      *ctx

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -218,6 +219,9 @@ func cmdAdd(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := addFlagsFit(fs, len(pos) > 0); err != nil {
+		return err
+	}
 	s, err := c.open()
 	if err != nil {
 		return err
@@ -228,6 +232,9 @@ func cmdAdd(c *ctx, args []string) error {
 		return err
 	}
 	defer key.Destroy()
+	if err := vault.CheckNamed(key.Params); err != nil {
+		return err
+	}
 	clashes, err := s.AccountClashes(key)
 	if err != nil {
 		return err
@@ -265,6 +272,31 @@ func replaced(c *ctx, old *vault.Clash) {
 	if old != nil {
 		fmt.Fprintf(c.stdout, "replaced %s (%s): it is in the recycle bin\n", qualified(old.Group, old.Name), vault.FormatUUID(old.ID))
 	}
+}
+
+// addFlagsFit refuses add's flags that would be ignored, before the
+// password is asked for: the account's settings given beside a URI
+// (which carries them), and settings of the other kind of code.
+func addFlagsFit(fs *flag.FlagSet, uri bool) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, name := range []string{"issuer", "account", "secret", "digits", "period", "algorithm", "hotp", "counter", "steam"} {
+		if uri && set[name] {
+			return fmt.Errorf("%w: --%s cannot be combined with an otpauth:// URI, which carries the account's settings: edit the URI, or give every setting by flag instead", vault.ErrInvalid, name)
+		}
+	}
+	hotp := set["hotp"] && fs.Lookup("hotp").Value.String() == "true"
+	switch {
+	case set["counter"] && !hotp:
+		return fmt.Errorf("%w: --counter is for counter-based accounts: add --hotp", vault.ErrInvalid)
+	case set["period"] && hotp:
+		return fmt.Errorf("%w: --period is for time-based accounts; a --hotp account has a --counter instead", vault.ErrInvalid)
+	case set["steam"] && hotp:
+		return fmt.Errorf("%w: Steam Guard codes are time-based: drop --hotp", vault.ErrInvalid)
+	case set["steam"] && set["digits"]:
+		return fmt.Errorf("%w: Steam Guard codes always have 5 characters: drop --digits", vault.ErrInvalid)
+	}
+	return nil
 }
 
 func (c *ctx) keyFromArgs(pos []string, secretArg string, p otp.Params, algorithm string, hotp bool) (*otp.Key, error) {

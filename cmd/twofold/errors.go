@@ -25,6 +25,7 @@ var hints = []struct {
 	{vault.ErrChangedOnDisk, "another program saved the vault since Twofold opened it; run the command again to work on the new version"},
 	{vault.ErrBusy, "another program is saving this vault right now; try again in a moment"},
 	{vault.ErrExists, "choose another path, or open the existing vault instead"},
+	{vault.ErrNoName, "give --issuer (the service) and --account, or a URI labelled otpauth://totp/Issuer:account?…"},
 	{vault.ErrSameAccount, "nothing was added: the vault already has this account"},
 	{vault.ErrDuplicate, "give --replace to store the new one instead (the old one moves to the recycle bin, where KeePassXC can restore it), or choose another name"},
 	{vault.ErrAmbiguous, "use a longer part of the name, or the UUID from 'twofold list'"},

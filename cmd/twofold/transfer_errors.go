@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/twofold-app/twofold/vault/transfer"
 )
@@ -9,6 +10,10 @@ import (
 // errSecretsNeedFlag: a command that writes or shows secrets (export, qr)
 // was run without --yes-export-secrets.
 var errSecretsNeedFlag = errors.New("this writes OTP secrets in the clear; it needs --yes-export-secrets")
+
+// errKitNeedsFlag: the same for the printable kit, which holds the
+// unused recovery codes (and account secrets only when asked for).
+var errKitNeedsFlag = fmt.Errorf("the kit prints your unused recovery codes in the clear (and, with --with-account-secrets, the accounts' secrets); it needs --yes-export-secrets: %w", errSecretsNeedFlag)
 
 // Hints for import, export and QR errors. They go before the general
 // table (the init below), so that, for example, a wrong password of an
@@ -28,6 +33,7 @@ var transferHints = []struct {
 	{transfer.ErrUnsupported, "export again from the app in a supported form (an unencrypted or password-protected export), or as otpauth:// URIs"},
 	{transfer.ErrNoQRCode, "crop the image to the QR code, make it larger or sharper, and avoid glare; a screenshot works best"},
 	{errExportExists, "choose a new file name: an export never replaces a file"},
+	{errKitNeedsFlag, "add --yes-export-secrets to confirm: anyone holding the paper can use what it prints"},
 	{errSecretsNeedFlag, "add --yes-export-secrets to confirm: the output will hold every secret in a form anyone can use"},
 }
 
