@@ -39,6 +39,9 @@ var (
 	ErrAmbiguous = errors.New("several items match")
 	// ErrInvalid: input that cannot be stored (the message says which field).
 	ErrInvalid = errors.New("invalid input")
+	// ErrCounterExhausted: an HOTP account's counter is at its maximum; it
+	// cannot advance without repeating old codes.
+	ErrCounterExhausted = errors.New("HOTP counter exhausted")
 	// ErrNoCodesLeft: every recovery code of a set is used.
 	ErrNoCodesLeft = errors.New("no unused recovery codes left")
 	// ErrUnknownToken: a token of no format Twofold knows, with no service
