@@ -3,6 +3,7 @@ package vault
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -233,7 +234,9 @@ func lockedOr(err error) error {
 }
 
 // NextHOTP returns the code at an HOTP account's counter and advances the
-// counter (in memory: Save to keep it).
+// counter (in memory: Save to keep it). At the counter's maximum it returns
+// ErrCounterExhausted and changes nothing: advancing would wrap to 0 and
+// hand out old codes again.
 func (s *Store) NextHOTP(id UUID) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -253,6 +256,10 @@ func (s *Store) NextHOTP(id UUID) (string, error) {
 		return "", lockedOr(err)
 	}
 	defer key.Destroy()
+	if key.Counter == math.MaxUint64 {
+		return "", fmt.Errorf("%w: %s is at counter %d, the last there is; the account must be re-enrolled (set up a new secret with the service and add it again)",
+			ErrCounterExhausted, a.Name(), key.Counter)
+	}
 	code, err := otp.Generate(key.Params, key.Secret.Bytes(), s.opts.now())
 	if err != nil {
 		return "", err

@@ -27,6 +27,10 @@ var (
 	ErrExists = errors.New("a file already exists there")
 	// ErrLocked: the vault was locked; its secrets are gone from memory.
 	ErrLocked = errors.New("vault is locked")
+	// ErrDanglingLink: the vault's path is a symbolic link to a file that
+	// does not exist (moved, deleted, or on a drive not mounted). Saves
+	// write nothing; Open returns it together with ErrNoVault.
+	ErrDanglingLink = errors.New("symbolic link leads to no file")
 	// ErrBusy: another process is saving the same vault right now.
 	ErrBusy = errors.New("vault is being saved by another program")
 	// ErrNotFound: no item matches.
@@ -35,6 +39,9 @@ var (
 	ErrAmbiguous = errors.New("several items match")
 	// ErrInvalid: input that cannot be stored (the message says which field).
 	ErrInvalid = errors.New("invalid input")
+	// ErrCounterExhausted: an HOTP account's counter is at its maximum; it
+	// cannot advance without repeating old codes.
+	ErrCounterExhausted = errors.New("HOTP counter exhausted")
 	// ErrNoCodesLeft: every recovery code of a set is used.
 	ErrNoCodesLeft = errors.New("no unused recovery codes left")
 	// ErrUnknownToken: a token of no format Twofold knows, with no service

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -23,15 +25,94 @@ func versionOf(data []byte, fi fs.FileInfo) fileVersion {
 	return fileVersion{sum: sha256.Sum256(data), modTime: fi.ModTime(), size: fi.Size()}
 }
 
-// BackupPath is where a save keeps the previous version of the vault.
-func BackupPath(path string) string { return path + ".bak" }
+// BackupPath is where a save keeps the previous version of the vault:
+// beside the file itself, so when path is a symbolic link, beside the file
+// the link leads to.
+func BackupPath(path string) string { return backupPath(realPathOrSelf(path)) }
+
+func backupPath(real string) string { return real + ".bak" }
 
 // LockPath is the file a save holds a lock on (".NAME.lock" beside the
-// vault). It stays after the save: deleting a lock file another process
+// vault; when path is a symbolic link, beside the file it leads to, so
+// that saves through the link and through the file itself exclude each
+// other). It stays after the save: deleting a lock file another process
 // may be about to lock would let two writers in. A caller that knows no
 // one else writes path (a fresh export) may remove it.
-func LockPath(path string) string {
-	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".lock")
+func LockPath(path string) string { return lockPath(realPathOrSelf(path)) }
+
+func lockPath(real string) string {
+	return filepath.Join(filepath.Dir(real), "."+filepath.Base(real)+".lock")
+}
+
+// maxLinks is how many symbolic links a vault path may pass through before
+// it counts as a loop (Linux's own limit, MAXSYMLINKS).
+const maxLinks = 40
+
+// realPath is the file a save must replace: path itself, or, when path is
+// a symbolic link, the file at the end of its chain of links. Replacing
+// the link would cut it from the file it leads to (say, one in a synced
+// folder), which would then silently stop getting changes; KeePassXC too
+// writes the file the link leads to. A path that does not exist is
+// returned as it is (a new vault); a link to nothing is ErrDanglingLink.
+func realPath(path string) (string, error) {
+	p := path
+	for hop := 0; ; hop++ {
+		fi, err := os.Lstat(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && hop > 0:
+			return "", fmt.Errorf("%w: nothing at %q (moved, deleted, or on a drive that is not mounted?)", ErrDanglingLink, p)
+		case errors.Is(err, fs.ErrNotExist):
+			return p, nil
+		case err != nil:
+			return "", err
+		case fi.Mode()&fs.ModeSymlink == 0 && hop == 0:
+			return p, nil
+		case fi.Mode()&fs.ModeSymlink == 0:
+			return realFolder(p)
+		case hop == maxLinks:
+			return "", &fs.PathError{Op: "follow symbolic links", Path: path, Err: syscall.ELOOP}
+		}
+		target, err := os.Readlink(p)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(target) {
+			// Kept unclean: a ".." after a linked folder must climb from
+			// where that folder really is, as the kernel reads it.
+			target = parent(p) + string(filepath.Separator) + target
+		}
+		p = target
+	}
+}
+
+// realFolder spells p with its folder's links resolved, so that the
+// temporary file, the backup and the lock land in p's real folder
+// (filepath.Dir would resolve a ".." in p by spelling alone).
+func realFolder(p string) (string, error) {
+	dir, err := filepath.EvalSymlinks(parent(p))
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, p[strings.LastIndexByte(p, filepath.Separator)+1:]), nil
+}
+
+// parent is p without its last element, spelled as it is (not cleaned).
+func parent(p string) string {
+	i := strings.LastIndexByte(p, filepath.Separator)
+	switch {
+	case i < 0:
+		return "."
+	case i == 0:
+		return string(filepath.Separator)
+	}
+	return p[:i]
+}
+
+func realPathOrSelf(path string) string {
+	if real, err := realPath(path); err == nil {
+		return real
+	}
+	return path
 }
 
 // writeLock holds an exclusive flock on the vault's lock file while one
@@ -39,7 +120,7 @@ func LockPath(path string) string {
 type writeLock struct{ f *os.File }
 
 func acquireWriteLock(path string) (*writeLock, error) {
-	f, err := os.OpenFile(LockPath(path), os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(lockPath(path), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("lock vault %q: %w", path, err)
 	}
@@ -104,23 +185,28 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// saveFile writes data to path under the write lock, after checking that
-// the file on disk is still the version we know (expected), and after
-// keeping that version as the backup. It returns the new version.
+// saveFile writes data to path (to the file it leads to, if it is a
+// symbolic link) under the write lock, after checking that the file on
+// disk is still the version we know (expected), and after keeping that
+// version as the backup. It returns the new version.
 func saveFile(path string, data []byte, expected *fileVersion) (fileVersion, error) {
-	lock, err := acquireWriteLock(path)
+	real, err := realPath(path)
+	if err != nil {
+		return fileVersion{}, fmt.Errorf("save vault %q: %w", path, err)
+	}
+	lock, err := acquireWriteLock(real)
 	if err != nil {
 		return fileVersion{}, err
 	}
 	defer lock.release()
-	removeStaleTemps(path)
-	current, err := os.ReadFile(path)
+	removeStaleTemps(real)
+	current, err := os.ReadFile(real)
 	switch {
 	case err == nil:
 		if err := checkUnchanged(path, current, expected); err != nil {
 			return fileVersion{}, err
 		}
-		if err := writeAtomic(BackupPath(path), current); err != nil {
+		if err := writeAtomic(backupPath(real), current); err != nil {
 			return fileVersion{}, fmt.Errorf("save vault %q: keep backup: %w", path, err)
 		}
 	case errors.Is(err, fs.ErrNotExist) && expected == nil:
@@ -129,10 +215,10 @@ func saveFile(path string, data []byte, expected *fileVersion) (fileVersion, err
 	default:
 		return fileVersion{}, fmt.Errorf("save vault %q: %w", path, err)
 	}
-	if err := writeAtomic(path, data); err != nil {
+	if err := writeAtomic(real, data); err != nil {
 		return fileVersion{}, fmt.Errorf("save vault %q: %w", path, err)
 	}
-	fi, err := os.Stat(path)
+	fi, err := os.Stat(real)
 	if err != nil {
 		return fileVersion{}, fmt.Errorf("save vault %q: %w", path, err)
 	}

@@ -1,7 +1,9 @@
 package vault_test
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -379,6 +381,70 @@ func argon2idFromKeePassXC(t *testing.T) peers.KeePassXC {
 	s.Lock()
 	peers.Run(t, dst.Password+"\n", "keepassxc-cli", "merge", "-q", "-s", dst.Path, src.Path)
 	return dst
+}
+
+// TestHOTPCounterStopsAtItsMaximum: the code at the last counter but one is
+// oathtool's, and then the counter is exhausted: NextHOTP fails with
+// ErrCounterExhausted and leaves the account as it was, instead of wrapping
+// to 0 and handing out old codes again.
+func TestHOTPCounterStopsAtItsMaximum(t *testing.T) {
+	peers.Require(t, "oathtool")
+	const secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+	path, s := newVault(t, vault.CreateOptions{})
+	a := addURI(t, s, fmt.Sprintf("otpauth://hotp/Acme:x?secret=%s&counter=%d&issuer=Acme", secret, uint64(math.MaxUint64-1)))
+	got, err := s.NextHOTP(a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := peers.OathTool(t, "hotp", secret, 6, 0, time.Time{}, math.MaxUint64-1); got != want {
+		t.Errorf("last code: %s, want %s", got, want)
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		code, err := s.NextHOTP(a.ID)
+		if !errors.Is(err, vault.ErrCounterExhausted) || code != "" {
+			t.Fatalf("at the maximum: code %q, error %v; want ErrCounterExhausted", code, err)
+		}
+		for _, words := range []string{"exhausted", "Acme (x)", "re-enrolled"} {
+			if !strings.Contains(err.Error(), words) {
+				t.Errorf("error %q does not say %q", err, words)
+			}
+		}
+	}
+	if s.Dirty() {
+		t.Error("a refused NextHOTP left unsaved changes")
+	}
+	if c := counterOf(t, s, a.ID); c != math.MaxUint64 {
+		t.Errorf("counter after the refusal: %d, want %d", c, uint64(math.MaxUint64))
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := vault.Open(path, pw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Lock()
+	if c := counterOf(t, s2, a.ID); c != math.MaxUint64 {
+		t.Errorf("saved counter %d, want %d", c, uint64(math.MaxUint64))
+	}
+}
+
+func counterOf(t *testing.T, s *vault.Store, id vault.UUID) uint64 {
+	t.Helper()
+	list, err := s.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range list {
+		if a.ID == id {
+			return a.Counter
+		}
+	}
+	t.Fatalf("account %s is gone", vault.FormatUUID(id))
+	return 0
 }
 
 // TestNewHOTPAccountIsStoredSoKeePassXCDoesNotMisreadIt: KeePassXC shows an

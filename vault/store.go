@@ -131,6 +131,9 @@ type Store struct {
 func Open(path string, c Credentials, o *Options) (*Store, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
+		if _, err := realPath(path); errors.Is(err, ErrDanglingLink) {
+			return nil, fmt.Errorf("open vault %q: %w: %w", path, ErrNoVault, err)
+		}
 		return nil, fmt.Errorf("open vault %q: %w", path, ErrNoVault)
 	}
 	if err != nil {
@@ -219,7 +222,9 @@ func (s *Store) Format() (Version, Cipher, KDFParams) {
 
 // Save writes the vault: atomically, after keeping the previous version as
 // BackupPath(path), and only if the file on disk is still the one this
-// Store read or last wrote (else a *ChangedOnDiskError).
+// Store read or last wrote (else a *ChangedOnDiskError). When the path is
+// a symbolic link, Save writes the file the link leads to and keeps the
+// link (ErrDanglingLink if that file is gone).
 func (s *Store) Save() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -20,6 +20,9 @@ func cmdInit(c *ctx, args []string) error {
 	if _, err := c.parse(fs, args); err != nil {
 		return err
 	}
+	if *kdfMS <= 0 {
+		return fmt.Errorf("%w: --kdf-ms is the time an unlock should take, in milliseconds, and must be above 0 (got %d; the default is 1000)", vault.ErrInvalid, *kdfMS)
+	}
 	opts := vault.CreateOptions{Options: vault.Options{Now: c.now}}
 	switch strings.ToLower(*cipher) {
 	case "chacha20":
