@@ -25,6 +25,8 @@ var problems = []struct {
 }{
 	{vault.ErrWrongPassword, problem{"Wrong password or key file", "Check the password (is Caps Lock on?) and, if this vault was made with a key file, choose that key file too."}},
 	{vault.ErrBadKeyFile, problem{"The key file is damaged", "This key file is not the one the vault was made with, or it was changed. Choose the original key file."}},
+	{vault.ErrDanglingLink, problem{"The vault's link leads nowhere", "The vault location is a symbolic link to a file that is not there: mount the drive it is on, or choose the vault file itself."}},
+	{vault.ErrCounterExhausted, problem{"This account's counter is used up", "Turn two-factor authentication off and on again on the service, and add the new account: it replaces this one."}},
 	{vault.ErrNoVault, problem{"There is no vault at this location", "Create a new vault here, or choose an existing KeePass file."}},
 	{vault.ErrNotKeePass, problem{"This is not a KeePass file", "Choose a .kdbx file made by Twofold, KeePassXC or KeePass."}},
 	{vault.ErrUnsupportedFormat, problem{"This KeePass format is not supported", "Twofold reads KDBX 3.1 and 4.x. Open the file in KeePassXC, save it, and try again."}},

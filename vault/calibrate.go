@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/twofold-app/twofold/vault/internal/kdbx"
 )
 
 // Argon2id settings for new vaults, as KeePassXC chooses them: 64 MiB,
@@ -77,7 +79,8 @@ func argon2Iterations(target time.Duration, run func(iterations uint32) time.Dur
 	pass = max(min(run(uint32(k)), run(uint32(k)))/k, 1)
 	fixed := max(first-pass, 0)
 	n := (target - fixed + pass/2) / pass
-	return uint64(max(n, minIterations))
+	// A vault asking for more than Open accepts could never be opened.
+	return min(uint64(max(n, minIterations)), kdbx.DefaultLimits.MaxIterations)
 }
 
 // CalibrateAES returns AES-KDF rounds (for KDBX 3.1 vaults) that take

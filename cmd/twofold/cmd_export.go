@@ -49,6 +49,9 @@ func cmdExport(c *ctx, args []string) error {
 	if err := checkExportFormat(*format, *out); err != nil {
 		return err
 	}
+	if err := checkKDFFlags(*kdfMS, *memMiB); err != nil {
+		return err
+	}
 	s, err := c.open()
 	if err != nil {
 		return err

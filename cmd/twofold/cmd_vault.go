@@ -20,8 +20,8 @@ func cmdInit(c *ctx, args []string) error {
 	if _, err := c.parse(fs, args); err != nil {
 		return err
 	}
-	if *kdfMS <= 0 {
-		return fmt.Errorf("%w: --kdf-ms is the time an unlock should take, in milliseconds, and must be above 0 (got %d; the default is 1000)", vault.ErrInvalid, *kdfMS)
+	if err := checkKDFFlags(*kdfMS, *memMiB); err != nil {
+		return err
 	}
 	opts := vault.CreateOptions{Options: vault.Options{Now: c.now}}
 	switch strings.ToLower(*cipher) {
@@ -59,6 +59,22 @@ func cmdInit(c *ctx, args []string) error {
 }
 
 // newCredentials asks for a new password (twice on a terminal).
+// maxKDFMemoryMiB is the most Argon2id memory a vault may ask for and
+// still open (Twofold's, and KeePassXC's, limit: 4 GiB).
+const maxKDFMemoryMiB = 4 << 10
+
+// checkKDFFlags refuses --kdf-ms and --kdf-memory-mib values that would
+// be silently replaced (zero or less) or give a vault nothing opens.
+func checkKDFFlags(ms, mib int) error {
+	if ms <= 0 {
+		return fmt.Errorf("%w: --kdf-ms is the time an unlock should take, in milliseconds, and must be above 0 (got %d; the default is 1000)", vault.ErrInvalid, ms)
+	}
+	if mib < 1 || mib > maxKDFMemoryMiB {
+		return fmt.Errorf("%w: --kdf-memory-mib must be from 1 to %d (got %d; the default is 64)", vault.ErrInvalid, maxKDFMemoryMiB, mib)
+	}
+	return nil
+}
+
 func (c *ctx) newCredentials() (vault.Credentials, func(), error) {
 	cr, done, err := c.credentials()
 	if err != nil {

@@ -18,6 +18,8 @@ var hints = []struct {
 }{
 	{vault.ErrWrongPassword, "check the password (and the key file, if the vault uses one); Caps Lock?"},
 	{vault.ErrBadKeyFile, "this key file is damaged or not the one the vault was made with"},
+	{vault.ErrDanglingLink, "the vault path is a symbolic link to a file that is not there ('ls -l' shows where it leads): mount the drive, or point the link (or --vault) at the vault"},
+	{vault.ErrCounterExhausted, "turn two-factor authentication off and on again on the service, then add the new account with 'twofold add --replace'"},
 	{vault.ErrNoVault, "create one with 'twofold init', or point --vault (or $TWOFOLD_VAULT) at an existing KeePass file"},
 	{vault.ErrNotKeePass, "this file is not a KeePass database; check the --vault path"},
 	{vault.ErrUnsupportedFormat, "open and re-save the file with KeePassXC, then try again"},
