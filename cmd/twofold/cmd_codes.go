@@ -73,7 +73,7 @@ func printCodes(c *ctx, s *vault.Store, accounts []vault.Account, t time.Time) e
 	var out []codeJSON
 	for _, a := range accounts {
 		if a.Err != nil {
-			fmt.Fprintf(c.stderr, "warning: %s: %v\n", a.Name(), a.Err)
+			printf(c.stderr, "warning: %s: %v\n", a.Name(), a.Err)
 			continue
 		}
 		code, err := s.Code(a.ID, t)
@@ -100,7 +100,7 @@ func printCodes(c *ctx, s *vault.Store, accounts []vault.Account, t time.Time) e
 		} else {
 			left = fmt.Sprintf("HOTP, counter %d", *j.Counter)
 		}
-		fmt.Fprintf(c.stdout, "%-40s %-10s %s\n", qualified(j.Group, nameOf(j)), j.Code, left)
+		printf(c.stdout, "%-40s %-10s %s\n", qualified(j.Group, nameOf(j)), j.Code, left)
 	}
 	return nil
 }
@@ -131,7 +131,7 @@ func watchCodes(c *ctx, s *vault.Store, accounts []vault.Account) error {
 			}
 			if last[a.ID] != code.Code {
 				last[a.ID] = code.Code
-				fmt.Fprintf(c.stdout, "%s  %-40s %-10s %2ds left\n", t.Format("15:04:05"), qualified(a.Group, a.Name()), code.Code, int(code.Remaining/time.Second))
+				printf(c.stdout, "%s  %-40s %-10s %2ds left\n", t.Format("15:04:05"), qualified(a.Group, a.Name()), code.Code, int(code.Remaining/time.Second))
 			}
 		}
 		select {
@@ -168,6 +168,6 @@ func cmdHOTP(c *ctx, args []string) error {
 	if err := s.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintln(c.stdout, code)
+	printLine(c.stdout, code)
 	return nil
 }

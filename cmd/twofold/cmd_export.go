@@ -237,8 +237,8 @@ func (e *exporter) summary(format string, skipped []transfer.Skipped) {
 	if where == "" || where == "-" {
 		where = "standard output"
 	}
-	fmt.Fprintf(e.c.stderr, "exported %d account(s) to %s (%s)\n", n, where, format)
+	printf(e.c.stderr, "exported %d account(s) to %s (%s)\n", n, where, format)
 	for _, s := range skipped {
-		fmt.Fprintf(e.c.stderr, "warning: not exported: %s: %v\n", s.Name, s.Err)
+		printf(e.c.stderr, "warning: not exported: %s: %v\n", s.Name, s.Err)
 	}
 }

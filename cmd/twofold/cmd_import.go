@@ -176,7 +176,7 @@ func importFiles(files []string, o transfer.Options) (*transfer.Result, error) {
 }
 
 func printPreview(c *ctx, files []string, p *transfer.Preview, group []string) {
-	fmt.Fprintf(c.stdout, "%s (%s): %d new, %d already in the vault, %d cannot be imported\n",
+	printf(c.stdout, "%s (%s): %d new, %d already in the vault, %d cannot be imported\n",
 		strings.Join(files, ", "), p.Format, p.Count(transfer.New), p.Count(transfer.Duplicate), p.Count(transfer.Invalid))
 	for _, it := range p.Items {
 		g := it.Group
@@ -186,11 +186,11 @@ func printPreview(c *ctx, files []string, p *transfer.Preview, group []string) {
 		name := qualified(g, it.Name)
 		switch it.Status {
 		case transfer.New:
-			fmt.Fprintf(c.stdout, "  new            %-40s %s\n", name, paramText(it.Params))
+			printf(c.stdout, "  new            %-40s %s\n", name, paramText(it.Params))
 		case transfer.Duplicate:
-			fmt.Fprintf(c.stdout, "  duplicate      %-40s %s\n", name, duplicateText(p, it))
+			printf(c.stdout, "  duplicate      %-40s %s\n", name, duplicateText(p, it))
 		case transfer.Invalid:
-			fmt.Fprintf(c.stdout, "  cannot import  %-40s %v\n", name, it.Err)
+			printf(c.stdout, "  cannot import  %-40s %v\n", name, it.Err)
 		}
 	}
 }
@@ -215,14 +215,14 @@ func duplicateText(p *transfer.Preview, it transfer.Item) string {
 func printImportResult(c *ctx, s *vault.Store, p *transfer.Preview, added []vault.Account, dryRun bool) {
 	switch {
 	case dryRun:
-		fmt.Fprintf(c.stdout, "dry run: nothing was written (%d would be added)\n", p.Count(transfer.New))
+		printf(c.stdout, "dry run: nothing was written (%d would be added)\n", p.Count(transfer.New))
 	case len(added) == 0:
-		fmt.Fprintln(c.stdout, "nothing to import: the vault is unchanged")
+		printf(c.stdout, "nothing to import: the vault is unchanged\n")
 	default:
-		fmt.Fprintf(c.stdout, "imported %d account(s) into %s\n", len(added), s.Path())
+		printf(c.stdout, "imported %d account(s) into %s\n", len(added), s.Path())
 	}
 	if n := p.Count(transfer.Invalid); n > 0 {
-		fmt.Fprintf(c.stderr, "warning: %d %s of the file could not be imported (listed above)\n", n, entriesWord(n))
+		printf(c.stderr, "warning: %d %s of the file could not be imported (listed above)\n", n, entriesWord(n))
 	}
 }
 

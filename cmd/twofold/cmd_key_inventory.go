@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/base64"
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -58,7 +57,7 @@ func keyInventory(k *keyCLI, _ []string) error {
 		return writeJSON(k.c, out)
 	}
 	for _, key := range keys {
-		fmt.Fprintf(k.c.stdout, "%-24s %-28s %s\n", key.Label, key.Model, strings.Join(key.Services, ", "))
+		printf(k.c.stdout, "%-24s %-28s %s\n", key.Label, key.Model, strings.Join(key.Services, ", "))
 	}
 	services := make([]string, 0, len(single))
 	for svc := range single {
@@ -66,7 +65,7 @@ func keyInventory(k *keyCLI, _ []string) error {
 	}
 	sort.Strings(services)
 	for _, svc := range services {
-		fmt.Fprintf(k.c.stderr, "warning: %s is registered on one key only (%s): if it is lost, only the service's recovery codes get you back in; register a backup key\n", svc, single[svc])
+		printf(k.c.stderr, "warning: %s is registered on one key only (%s): if it is lost, only the service's recovery codes get you back in; register a backup key\n", svc, single[svc])
 	}
 	return nil
 }
@@ -98,7 +97,7 @@ func keyName(k *keyCLI, args []string) error {
 	if err := s.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintf(k.c.stdout, "recorded %s (%s)\n", key.Label, key.Model)
+	printf(k.c.stdout, "recorded %s (%s)\n", key.Label, key.Model)
 	return nil
 }
 
@@ -126,7 +125,7 @@ func updateKey(k *keyCLI, label string, fn func(*vault.SecurityKey), msg, servic
 	if err := s.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintf(k.c.stdout, msg, key.Label, service)
+	printf(k.c.stdout, msg, key.Label, service)
 	return nil
 }
 

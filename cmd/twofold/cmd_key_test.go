@@ -201,6 +201,26 @@ func TestKeyPasskeys(t *testing.T) {
 	keyRun(t, keys, "", "key", "passkeys", "rm", "not an id!").fails(t, "malformed ID", "Copy the ID")
 }
 
+// TestKeyPasskeyNamesEscaped: a passkey's names come from whichever site
+// registered it; printed, their control characters are escaped, in text
+// and in JSON.
+func TestKeyPasskeyNamesEscaped(t *testing.T) {
+	t.Parallel()
+	r := fidotest.New(t, softkey.Config{MaxResident: 10})
+	keys := []*fidotest.Rig{r}
+	keyRun(t, keys, "1234\n", "key", "pin", "set").ok(t)
+	fidotest.MakePasskey(t, r.Path(), fidotest.Passkey{RPID: "evil.example", UserName: "eve\x1b]0;pwned\a", DisplayName: "Eve\u202eevE\u009b2J", PIN: "1234"})
+	for _, args := range [][]string{{"key", "passkeys"}, {"key", "passkeys", "--json"}} {
+		out := keyRun(t, keys, "1234\n", args...).ok(t).stdout
+		if strings.ContainsAny(out, "\x1b\a\u202e\u009b") {
+			t.Errorf("%s printed a control character raw:\n%q", strings.Join(args, " "), out)
+		}
+		if len(args) == 2 {
+			contains(t, "passkeys", out, `eve\x1b]0;pwned\x07`, `Eve\u202eevE\u009b2J`)
+		}
+	}
+}
+
 func TestKeyFingerprints(t *testing.T) {
 	t.Parallel()
 	finger := softkey.NewFingers(softkey.SampleTooFast)

@@ -58,7 +58,7 @@ func cmdRecovery(c *ctx, args []string) error {
 
 func recoveryAdd(c *ctx, s *vault.Store, name, account, group string) error {
 	if c.stdinIsTerminal() {
-		fmt.Fprintln(c.stderr, "Paste the recovery codes, one per line, then press Ctrl-D:")
+		printf(c.stderr, "Paste the recovery codes, one per line, then press Ctrl-D:\n")
 	}
 	text, err := c.readRest()
 	if err != nil {
@@ -75,7 +75,7 @@ func recoveryAdd(c *ctx, s *vault.Store, name, account, group string) error {
 	if err := s.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "stored %d recovery codes for %s\n", r.Total, qualified(r.Group, r.Service))
+	printf(c.stdout, "stored %d recovery codes for %s\n", r.Total, qualified(r.Group, r.Service))
 	return nil
 }
 
@@ -93,7 +93,7 @@ func recoveryList(c *ctx, s *vault.Store, pos []string) error {
 			return writeJSON(c, out)
 		}
 		for _, r := range sets {
-			fmt.Fprintf(c.stdout, "%-40s %d of %d unused%s\n", qualified(r.Group, r.Service), r.Unused, r.Total, lowNote(r))
+			printf(c.stdout, "%-40s %d of %d unused%s\n", qualified(r.Group, r.Service), r.Unused, r.Total, lowNote(r))
 		}
 		return nil
 	}
@@ -113,7 +113,7 @@ func recoveryList(c *ctx, s *vault.Store, pos []string) error {
 				mark += " " + code.UsedOn.Format("2006-01-02")
 			}
 		}
-		fmt.Fprintf(c.stdout, "%-24s %s\n", code.Code, mark)
+		printf(c.stdout, "%-24s %s\n", code.Code, mark)
 	}
 	return nil
 }
@@ -130,9 +130,9 @@ func recoveryUse(c *ctx, s *vault.Store, name string) error {
 	if err := s.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintln(c.stdout, code)
+	printLine(c.stdout, code)
 	if left <= vault.LowRecoveryCodes {
-		fmt.Fprintf(c.stderr, "warning: %d unused recovery codes left for %s: generate new ones on the service\n", left, it.Title)
+		printf(c.stderr, "warning: %d unused recovery codes left for %s: generate new ones on the service\n", left, it.Title)
 	}
 	return nil
 }

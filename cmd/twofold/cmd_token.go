@@ -102,14 +102,14 @@ func tokenAdd(c *ctx, s *vault.Store, n vault.NewToken) error {
 	if err := s.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "stored %s (%s, %s)\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
+	printf(c.stdout, "stored %s (%s, %s)\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
 	warnScope(c, t)
 	return nil
 }
 
 func warnScope(c *ctx, t vault.Token) {
 	if t.AccountWide() && strings.Contains(t.Service, "pypi") {
-		fmt.Fprintf(c.stderr, "warning: %s can upload to every project of the account; a token scoped to one project limits the damage if it leaks\n", t.Name)
+		printf(c.stderr, "warning: %s can upload to every project of the account; a token scoped to one project limits the damage if it leaks\n", t.Name)
 	}
 }
 
@@ -126,7 +126,7 @@ func tokenList(c *ctx, s *vault.Store) error {
 		return writeJSON(c, out)
 	}
 	for _, t := range tokens {
-		fmt.Fprintf(c.stdout, "%-40s %s, %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
+		printf(c.stdout, "%-40s %s, %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
 	}
 	return nil
 }
@@ -158,14 +158,14 @@ func tokenInfo(c *ctx, s *vault.Store, name string) error {
 	if c.jsonOut {
 		return writeJSON(c, j)
 	}
-	fmt.Fprintf(c.stdout, "name:     %s\nservice:  %s\nscope:    %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
+	printf(c.stdout, "name:     %s\nservice:  %s\nscope:    %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
 	switch {
 	case j.Expires == "":
-		fmt.Fprintln(c.stdout, "expires:  never")
+		printf(c.stdout, "expires:  never\n")
 	case j.Expired:
-		fmt.Fprintf(c.stdout, "expires:  %s (expired)\n", j.Expires)
+		printf(c.stdout, "expires:  %s (expired)\n", j.Expires)
 	default:
-		fmt.Fprintf(c.stdout, "expires:  %s\n", j.Expires)
+		printf(c.stdout, "expires:  %s\n", j.Expires)
 	}
 	warnScope(c, t)
 	return nil

@@ -36,7 +36,7 @@ func (c *ctx) flags() *flag.FlagSet {
 	fs.StringVar(&c.keyFile, "keyfile", "", "key file, with or instead of a password")
 	fs.StringVar(&c.passwordFile, "password-file", "", "read the password from the first line of this file")
 	fs.Usage = func() {
-		fmt.Fprintf(c.stderr, "Usage: twofold %s\n\n%s.\n\nOptions:\n", c.cmd.usage, c.cmd.summary)
+		printf(c.stderr, "Usage: twofold %s\n\n%s.\n\nOptions:\n", c.cmd.usage, c.cmd.summary)
 		fs.PrintDefaults()
 	}
 	return fs
@@ -82,9 +82,9 @@ func (c *ctx) reader() *bufio.Reader {
 // standard input, into locked memory. The caller destroys it.
 func (c *ctx) readSecretLine(prompt string) (*memguard.LockedBuffer, error) {
 	if c.stdinIsTerminal() {
-		fmt.Fprint(c.stderr, prompt)
+		printf(c.stderr, "%s", prompt)
 		b, err := term.ReadPassword(int(c.stdin.(*os.File).Fd()))
-		fmt.Fprintln(c.stderr)
+		printLine(c.stderr)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", strings.TrimSuffix(prompt, ": "), err)
 		}

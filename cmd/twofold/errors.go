@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 
@@ -40,10 +39,10 @@ var hints = []struct {
 
 // printError writes "error: …" and, for known errors, "hint: …".
 func printError(w io.Writer, err error) {
-	fmt.Fprintf(w, "error: %v\n", err)
+	printf(w, "error: %v\n", err)
 	for _, h := range hints {
 		if errors.Is(err, h.err) {
-			fmt.Fprintf(w, "hint: %s\n", h.hint)
+			printText(w, "hint: "+h.hint+"\n")
 			return
 		}
 	}

@@ -105,7 +105,7 @@ func run(args []string, e env) int {
 		}
 		return 0
 	}
-	fmt.Fprintf(e.stderr, "error: unknown command %q\nhint: run 'twofold help' for the list of commands\n", args[0])
+	printf(e.stderr, "error: unknown command %q\nhint: run 'twofold help' for the list of commands\n", args[0])
 	return 2
 }
 
@@ -139,16 +139,16 @@ type exitError int
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "Usage: twofold [--vault PATH] [--keyfile PATH] [--password-file PATH] COMMAND [ARGS]")
-	fmt.Fprintln(w, "\nCommands:")
+	printf(w, "Usage: twofold [--vault PATH] [--keyfile PATH] [--password-file PATH] COMMAND [ARGS]\n")
+	printf(w, "\nCommands:\n")
 	cmds := commands()
 	sort.SliceStable(cmds, func(i, j int) bool { return false })
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		printf(w, "  %-9s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nThe vault is $TWOFOLD_VAULT, else $XDG_DATA_HOME/twofold/vault.kdbx.")
-	fmt.Fprintln(w, "The password is read from the terminal, or from the first line of standard input.")
-	fmt.Fprintln(w, "Run 'twofold COMMAND --help' for a command's options.")
+	printf(w, "\nThe vault is $TWOFOLD_VAULT, else $XDG_DATA_HOME/twofold/vault.kdbx.\n")
+	printf(w, "The password is read from the terminal, or from the first line of standard input.\n")
+	printf(w, "Run 'twofold COMMAND --help' for a command's options.\n")
 }
 
 // defaultVaultPath follows the XDG base directory spec.
