@@ -222,6 +222,34 @@ func TestFindByNameIsExactThenUnique(t *testing.T) {
 	}
 }
 
+// TestMatchKeepsEveryMatch: Match names items as Find does (UUID, exact
+// names, then parts of names) but returns every match.
+func TestMatchKeepsEveryMatch(t *testing.T) {
+	_, s := newVault(t, vault.CreateOptions{}) // GitHub (alice)
+	addURI(t, s, "otpauth://totp/GitHub:bob?secret=MFRGGZDFMZTWQ2LK&issuer=GitHub")
+	addURI(t, s, "otpauth://totp/Git:carol?secret=MFRGGZDFMZTWQ2LK&issuer=Git")
+	for q, want := range map[string][]string{
+		"github":     {"GitHub (alice)", "GitHub (bob)"},
+		"GitHub:bob": {"GitHub (bob)"},
+		"git":        {"Git (carol)"}, // an exact name before parts of names
+		"o":          {"GitHub (bob)", "Git (carol)"},
+		"nothing":    nil,
+	} {
+		items, err := s.Match(q, vault.KindAccount)
+		var got []string
+		for _, it := range items {
+			got = append(got, it.Name)
+		}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("Match(%q) = %q, %v; want %q", q, got, err, want)
+		}
+	}
+	_, err := s.Find("github", vault.KindAccount)
+	if !errors.Is(err, vault.ErrAmbiguous) || !strings.Contains(err.Error(), "GitHub (alice) [") || !strings.Contains(err.Error(), "GitHub (bob) [") {
+		t.Errorf("Find(github) = %v, want both accounts named with their UUIDs", err)
+	}
+}
+
 func TestKeyReturnsTheStoredSecret(t *testing.T) {
 	_, s := newVault(t, vault.CreateOptions{})
 	list, _ := s.Accounts()

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/twofold-app/twofold/vault"
@@ -47,26 +46,42 @@ func cmdCodes(c *ctx, args []string) error {
 	return printCodes(c, s, accounts, t)
 }
 
-// matching returns the usable accounts whose names contain the query.
+// matching returns the accounts QUERY names (all without one).
 func matching(s *vault.Store, pos []string) ([]vault.Account, error) {
 	all, err := s.Accounts()
+	if err != nil || len(pos) == 0 {
+		return all, err
+	}
+	named, err := namedBy(s, pos[0])
 	if err != nil {
 		return nil, err
 	}
-	if len(pos) == 0 {
-		return all, nil
-	}
-	q := strings.ToLower(pos[0])
 	var out []vault.Account
 	for _, a := range all {
-		if strings.Contains(strings.ToLower(qualified(a.Group, a.Name())+" "+a.Title), q) || vault.FormatUUID(a.ID) == q {
+		if named(a) {
 			out = append(out, a)
 		}
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: no account matches %q", vault.ErrNotFound, pos[0])
-	}
 	return out, nil
+}
+
+// namedBy tells the accounts a query names, as NAME is matched by every
+// command (vault.Store.Match: the UUID, else exact names — title, issuer,
+// issuer:account, group/title — else a part of one), but keeping every
+// match. No match is an error.
+func namedBy(s *vault.Store, query string) (func(vault.Account) bool, error) {
+	items, err := s.Match(query, vault.KindAccount)
+	if err != nil {
+		return nil, err
+	}
+	if len(items) == 0 {
+		return nil, fmt.Errorf("%w: no account matches %q", vault.ErrNotFound, query)
+	}
+	ids := map[vault.UUID]bool{}
+	for _, it := range items {
+		ids[it.ID] = true
+	}
+	return func(a vault.Account) bool { return ids[a.ID] }, nil
 }
 
 func printCodes(c *ctx, s *vault.Store, accounts []vault.Account, t time.Time) error {

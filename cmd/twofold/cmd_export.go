@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/awnumar/memguard"
@@ -99,9 +98,9 @@ func checkExportFormat(format, out string) error {
 func exportSource(s *vault.Store, pos []string) (transfer.Source, []transfer.Skipped, error) {
 	keep := func(vault.Account) bool { return true }
 	if len(pos) == 1 {
-		q := strings.ToLower(pos[0])
-		keep = func(a vault.Account) bool {
-			return strings.Contains(strings.ToLower(qualified(a.Group, a.Name())+" "+a.Title), q)
+		var err error
+		if keep, err = namedBy(s, pos[0]); err != nil {
+			return nil, nil, err
 		}
 	}
 	src, skipped, err := transfer.FromVault(s, keep)

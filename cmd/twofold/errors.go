@@ -24,7 +24,7 @@ var hints = []struct {
 	{vault.ErrChangedOnDisk, "another program saved the vault since Twofold opened it; run the command again to work on the new version"},
 	{vault.ErrBusy, "another program is saving this vault right now; try again in a moment"},
 	{vault.ErrExists, "choose another path, or open the existing vault instead"},
-	{vault.ErrAmbiguous, "use a longer part of the name, or the UUID from 'twofold list'"},
+	{vault.ErrAmbiguous, "use more of the name (issuer:account tells one service's accounts apart), or the UUID in brackets; 'twofold list --json' shows every item's UUID"},
 	{vault.ErrNotFound, "'twofold list' shows what the vault holds"},
 	{vault.ErrUnknownToken, "pass --service NAME (and --env VAR for 'token exec') to store it anyway"},
 	{vault.ErrNoCodesLeft, "generate new recovery codes on the service, then 'twofold recovery add'"},
