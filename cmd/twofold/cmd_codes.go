@@ -112,6 +112,9 @@ func printCodes(c *ctx, s *vault.Store, accounts []vault.Account, t time.Time) e
 		var left string
 		if j.Remaining != nil {
 			left = fmt.Sprintf("%2ds left", *j.Remaining)
+			if *j.Remaining < nextCodeShownUnder && j.NextCode != "" {
+				left += "  next " + j.NextCode
+			}
 		} else {
 			left = fmt.Sprintf("HOTP, counter %d", *j.Counter)
 		}
@@ -119,6 +122,11 @@ func printCodes(c *ctx, s *vault.Store, accounts []vault.Account, t time.Time) e
 	}
 	return nil
 }
+
+// nextCodeShownUnder is when a TOTP line also shows the next code (in
+// seconds left), as the window's rows do: soon enough to type it if the
+// current one runs out.
+const nextCodeShownUnder = 10
 
 func nameOf(j codeJSON) string {
 	if j.Account == "" {
