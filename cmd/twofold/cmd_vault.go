@@ -185,7 +185,7 @@ func printList(c *ctx, accounts []vault.Account, sets []vault.RecoverySet, token
 	}
 	printf(c.stdout, "API tokens (%d)\n", len(tokens))
 	for _, t := range tokens {
-		printf(c.stdout, "   %-40s %s, %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
+		printf(c.stdout, "   %-40s %s, %s, %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t), expiryText(t, c.now()))
 	}
 }
 
