@@ -36,7 +36,11 @@ func (c *ctx) flags() *flag.FlagSet {
 	fs.StringVar(&c.keyFile, "keyfile", "", "key file, with or instead of a password")
 	fs.StringVar(&c.passwordFile, "password-file", "", "read the password from the first line of this file")
 	fs.Usage = func() {
-		printf(c.stderr, "Usage: twofold %s\n\n%s.\n\nOptions:\n", c.cmd.usage, c.cmd.summary)
+		printf(c.stderr, "Usage: twofold %s\n\n%s.\n", c.cmd.usage, c.cmd.summary)
+		if note := commandNotes[c.cmd.name]; note != "" {
+			printText(c.stderr, "\n"+note+"\n")
+		}
+		printf(c.stderr, "\nOptions:\n")
 		fs.PrintDefaults()
 	}
 	return fs
