@@ -2,6 +2,7 @@ package vault
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tobischo/gokeepasslib/v3"
@@ -188,6 +189,27 @@ func (s *Store) parentOf(g *gokeepasslib.Group, id UUID) (*gokeepasslib.Group, i
 		}
 	}
 	return nil, -1
+}
+
+// checkNewItemGroup refuses a group path that leads into the recycle
+// bin: an item added there would be removed from the start (and vanish
+// from every list). Called with s.mu held.
+func (s *Store) checkNewItemGroup(path []string) error {
+	meta := s.db.Content.Meta
+	if !meta.RecycleBinEnabled.Bool || meta.RecycleBinUUID.IsZero() {
+		return nil
+	}
+	g := &s.db.Content.Root.Groups[0]
+	for _, name := range path {
+		i := slices.IndexFunc(g.Groups, func(sub gokeepasslib.Group) bool { return sub.Name == name })
+		if i < 0 {
+			return nil // a new group, not the bin
+		}
+		if g = &g.Groups[i]; g.UUID == meta.RecycleBinUUID {
+			return fmt.Errorf("%w: group %q is the recycle bin, which holds removed items; new ones cannot go there", ErrInvalid, strings.Join(path, "/"))
+		}
+	}
+	return nil
 }
 
 // recycleBin returns the recycle bin group, creating it like KeePassXC.

@@ -124,6 +124,9 @@ func (s *Store) AddToken(n NewToken) (Token, error) {
 	if s.db == nil {
 		return Token{}, ErrLocked
 	}
+	if err := s.checkNewItemGroup(n.Group); err != nil {
+		return Token{}, err
+	}
 	e := s.newEntry()
 	setPlain(&e, fTitle, n.Name)
 	setPlain(&e, fUserName, info.UserName)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"time"
 
@@ -27,6 +28,9 @@ func cmdCodes(c *ctx, args []string) error {
 	if len(pos) > 1 {
 		return fmt.Errorf("%w: codes takes at most one QUERY", vault.ErrInvalid)
 	}
+	if *at < 0 {
+		return fmt.Errorf("%w: --at takes a Unix time (seconds since 1970-01-01 UTC), not %d", vault.ErrInvalid, *at)
+	}
 	s, err := c.open()
 	if err != nil {
 		return err
@@ -40,7 +44,7 @@ func cmdCodes(c *ctx, args []string) error {
 		return watchCodes(c, s, accounts)
 	}
 	t := c.now()
-	if *at != 0 {
+	if flagGiven(fs, "at") {
 		t = time.Unix(*at, 0)
 	}
 	return printCodes(c, s, accounts, t)
@@ -82,6 +86,13 @@ func namedBy(s *vault.Store, query string) (func(vault.Account) bool, error) {
 		ids[it.ID] = true
 	}
 	return func(a vault.Account) bool { return ids[a.ID] }, nil
+}
+
+// flagGiven reports whether the flag was on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 func printCodes(c *ctx, s *vault.Store, accounts []vault.Account, t time.Time) error {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -120,13 +122,23 @@ func updateKey(k *keyCLI, label string, fn func(*vault.SecurityKey), msg, servic
 	defer s.Lock()
 	key, err := s.UpdateSecurityKey(label, fn)
 	if err != nil {
-		return err
+		return notRecorded(err, label)
 	}
 	if err := s.Save(); err != nil {
 		return err
 	}
 	printf(k.c.stdout, msg, key.Label, service)
 	return nil
+}
+
+// notRecorded says that no key has the label in the inventory (the vault's
+// ErrNotFound would send the person to 'twofold list', which does not
+// show keys).
+func notRecorded(err error, label string) error {
+	if errors.Is(err, vault.ErrNotFound) {
+		return fmt.Errorf("%w: %q", errKeyNotRecorded, label)
+	}
+	return err
 }
 
 // recordTest stores the test credential of a passed `key test` under the
@@ -136,7 +148,7 @@ func recordTest(k *keyCLI, s *vault.Store, rep *fido.TestReport) error {
 		key.TestCredential = base64.RawURLEncoding.EncodeToString(rep.CredentialID)
 	})
 	if err != nil {
-		return err
+		return notRecorded(err, k.record)
 	}
 	return s.Save()
 }

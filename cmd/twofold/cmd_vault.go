@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -244,6 +245,9 @@ func (c *ctx) keyFromArgs(pos []string, secretArg string, p otp.Params, algorith
 		uri := []byte(pos[0])
 		if pos[0] == "-" {
 			buf, err := c.readSecretLine("otpauth URI: ")
+			if errors.Is(err, errNoPassword) {
+				return nil, fmt.Errorf("%w: no otpauth URI given (add - reads it from the line after the password)", errNoInputLine)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -272,6 +276,9 @@ func (c *ctx) keyFromArgs(pos []string, secretArg string, p otp.Params, algorith
 	raw := []byte(secretArg)
 	if secretArg == "-" {
 		buf, err := c.readSecretLine("Secret (base32): ")
+		if errors.Is(err, errNoPassword) {
+			return nil, fmt.Errorf("%w: no secret given (--secret - reads it from the line after the password)", errNoInputLine)
+		}
 		if err != nil {
 			return nil, err
 		}

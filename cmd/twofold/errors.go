@@ -33,6 +33,8 @@ var hints = []struct {
 	{otp.ErrBadSecret, "the secret is base32: letters A-Z and digits 2-7 (spaces and lower case are fine)"},
 	{otp.ErrInvalid, "see 'twofold add --help' for the accepted values"},
 	{otp.ErrUnsupported, "Twofold generates TOTP and HOTP codes (and Steam Guard codes, encoder=steam); other kinds such as mOTP are not supported"},
+	{errEmptyPasswordFile, "put the vault password on the first line of that file (or use --keyfile, for a vault opened with a key file alone)"},
+	{errNoInputLine, "give it on the line of standard input after the password, or run the command in a terminal to be asked for it"},
 	{errNoPassword, "type the password at the prompt, or pipe it as the first line of standard input, or use --password-file"},
 	{fs.ErrPermission, "check the file's permissions"},
 }
