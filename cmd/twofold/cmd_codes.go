@@ -40,6 +40,15 @@ func cmdCodes(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(accounts) == 0 {
+		if !c.jsonOut {
+			printf(c.stderr, "no accounts yet: add one with 'twofold add' or 'twofold import'\n")
+		}
+		if !*watch {
+			return printCodes(c, s, nil, c.now())
+		}
+		return nil
+	}
 	if *watch {
 		return watchCodes(c, s, accounts)
 	}

@@ -92,6 +92,9 @@ func recoveryList(c *ctx, s *vault.Store, pos []string) error {
 			}
 			return writeJSON(c, out)
 		}
+		if len(sets) == 0 {
+			printf(c.stderr, "no recovery codes stored yet: add a service's set with 'twofold recovery add NAME'\n")
+		}
 		for _, r := range sets {
 			printf(c.stdout, "%-40s %d of %d unused%s\n", qualified(r.Group, r.Service), r.Unused, r.Total, lowNote(r))
 		}

@@ -151,6 +151,9 @@ func tokenList(c *ctx, s *vault.Store) error {
 		}
 		return writeJSON(c, out)
 	}
+	if len(tokens) == 0 {
+		printf(c.stderr, "no API tokens stored yet: add one with 'twofold token add NAME'\n")
+	}
 	for _, t := range tokens {
 		printf(c.stdout, "%-40s %s, %s, %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t), expiryText(t, c.now()))
 	}

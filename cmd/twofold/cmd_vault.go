@@ -174,7 +174,7 @@ func printList(c *ctx, accounts []vault.Account, sets []vault.RecoverySet, token
 		if a.Favourite {
 			star = "*"
 		}
-		detail := fmt.Sprintf("%s %s %d digits", a.Type, a.Algorithm, a.Digits)
+		detail := paramText(a.Params)
 		if a.Err != nil {
 			detail = "unusable: " + a.Err.Error()
 		}
