@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/twofold-app/twofold/vault"
@@ -155,10 +157,47 @@ func nameOf(j codeJSON) string {
 	return j.Issuer + " (" + j.Account + ")"
 }
 
+// explainUnwatched says which accounts --watch leaves out: HOTP codes
+// have no countdown (they change when used). With no TOTP account left
+// to watch it is an error, rather than waiting for ever in silence.
+func explainUnwatched(c *ctx, accounts []vault.Account) error {
+	var hotp []string
+	totp := 0
+	for _, a := range accounts {
+		switch {
+		case a.Err != nil:
+			printf(c.stderr, "warning: %s: %v\n", a.Name(), a.Err)
+		case a.Type == otp.TOTP:
+			totp++
+		default:
+			hotp = append(hotp, qualified(a.Group, a.Name()))
+		}
+	}
+	switch {
+	case totp > 0:
+		for _, name := range hotp {
+			printf(c.stderr, "%s is an HOTP account: no countdown, its code changes only when used ('twofold hotp next' gives it)\n", name)
+		}
+		return nil
+	case len(hotp) == 1:
+		return fmt.Errorf("%w: %s is an HOTP account, with no countdown", errNothingToWatch, hotp[0])
+	case len(hotp) > 1:
+		return fmt.Errorf("%w: %s are HOTP accounts, with no countdown", errNothingToWatch, strings.Join(hotp, ", "))
+	}
+	return fmt.Errorf("%w: no usable time-based account", errNothingToWatch)
+}
+
+// errNothingToWatch: codes --watch was given only HOTP accounts, whose
+// codes have no countdown.
+var errNothingToWatch = errors.New("nothing to watch")
+
 // watchCodes prints each TOTP code when it changes, until interrupted.
 // It computes codes once a tick; c.ticks drives it (a real one-second
 // ticker outside tests).
 func watchCodes(c *ctx, s *vault.Store, accounts []vault.Account) error {
+	if err := explainUnwatched(c, accounts); err != nil {
+		return err
+	}
 	ticks, stop := c.ticker(time.Second)
 	defer stop()
 	last := map[vault.UUID]string{}

@@ -35,6 +35,7 @@ var hints = []struct {
 	{otp.ErrUnsupported, "Twofold generates TOTP and HOTP codes (and Steam Guard codes, encoder=steam); other kinds such as mOTP are not supported"},
 	{errEmptyPasswordFile, "put the vault password on the first line of that file (or use --keyfile, for a vault opened with a key file alone)"},
 	{errNoInputLine, "give it on the line of standard input after the password, or run the command in a terminal to be asked for it"},
+	{errNothingToWatch, "--watch follows time-based (TOTP) codes; an HOTP code changes only when used: 'twofold hotp next NAME' gives the next one"},
 	{errNoPassword, "type the password at the prompt, or pipe it as the first line of standard input, or use --password-file"},
 	{fs.ErrPermission, "check the file's permissions"},
 }
