@@ -359,7 +359,12 @@ func keyList(k *keyCLI) error {
 		return writeJSON(k.c, out)
 	}
 	if len(keys) == 0 {
-		return fido.ErrNoDevice
+		// Like --json's [] and like an empty vault's lists: an empty list
+		// is an answer, not a failure (scripts test whether a key is
+		// there by its output); the note goes to standard error.
+		_, hint, _ := fido.Explain(fido.ErrNoDevice)
+		printf(k.c.stderr, "%v. %s\n", fido.ErrNoDevice, hint)
+		return nil
 	}
 	for _, key := range keys {
 		if key.Err != nil {

@@ -133,6 +133,15 @@ func TestKeyListAndInfo(t *testing.T) {
 func TestKeyWhichKey(t *testing.T) {
 	t.Parallel()
 	keyRun(t, nil, "", "key", "info").fails(t, "no security key found", "Plug the key in.")
+	// key list with no key: an empty list, as with --json, exit 0; the
+	// note on standard error.
+	res0 := keyRun(t, nil, "", "key", "list").ok(t)
+	if res0.stdout != "" || !strings.Contains(res0.stderr, "no security key found. Plug the key in.") {
+		t.Errorf("key list with no key: stdout %q, stderr %q", res0.stdout, res0.stderr)
+	}
+	if out := keyRun(t, nil, "", "key", "list", "--json").ok(t).stdout; out != "[]\n" {
+		t.Errorf("key list --json with no key: %q", out)
+	}
 	a, b := fidotest.New(t, softkey.Config{}), fidotest.New(t, softkey.Config{})
 	res := keyRun(t, []*fidotest.Rig{a, b}, "", "key", "info")
 	res.fails(t, "several security keys are connected: "+a.Path()+" (Twofold software authenticator (test rig)), "+b.Path(), "name the key's path")
