@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
 )
 
 // Everything the CLI prints for people goes through printf and printLine.
@@ -68,7 +70,8 @@ func safeArgs(args []any) []any {
 
 // shown formats a value for a terminal: %s and %v escape its control
 // characters (escape), %q quotes it as Go does (which escapes them too),
-// and a width pads it. Other verbs (%d, %x, …) format the value as fmt
+// and a width pads it to that many terminal columns (wide CJK characters
+// take two, combining marks none), so that columns line up. Other verbs (%d, %x, …) format the value as fmt
 // would.
 type shown struct{ v any }
 
@@ -85,7 +88,7 @@ func (s shown) Format(f fmt.State, verb rune) {
 	}
 	pad := 0
 	if w, ok := f.Width(); ok {
-		pad = w - utf8.RuneCountInString(text)
+		pad = w - runewidth.StringWidth(text) // columns, not runes: 日本 takes 4, é (e + ◌́) 1
 	}
 	if pad > 0 && !f.Flag('-') {
 		io.WriteString(f, strings.Repeat(" ", pad))

@@ -40,6 +40,13 @@ func TestPrintfEscapesArguments(t *testing.T) {
 	if b.String() != want {
 		t.Errorf("printf wrote %q, want %q", b.String(), want)
 	}
+	// Widths count terminal columns: CJK characters take two, combining
+	// marks none.
+	b.Reset()
+	printf(&b, "%-6s|%-6s|%4s|\n", "日本", "e\u0301", "日")
+	if want := "日本  |e\u0301     |  日|\n"; b.String() != want {
+		t.Errorf("printf wrote %q, want %q", b.String(), want)
+	}
 	b.Reset()
 	printLine(&b, "one\x1b", 2)
 	if b.String() != "one\\x1b 2\n" {
