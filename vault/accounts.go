@@ -315,6 +315,9 @@ func (s *Store) AddAccount(n NewAccount) (Account, error) {
 	if s.db == nil {
 		return Account{}, ErrLocked
 	}
+	if err := s.checkNewItemGroup(n.Group); err != nil {
+		return Account{}, err
+	}
 	e := s.newEntry()
 	title := n.Title
 	if title == "" {

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tobischo/gokeepasslib/v3"
@@ -24,46 +25,58 @@ type Item struct {
 	Kind  Kind
 	Group []string
 	Title string
+	// Name is how lists show the item: "Issuer (account)" for an account,
+	// else its title.
+	Name string
 	// Names are the strings the item answers to: its title, "issuer",
-	// "issuer:account", "issuer (account)", "group/title" (recovery sets
-	// name the service as accounts name the issuer).
+	// "issuer:account", "issuer (account)", "group/title" and
+	// "group/issuer (account)" (recovery sets name the service as
+	// accounts name the issuer).
 	Names []string
 }
 
-// Find resolves a query to one item of the given kind ("" = any): an
-// exact UUID, or a name that matches exactly (ignoring case), or else a
-// unique substring. Several matches give ErrAmbiguous listing them.
-func (s *Store) Find(query string, kind Kind) (Item, error) {
+// Match returns the items of the given kind ("" = any) a query names:
+// the item with that UUID; else those with a name equal to the query
+// (ignoring case); else those with a name containing it. Commands that
+// act on every match (codes, export) use it; Find wants exactly one.
+func (s *Store) Match(query string, kind Kind) ([]Item, error) {
 	items, err := s.items(kind)
 	if err != nil {
-		return Item{}, err
+		return nil, err
 	}
 	if id, err := ParseUUID(query); err == nil {
 		for _, it := range items {
 			if it.ID == id {
-				return it, nil
+				return []Item{it}, nil
 			}
 		}
 	}
 	q := strings.ToLower(strings.TrimSpace(query))
-	exact := filterItems(items, func(n string) bool { return n == q })
-	if len(exact) == 1 {
-		return exact[0], nil
+	if exact := filterItems(items, func(n string) bool { return n == q }); len(exact) > 0 {
+		return exact, nil
 	}
-	if len(exact) == 0 {
-		exact = filterItems(items, func(n string) bool { return strings.Contains(n, q) })
+	return filterItems(items, func(n string) bool { return strings.Contains(n, q) }), nil
+}
+
+// Find resolves a query to one item of the given kind ("" = any), as
+// Match does: several matches give ErrAmbiguous listing them, with their
+// UUIDs.
+func (s *Store) Find(query string, kind Kind) (Item, error) {
+	found, err := s.Match(query, kind)
+	if err != nil {
+		return Item{}, err
 	}
-	switch len(exact) {
+	switch len(found) {
 	case 0:
 		return Item{}, fmt.Errorf("%w: nothing named %q", ErrNotFound, query)
 	case 1:
-		return exact[0], nil
+		return found[0], nil
 	}
 	var names []string
-	for _, it := range exact {
-		names = append(names, fmt.Sprintf("%s (%s)", strings.Join(append(append([]string{}, it.Group...), it.Title), "/"), FormatUUID(it.ID)))
+	for _, it := range found {
+		names = append(names, fmt.Sprintf("%s [%s]", groupPath(it.Group, it.Name), FormatUUID(it.ID)))
 	}
-	return Item{}, fmt.Errorf("%w: %q matches %s; use a longer name or the UUID", ErrAmbiguous, query, strings.Join(names, ", "))
+	return Item{}, fmt.Errorf("%w: %q matches %s", ErrAmbiguous, query, strings.Join(names, ", "))
 }
 
 func filterItems(items []Item, match func(string) bool) []Item {
@@ -91,7 +104,10 @@ func (s *Store) items(kind Kind) ([]Item, error) {
 			if a.Account != "" {
 				names = append(names, a.Issuer+":"+a.Account)
 			}
-			out = append(out, item(a.ID, KindAccount, a.Group, a.Title, names))
+			if len(a.Group) > 0 {
+				names = append(names, groupPath(a.Group, a.Name()))
+			}
+			out = append(out, item(a.ID, KindAccount, a.Group, a.Title, a.Name(), names))
 		}
 	}
 	if kind == "" || kind == KindRecovery {
@@ -100,11 +116,12 @@ func (s *Store) items(kind Kind) ([]Item, error) {
 			return nil, err
 		}
 		for _, r := range sets {
-			names := []string{r.Service}
+			name, names := r.Service, []string{r.Service}
 			if r.Account != "" { // two accounts' sets are told apart as accounts are
-				names = append(names, r.Service+" ("+r.Account+")", r.Service+":"+r.Account)
+				name = r.Service + " (" + r.Account + ")"
+				names = append(names, name, r.Service+":"+r.Account)
 			}
-			out = append(out, item(r.ID, KindRecovery, r.Group, r.Service, names))
+			out = append(out, item(r.ID, KindRecovery, r.Group, r.Service, name, names))
 		}
 	}
 	if kind == "" || kind == KindToken {
@@ -113,15 +130,19 @@ func (s *Store) items(kind Kind) ([]Item, error) {
 			return nil, err
 		}
 		for _, t := range tokens {
-			out = append(out, item(t.ID, KindToken, t.Group, t.Name, []string{t.Name}))
+			out = append(out, item(t.ID, KindToken, t.Group, t.Name, t.Name, []string{t.Name}))
 		}
 	}
 	return out, nil
 }
 
-func item(id UUID, k Kind, group []string, title string, names []string) Item {
-	path := strings.Join(append(append([]string{}, group...), title), "/")
-	return Item{ID: id, Kind: k, Group: group, Title: title, Names: append(names, path)}
+func item(id UUID, k Kind, group []string, title, name string, names []string) Item {
+	return Item{ID: id, Kind: k, Group: group, Title: title, Name: name, Names: append(names, groupPath(group, title))}
+}
+
+// groupPath is "group/sub/name".
+func groupPath(group []string, name string) string {
+	return strings.Join(append(append([]string{}, group...), name), "/")
 }
 
 // Remove moves an item to the recycle bin, as KeePassXC does (creating
@@ -174,6 +195,27 @@ func (s *Store) parentOf(g *gokeepasslib.Group, id UUID) (*gokeepasslib.Group, i
 		}
 	}
 	return nil, -1
+}
+
+// checkNewItemGroup refuses a group path that leads into the recycle
+// bin: an item added there would be removed from the start (and vanish
+// from every list). Called with s.mu held.
+func (s *Store) checkNewItemGroup(path []string) error {
+	meta := s.db.Content.Meta
+	if !meta.RecycleBinEnabled.Bool || meta.RecycleBinUUID.IsZero() {
+		return nil
+	}
+	g := &s.db.Content.Root.Groups[0]
+	for _, name := range path {
+		i := slices.IndexFunc(g.Groups, func(sub gokeepasslib.Group) bool { return sub.Name == name })
+		if i < 0 {
+			return nil // a new group, not the bin
+		}
+		if g = &g.Groups[i]; g.UUID == meta.RecycleBinUUID {
+			return fmt.Errorf("%w: group %q is the recycle bin, which holds removed items; new ones cannot go there", ErrInvalid, strings.Join(path, "/"))
+		}
+	}
+	return nil
 }
 
 // recycleBin returns the recycle bin group, creating it like KeePassXC.

@@ -11,6 +11,7 @@ import (
 	"gopkg.in/macaroon.v2"
 
 	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
 )
 
 func TestParseRecoveryCodesInCommonFormats(t *testing.T) {
@@ -219,6 +220,64 @@ func TestFindByNameIsExactThenUnique(t *testing.T) {
 	}
 	if it2, err := s.Find(vault.FormatUUID(it.ID), ""); err != nil || it2.ID != it.ID {
 		t.Errorf("by UUID: %v", err)
+	}
+}
+
+// TestMatchKeepsEveryMatch: Match names items as Find does (UUID, exact
+// names, then parts of names) but returns every match.
+func TestMatchKeepsEveryMatch(t *testing.T) {
+	_, s := newVault(t, vault.CreateOptions{}) // GitHub (alice)
+	addURI(t, s, "otpauth://totp/GitHub:bob?secret=MFRGGZDFMZTWQ2LK&issuer=GitHub")
+	addURI(t, s, "otpauth://totp/Git:carol?secret=MFRGGZDFMZTWQ2LK&issuer=Git")
+	for q, want := range map[string][]string{
+		"github":     {"GitHub (alice)", "GitHub (bob)"},
+		"GitHub:bob": {"GitHub (bob)"},
+		"git":        {"Git (carol)"}, // an exact name before parts of names
+		"o":          {"GitHub (bob)", "Git (carol)"},
+		"nothing":    nil,
+	} {
+		items, err := s.Match(q, vault.KindAccount)
+		var got []string
+		for _, it := range items {
+			got = append(got, it.Name)
+		}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("Match(%q) = %q, %v; want %q", q, got, err, want)
+		}
+	}
+	_, err := s.Find("github", vault.KindAccount)
+	if !errors.Is(err, vault.ErrAmbiguous) || !strings.Contains(err.Error(), "GitHub (alice) [") || !strings.Contains(err.Error(), "GitHub (bob) [") {
+		t.Errorf("Find(github) = %v, want both accounts named with their UUIDs", err)
+	}
+}
+
+// TestNothingIsAddedIntoTheRecycleBin: a group path into the recycle bin
+// is refused for accounts, tokens and recovery codes (before, the account
+// went in and AddAccount failed with "no such item"); other groups are
+// fine.
+func TestNothingIsAddedIntoTheRecycleBin(t *testing.T) {
+	_, s := newVault(t, vault.CreateOptions{})
+	list, _ := s.Accounts()
+	if err := s.Remove(list[0].ID); err != nil { // makes the bin
+		t.Fatal(err)
+	}
+	key, err := otp.ParseURI([]byte("otpauth://totp/ACME:bob?secret=MFRGGZDFMZTWQ2LK"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer key.Destroy()
+	for _, group := range [][]string{{"Recycle Bin"}, {"Recycle Bin", "Sub"}} {
+		_, errA := s.AddAccount(vault.NewAccount{Key: key, Group: group})
+		_, errT := s.AddToken(vault.NewToken{Name: "t", Token: []byte("x"), Service: "acme", Group: group})
+		_, errR := s.AddRecoveryCodes("ACME", "", group, []string{"1234"})
+		for _, err := range []error{errA, errT, errR} {
+			if !errors.Is(err, vault.ErrInvalid) || !strings.Contains(err.Error(), "is the recycle bin") {
+				t.Errorf("group %q: %v, want the recycle bin refused", group, err)
+			}
+		}
+	}
+	if _, err := s.AddAccount(vault.NewAccount{Key: key, Group: []string{"Recycled"}}); err != nil {
+		t.Errorf("another group: %v", err)
 	}
 }
 

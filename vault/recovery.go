@@ -145,6 +145,9 @@ func (s *Store) AddRecoveryCodes(service, account string, group []string, codes 
 	if s.db == nil {
 		return RecoverySet{}, ErrLocked
 	}
+	if err := s.checkNewItemGroup(group); err != nil {
+		return RecoverySet{}, err
+	}
 	e := s.newEntry()
 	setPlain(&e, fTitle, service)
 	setPlain(&e, fUserName, account)

@@ -31,12 +31,20 @@ type Token struct {
 	Scope string
 	// Projects lists the projects a project-scoped token is limited to.
 	Projects []string
-	// Expires is zero when the token does not expire (or it is unknown).
+	// Expires is zero when the token does not expire, or when it is
+	// unknown (see ExpiryKnown).
 	Expires time.Time
 	// Env is the environment variable `token exec` puts the token in
 	// (PyPI tokens use TWINE_USERNAME/TWINE_PASSWORD instead).
 	Env string
 }
+
+// ExpiryKnown reports whether Twofold knows when the token expires: a
+// PyPI token says so itself (an expiry caveat, or none: it never
+// expires), and is the only kind Twofold decodes (its Scope is set). Of
+// other tokens Twofold knows neither scope nor expiry; their Expires is
+// zero.
+func (t Token) ExpiryKnown() bool { return !t.Expires.IsZero() || t.Scope != "" }
 
 // AccountWide reports a token that can act on every project of an
 // account — the seed advice is to scope upload tokens to one project.
@@ -115,6 +123,9 @@ func (s *Store) AddToken(n NewToken) (Token, error) {
 	defer s.mu.Unlock()
 	if s.db == nil {
 		return Token{}, ErrLocked
+	}
+	if err := s.checkNewItemGroup(n.Group); err != nil {
+		return Token{}, err
 	}
 	e := s.newEntry()
 	setPlain(&e, fTitle, n.Name)

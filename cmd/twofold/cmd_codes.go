@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -28,6 +30,9 @@ func cmdCodes(c *ctx, args []string) error {
 	if len(pos) > 1 {
 		return fmt.Errorf("%w: codes takes at most one QUERY", vault.ErrInvalid)
 	}
+	if *at < 0 {
+		return fmt.Errorf("%w: --at takes a Unix time (seconds since 1970-01-01 UTC), not %d", vault.ErrInvalid, *at)
+	}
 	s, err := c.open()
 	if err != nil {
 		return err
@@ -37,43 +42,75 @@ func cmdCodes(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(accounts) == 0 {
+		if !c.jsonOut {
+			printf(c.stderr, "no accounts yet: add one with 'twofold add' or 'twofold import'\n")
+		}
+		if !*watch {
+			return printCodes(c, s, nil, c.now())
+		}
+		return nil
+	}
 	if *watch {
 		return watchCodes(c, s, accounts)
 	}
 	t := c.now()
-	if *at != 0 {
+	if flagGiven(fs, "at") {
 		t = time.Unix(*at, 0)
 	}
 	return printCodes(c, s, accounts, t)
 }
 
-// matching returns the usable accounts whose names contain the query.
+// matching returns the accounts QUERY names (all without one).
 func matching(s *vault.Store, pos []string) ([]vault.Account, error) {
 	all, err := s.Accounts()
+	if err != nil || len(pos) == 0 {
+		return all, err
+	}
+	named, err := namedBy(s, pos[0])
 	if err != nil {
 		return nil, err
 	}
-	if len(pos) == 0 {
-		return all, nil
-	}
-	q := strings.ToLower(pos[0])
 	var out []vault.Account
 	for _, a := range all {
-		if strings.Contains(strings.ToLower(qualified(a.Group, a.Name())+" "+a.Title), q) || vault.FormatUUID(a.ID) == q {
+		if named(a) {
 			out = append(out, a)
 		}
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: no account matches %q", vault.ErrNotFound, pos[0])
-	}
 	return out, nil
+}
+
+// namedBy tells the accounts a query names, as NAME is matched by every
+// command (vault.Store.Match: the UUID, else exact names — title, issuer,
+// issuer:account, group/title — else a part of one), but keeping every
+// match. No match is an error.
+func namedBy(s *vault.Store, query string) (func(vault.Account) bool, error) {
+	items, err := s.Match(query, vault.KindAccount)
+	if err != nil {
+		return nil, err
+	}
+	if len(items) == 0 {
+		return nil, fmt.Errorf("%w: no account matches %q", vault.ErrNotFound, query)
+	}
+	ids := map[vault.UUID]bool{}
+	for _, it := range items {
+		ids[it.ID] = true
+	}
+	return func(a vault.Account) bool { return ids[a.ID] }, nil
+}
+
+// flagGiven reports whether the flag was on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 func printCodes(c *ctx, s *vault.Store, accounts []vault.Account, t time.Time) error {
 	var out []codeJSON
 	for _, a := range accounts {
 		if a.Err != nil {
-			fmt.Fprintf(c.stderr, "warning: %s: %v\n", a.Name(), a.Err)
+			printf(c.stderr, "warning: %s: %v\n", a.Name(), a.Err)
 			continue
 		}
 		code, err := s.Code(a.ID, t)
@@ -97,13 +134,21 @@ func printCodes(c *ctx, s *vault.Store, accounts []vault.Account, t time.Time) e
 		var left string
 		if j.Remaining != nil {
 			left = fmt.Sprintf("%2ds left", *j.Remaining)
+			if *j.Remaining < nextCodeShownUnder && j.NextCode != "" {
+				left += "  next " + j.NextCode
+			}
 		} else {
 			left = fmt.Sprintf("HOTP, counter %d", *j.Counter)
 		}
-		fmt.Fprintf(c.stdout, "%-40s %-10s %s\n", qualified(j.Group, nameOf(j)), j.Code, left)
+		printf(c.stdout, "%-40s %-10s %s\n", qualified(j.Group, nameOf(j)), j.Code, left)
 	}
 	return nil
 }
+
+// nextCodeShownUnder is when a TOTP line also shows the next code (in
+// seconds left), as the window's rows do: soon enough to type it if the
+// current one runs out.
+const nextCodeShownUnder = 10
 
 func nameOf(j codeJSON) string {
 	if j.Account == "" {
@@ -112,10 +157,47 @@ func nameOf(j codeJSON) string {
 	return j.Issuer + " (" + j.Account + ")"
 }
 
+// explainUnwatched says which accounts --watch leaves out: HOTP codes
+// have no countdown (they change when used). With no TOTP account left
+// to watch it is an error, rather than waiting for ever in silence.
+func explainUnwatched(c *ctx, accounts []vault.Account) error {
+	var hotp []string
+	totp := 0
+	for _, a := range accounts {
+		switch {
+		case a.Err != nil:
+			printf(c.stderr, "warning: %s: %v\n", a.Name(), a.Err)
+		case a.Type == otp.TOTP:
+			totp++
+		default:
+			hotp = append(hotp, qualified(a.Group, a.Name()))
+		}
+	}
+	switch {
+	case totp > 0:
+		for _, name := range hotp {
+			printf(c.stderr, "%s is an HOTP account: no countdown, its code changes only when used ('twofold hotp next' gives it)\n", name)
+		}
+		return nil
+	case len(hotp) == 1:
+		return fmt.Errorf("%w: %s is an HOTP account, with no countdown", errNothingToWatch, hotp[0])
+	case len(hotp) > 1:
+		return fmt.Errorf("%w: %s are HOTP accounts, with no countdown", errNothingToWatch, strings.Join(hotp, ", "))
+	}
+	return fmt.Errorf("%w: no usable time-based account", errNothingToWatch)
+}
+
+// errNothingToWatch: codes --watch was given only HOTP accounts, whose
+// codes have no countdown.
+var errNothingToWatch = errors.New("nothing to watch")
+
 // watchCodes prints each TOTP code when it changes, until interrupted.
 // It computes codes once a tick; c.ticks drives it (a real one-second
 // ticker outside tests).
 func watchCodes(c *ctx, s *vault.Store, accounts []vault.Account) error {
+	if err := explainUnwatched(c, accounts); err != nil {
+		return err
+	}
 	ticks, stop := c.ticker(time.Second)
 	defer stop()
 	last := map[vault.UUID]string{}
@@ -131,7 +213,7 @@ func watchCodes(c *ctx, s *vault.Store, accounts []vault.Account) error {
 			}
 			if last[a.ID] != code.Code {
 				last[a.ID] = code.Code
-				fmt.Fprintf(c.stdout, "%s  %-40s %-10s %2ds left\n", t.Format("15:04:05"), qualified(a.Group, a.Name()), code.Code, int(code.Remaining/time.Second))
+				printf(c.stdout, "%s  %-40s %-10s %2ds left\n", t.Format("15:04:05"), qualified(a.Group, a.Name()), code.Code, int(code.Remaining/time.Second))
 			}
 		}
 		select {
@@ -168,6 +250,6 @@ func cmdHOTP(c *ctx, args []string) error {
 	if err := s.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintln(c.stdout, code)
+	printLine(c.stdout, code)
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/awnumar/memguard"
@@ -108,9 +107,9 @@ func checkExportFormat(format, out string) error {
 func exportSource(s *vault.Store, pos []string) (transfer.Source, []transfer.Skipped, error) {
 	keep := func(vault.Account) bool { return true }
 	if len(pos) == 1 {
-		q := strings.ToLower(pos[0])
-		keep = func(a vault.Account) bool {
-			return strings.Contains(strings.ToLower(qualified(a.Group, a.Name())+" "+a.Title), q)
+		var err error
+		if keep, err = namedBy(s, pos[0]); err != nil {
+			return nil, nil, err
 		}
 	}
 	src, skipped, err := transfer.FromVault(s, keep)
@@ -248,8 +247,8 @@ func (e *exporter) summary(format string, skipped []transfer.Skipped) {
 	if where == "" || where == "-" {
 		where = "standard output"
 	}
-	fmt.Fprintf(e.c.stderr, "exported %d account(s) to %s (%s)\n", n, where, format)
+	printf(e.c.stderr, "exported %d account(s) to %s (%s)\n", n, where, format)
 	for _, s := range skipped {
-		fmt.Fprintf(e.c.stderr, "warning: not exported: %s: %v\n", s.Name, s.Err)
+		printf(e.c.stderr, "warning: not exported: %s: %v\n", s.Name, s.Err)
 	}
 }

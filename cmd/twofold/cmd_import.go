@@ -83,6 +83,7 @@ func cmdImport(c *ctx, args []string) error {
 	keyFile := fs.String("export-keyfile", "", "key file of a KeePass database being imported")
 	screen := fs.Bool("screen", false, "read the QR codes shown on the screen (X11, or the desktop's screenshot portal on Wayland)")
 	clipboard := fs.Bool("clipboard", false, "read the QR codes of the image on the clipboard (X11 and XWayland)")
+	skipInvalid := fs.Bool("skip-invalid", false, "import the entries that can be, leaving out those that cannot (without it, one such entry stops the import)")
 	fs.BoolVar(&c.jsonOut, "json", false, "print the preview and result as JSON")
 	files, err := c.parse(fs, args)
 	if err != nil {
@@ -128,18 +129,42 @@ func cmdImport(c *ctx, args []string) error {
 	if !c.jsonOut {
 		printPreview(c, files, p, splitGroup(*group)) // before anything is written
 	}
+	return applyImport(c, s, r, p, importChoices{dryRun: *dryRun, skipInvalid: *skipInvalid, group: splitGroup(*group)})
+}
+
+type importChoices struct {
+	dryRun, skipInvalid bool
+	group               []string
+}
+
+// applyImport writes the previewed accounts (unless a dry run) and
+// reports. All or nothing: an entry that cannot be imported stops the
+// import (someone moving from a phone must not leave an account behind
+// unnoticed), unless --skip-invalid says to go on without it.
+func applyImport(c *ctx, s *vault.Store, r *transfer.Result, p *transfer.Preview, o importChoices) error {
+	bad := p.Count(transfer.Invalid)
+	refuse := bad > 0 && !o.skipInvalid
 	var added []vault.Account
-	if !*dryRun {
-		if added, err = transfer.Apply(s, r, p, transfer.ApplyOptions{Group: splitGroup(*group)}); err != nil {
+	var err error
+	if !o.dryRun && !refuse {
+		if added, err = transfer.Apply(s, r, p, transfer.ApplyOptions{Group: o.group}); err != nil {
 			return err
 		}
 	}
 	if c.jsonOut {
-		return writeJSON(c, toImportJSON(p, added, *dryRun))
+		err = writeJSON(c, toImportJSON(p, added, o.dryRun))
+	} else {
+		printImportResult(c, s, p, added, o.dryRun, refuse)
 	}
-	printImportResult(c, s, p, added, *dryRun)
-	return nil
+	if err == nil && refuse && !o.dryRun {
+		err = fmt.Errorf("%w: %d %s of the file cannot be imported (see the preview); nothing was imported", errInvalidEntries, bad, entriesWord(bad))
+	}
+	return err
 }
+
+// errInvalidEntries: the file has entries that cannot be imported, and
+// --skip-invalid was not given.
+var errInvalidEntries = errors.New("import stopped")
 
 func formatList() string {
 	var names []string
@@ -176,7 +201,7 @@ func importFiles(files []string, o transfer.Options) (*transfer.Result, error) {
 }
 
 func printPreview(c *ctx, files []string, p *transfer.Preview, group []string) {
-	fmt.Fprintf(c.stdout, "%s (%s): %d new, %d already in the vault, %d cannot be imported\n",
+	printf(c.stdout, "%s (%s): %d new, %d already in the vault, %d cannot be imported\n",
 		strings.Join(files, ", "), p.Format, p.Count(transfer.New), p.Count(transfer.Duplicate), p.Count(transfer.Invalid))
 	for _, it := range p.Items {
 		g := it.Group
@@ -186,11 +211,11 @@ func printPreview(c *ctx, files []string, p *transfer.Preview, group []string) {
 		name := qualified(g, it.Name)
 		switch it.Status {
 		case transfer.New:
-			fmt.Fprintf(c.stdout, "  new            %-40s %s\n", name, paramText(it.Params))
+			printf(c.stdout, "  new            %-40s %s\n", name, paramText(it.Params))
 		case transfer.Duplicate:
-			fmt.Fprintf(c.stdout, "  duplicate      %-40s %s\n", name, duplicateText(p, it))
+			printf(c.stdout, "  duplicate      %-40s %s\n", name, duplicateText(p, it))
 		case transfer.Invalid:
-			fmt.Fprintf(c.stdout, "  cannot import  %-40s %v\n", name, it.Err)
+			printf(c.stdout, "  cannot import  %-40s %v\n", name, it.Err)
 		}
 	}
 }
@@ -212,18 +237,32 @@ func duplicateText(p *transfer.Preview, it transfer.Item) string {
 	return "same secret as " + qualified(it.Existing.Group, it.Existing.Name()) + " in the vault"
 }
 
-func printImportResult(c *ctx, s *vault.Store, p *transfer.Preview, added []vault.Account, dryRun bool) {
+func printImportResult(c *ctx, s *vault.Store, p *transfer.Preview, added []vault.Account, dryRun, refuse bool) {
+	n := p.Count(transfer.Invalid)
 	switch {
+	case dryRun && refuse:
+		printf(c.stdout, "dry run: nothing was written (the import would stop: %d %s cannot be imported)\n", n, entriesWord(n))
+		printf(c.stderr, "warning: to import the other %d without %s, add --skip-invalid\n", p.Count(transfer.New), themWord(n))
+		return
 	case dryRun:
-		fmt.Fprintf(c.stdout, "dry run: nothing was written (%d would be added)\n", p.Count(transfer.New))
+		printf(c.stdout, "dry run: nothing was written (%d would be added)\n", p.Count(transfer.New))
+	case refuse:
+		return // the error says why
 	case len(added) == 0:
-		fmt.Fprintln(c.stdout, "nothing to import: the vault is unchanged")
+		printf(c.stdout, "nothing to import: the vault is unchanged\n")
 	default:
-		fmt.Fprintf(c.stdout, "imported %d account(s) into %s\n", len(added), s.Path())
+		printf(c.stdout, "imported %d account(s) into %s\n", len(added), s.Path())
 	}
-	if n := p.Count(transfer.Invalid); n > 0 {
-		fmt.Fprintf(c.stderr, "warning: %d %s of the file could not be imported (listed above)\n", n, entriesWord(n))
+	if n > 0 {
+		printf(c.stderr, "warning: %d %s of the file could not be imported (listed above)\n", n, entriesWord(n))
 	}
+}
+
+func themWord(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 func entriesWord(n int) string {

@@ -171,7 +171,7 @@ func describeKeys(keys []fido.Key) string {
 // done prints msg to standard output when err is nil.
 func (k *keyCLI) done(err error, msg string) error {
 	if err == nil {
-		fmt.Fprintln(k.c.stdout, msg)
+		printLine(k.c.stdout, msg)
 	}
 	return err
 }
@@ -183,7 +183,7 @@ func (k *keyCLI) callbacks() *fido.Callbacks {
 		PIN:    k.askPIN,
 		NewPIN: k.askNewPIN,
 		Touch: func(req fido.TouchRequest) func() {
-			fmt.Fprintf(k.c.stderr, "Touch your key to %s.\n", req.Purpose)
+			printf(k.c.stderr, "Touch your key to %s.\n", req.Purpose)
 			return nil
 		},
 		Progress: k.instructions,
@@ -196,26 +196,26 @@ func (k *keyCLI) instructions(p fido.Progress) {
 	w := k.c.stderr
 	switch {
 	case p.Step == fido.StepUnplug && p.State == fido.StepStarted:
-		fmt.Fprintln(w, "Unplug your key now.")
+		printf(w, "Unplug your key now.\n")
 	case p.Step == fido.StepReplug && p.State == fido.StepStarted:
-		fmt.Fprintln(w, "Plug it back in.")
+		printf(w, "Plug it back in.\n")
 	case p.Step == fido.StepSample && p.State == fido.StepRetry:
-		fmt.Fprintf(w, "Sample not taken (%s): %s.\n", p.Sample, p.Detail)
+		printf(w, "Sample not taken (%s): %s.\n", p.Sample, p.Detail)
 	case p.Step == fido.StepSample && p.State == fido.StepOK && p.Remaining > 0:
-		fmt.Fprintf(w, "Good sample; %d more to go.\n", p.Remaining)
+		printf(w, "Good sample; %d more to go.\n", p.Remaining)
 	}
 }
 
 func (k *keyCLI) askPIN(_ context.Context, req fido.PINRequest) (string, error) {
 	if req.Previous != nil {
-		fmt.Fprintln(k.c.stderr, "Wrong PIN.")
+		printf(k.c.stderr, "Wrong PIN.\n")
 	}
 	return k.readPIN(fmt.Sprintf("Key PIN to %s (%s left): ", req.Purpose, plural(req.Retries, "try", "tries")))
 }
 
 func (k *keyCLI) askNewPIN(_ context.Context, req fido.NewPINRequest) (string, error) {
 	if req.Previous != nil {
-		fmt.Fprintf(k.c.stderr, "That PIN was refused: %v.\n", req.Previous)
+		printf(k.c.stderr, "That PIN was refused: %v.\n", req.Previous)
 	}
 	pin, err := k.readPIN(fmt.Sprintf("New PIN (at least %d characters): ", max(req.MinLength, 4)))
 	if err != nil || !k.c.stdinIsTerminal() {
@@ -235,7 +235,7 @@ func (k *keyCLI) askNewPIN(_ context.Context, req fido.NewPINRequest) (string, e
 // still shown, on its own line, so that logs tell which line was asked for.
 func (k *keyCLI) readPIN(prompt string) (string, error) {
 	if !k.c.stdinIsTerminal() {
-		fmt.Fprintln(k.c.stderr, strings.TrimSuffix(prompt, " "))
+		printLine(k.c.stderr, strings.TrimSuffix(prompt, " "))
 	}
 	buf, err := k.c.readSecretLine(prompt)
 	if errors.Is(err, errNoPassword) {
@@ -292,11 +292,11 @@ func keyTest(k *keyCLI, d *fido.Device, _ []string) error {
 	cb.Progress = func(p fido.Progress) {
 		switch p.State {
 		case fido.StepOK:
-			fmt.Fprintf(k.c.stdout, "ok    %s: %s\n", p.Step, p.Detail)
+			printf(k.c.stdout, "ok    %s: %s\n", p.Step, p.Detail)
 		case fido.StepSkipped:
-			fmt.Fprintf(k.c.stdout, "skip  %s: %s\n", p.Step, p.Detail)
+			printf(k.c.stdout, "skip  %s: %s\n", p.Step, p.Detail)
 		case fido.StepFailed:
-			fmt.Fprintf(k.c.stdout, "FAIL  %s: %v\n", p.Step, p.Err)
+			printf(k.c.stdout, "FAIL  %s: %v\n", p.Step, p.Err)
 		}
 	}
 	var s *vault.Store
@@ -317,13 +317,13 @@ func keyTest(k *keyCLI, d *fido.Device, _ []string) error {
 }
 
 func keyReset(k *keyCLI, d *fido.Device, _ []string) error {
-	fmt.Fprintln(k.c.stderr, "warning: "+fido.ResetWarning)
+	printLine(k.c.stderr, "warning: "+fido.ResetWarning)
 	confirm := k.confirm
 	if confirm == "" {
 		if !k.c.stdinIsTerminal() {
 			return errKeyResetNoConfirm
 		}
-		fmt.Fprintf(k.c.stderr, "Type %s to wipe the key at %s: ", fido.ResetConfirmation, d.Path())
+		printf(k.c.stderr, "Type %s to wipe the key at %s: ", fido.ResetConfirmation, d.Path())
 		line, err := k.c.reader().ReadString('\n')
 		if err != nil && line == "" {
 			return fmt.Errorf("reset: %w", fido.ErrResetNotConfirmed)
@@ -359,14 +359,19 @@ func keyList(k *keyCLI) error {
 		return writeJSON(k.c, out)
 	}
 	if len(keys) == 0 {
-		return fido.ErrNoDevice
+		// Like --json's [] and like an empty vault's lists: an empty list
+		// is an answer, not a failure (scripts test whether a key is
+		// there by its output); the note goes to standard error.
+		_, hint, _ := fido.Explain(fido.ErrNoDevice)
+		printf(k.c.stderr, "%v. %s\n", fido.ErrNoDevice, hint)
+		return nil
 	}
 	for _, key := range keys {
 		if key.Err != nil {
-			fmt.Fprintf(k.c.stdout, "%s  error: %v\n", key.Path, key.Err)
+			printf(k.c.stdout, "%s  error: %v\n", key.Path, key.Err)
 			continue
 		}
-		fmt.Fprintf(k.c.stdout, "%s  %s\n", key.Path, key.Name())
+		printf(k.c.stdout, "%s  %s\n", key.Path, key.Name())
 	}
 	return nil
 }
@@ -413,7 +418,7 @@ func keyInfo(k *keyCLI, d *fido.Device, _ []string) error {
 			info.MinPINLength, info.ForcePINChange, info.PINRetries, info.UVRetries, info.RemainingResident})
 	}
 	w := k.c.stdout
-	row := func(name, format string, a ...any) { fmt.Fprintf(w, "%-15s %s\n", name, fmt.Sprintf(format, a...)) }
+	row := func(name, format string, a ...any) { printf(w, "%-15s %s\n", name, fmt.Sprintf(format, a...)) }
 	row("Path", "%s", info.Path)
 	row("Model", "%s", modelOf(info))
 	if !info.FIDO2 {
@@ -500,12 +505,12 @@ func keyPasskeys(k *keyCLI, d *fido.Device, _ []string) error {
 		return writeJSON(k.c, out)
 	}
 	for _, s := range out.Sites {
-		fmt.Fprintln(k.c.stdout, s.RPID)
+		printLine(k.c.stdout, s.RPID)
 		for _, p := range s.Passkeys {
-			fmt.Fprintf(k.c.stdout, "  %-24s %-24s %s\n", p.UserName, p.DisplayName, p.ID)
+			printf(k.c.stdout, "  %-24s %-24s %s\n", p.UserName, p.DisplayName, p.ID)
 		}
 	}
-	fmt.Fprintf(k.c.stdout, "%s on the key, room for %d more.\n", plural(out.Count, "passkey", "passkeys"), out.Remaining)
+	printf(k.c.stdout, "%s on the key, room for %d more.\n", plural(out.Count, "passkey", "passkeys"), out.Remaining)
 	return nil
 }
 
@@ -535,10 +540,10 @@ func keyFingerprints(k *keyCLI, d *fido.Device, _ []string) error {
 		return writeJSON(k.c, out)
 	}
 	if len(fps) == 0 {
-		fmt.Fprintln(k.c.stdout, "No fingerprints enrolled.")
+		printf(k.c.stdout, "No fingerprints enrolled.\n")
 	}
 	for _, f := range fps {
-		fmt.Fprintf(k.c.stdout, "%s  %s\n", f.IDString(), f.Name)
+		printf(k.c.stdout, "%s  %s\n", f.IDString(), f.Name)
 	}
 	return nil
 }
@@ -548,7 +553,7 @@ func keyEnroll(k *keyCLI, d *fido.Device, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(k.c.stdout, "Enrolled fingerprint %s (%s).\n", fp.IDString(), fp.Name)
+	printf(k.c.stdout, "Enrolled fingerprint %s (%s).\n", fp.IDString(), fp.Name)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -58,7 +59,7 @@ func keyInventory(k *keyCLI, _ []string) error {
 		return writeJSON(k.c, out)
 	}
 	for _, key := range keys {
-		fmt.Fprintf(k.c.stdout, "%-24s %-28s %s\n", key.Label, key.Model, strings.Join(key.Services, ", "))
+		printf(k.c.stdout, "%-24s %-28s %s\n", key.Label, key.Model, strings.Join(key.Services, ", "))
 	}
 	services := make([]string, 0, len(single))
 	for svc := range single {
@@ -66,7 +67,7 @@ func keyInventory(k *keyCLI, _ []string) error {
 	}
 	sort.Strings(services)
 	for _, svc := range services {
-		fmt.Fprintf(k.c.stderr, "warning: %s is registered on one key only (%s): if it is lost, only the service's recovery codes get you back in; register a backup key\n", svc, single[svc])
+		printf(k.c.stderr, "warning: %s is registered on one key only (%s): if it is lost, only the service's recovery codes get you back in; register a backup key\n", svc, single[svc])
 	}
 	return nil
 }
@@ -98,7 +99,7 @@ func keyName(k *keyCLI, args []string) error {
 	if err := s.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintf(k.c.stdout, "recorded %s (%s)\n", key.Label, key.Model)
+	printf(k.c.stdout, "recorded %s (%s)\n", key.Label, key.Model)
 	return nil
 }
 
@@ -121,13 +122,23 @@ func updateKey(k *keyCLI, label string, fn func(*vault.SecurityKey), msg, servic
 	defer s.Lock()
 	key, err := s.UpdateSecurityKey(label, fn)
 	if err != nil {
-		return err
+		return notRecorded(err, label)
 	}
 	if err := s.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintf(k.c.stdout, msg, key.Label, service)
+	printf(k.c.stdout, msg, key.Label, service)
 	return nil
+}
+
+// notRecorded says that no key has the label in the inventory (the vault's
+// ErrNotFound would send the person to 'twofold list', which does not
+// show keys).
+func notRecorded(err error, label string) error {
+	if errors.Is(err, vault.ErrNotFound) {
+		return fmt.Errorf("%w: %q", errKeyNotRecorded, label)
+	}
+	return err
 }
 
 // recordTest stores the test credential of a passed `key test` under the
@@ -137,7 +148,7 @@ func recordTest(k *keyCLI, s *vault.Store, rep *fido.TestReport) error {
 		key.TestCredential = base64.RawURLEncoding.EncodeToString(rep.CredentialID)
 	})
 	if err != nil {
-		return err
+		return notRecorded(err, k.record)
 	}
 	return s.Save()
 }

@@ -53,5 +53,5 @@ func TestKeyInventory(t *testing.T) {
 	if !strings.Contains(res.stdout, `"test_credential"`) {
 		t.Errorf("the passed test's credential was not recorded:\n%s", res.stdout)
 	}
-	keyRun(t, nil, "pw\n", "key", "register", "lost key", "GitHub", "--vault", path).fails(t, "no security key named", "")
+	keyRun(t, nil, "pw\n", "key", "register", "lost key", "GitHub", "--vault", path).fails(t, `no such security key in the inventory: "lost key"`, "'twofold key inventory' lists the recorded keys")
 }

@@ -133,6 +133,15 @@ func TestKeyListAndInfo(t *testing.T) {
 func TestKeyWhichKey(t *testing.T) {
 	t.Parallel()
 	keyRun(t, nil, "", "key", "info").fails(t, "no security key found", "Plug the key in.")
+	// key list with no key: an empty list, as with --json, exit 0; the
+	// note on standard error.
+	res0 := keyRun(t, nil, "", "key", "list").ok(t)
+	if res0.stdout != "" || !strings.Contains(res0.stderr, "no security key found. Plug the key in.") {
+		t.Errorf("key list with no key: stdout %q, stderr %q", res0.stdout, res0.stderr)
+	}
+	if out := keyRun(t, nil, "", "key", "list", "--json").ok(t).stdout; out != "[]\n" {
+		t.Errorf("key list --json with no key: %q", out)
+	}
 	a, b := fidotest.New(t, softkey.Config{}), fidotest.New(t, softkey.Config{})
 	res := keyRun(t, []*fidotest.Rig{a, b}, "", "key", "info")
 	res.fails(t, "several security keys are connected: "+a.Path()+" (Twofold software authenticator (test rig)), "+b.Path(), "name the key's path")
@@ -199,6 +208,26 @@ func TestKeyPasskeys(t *testing.T) {
 	}
 	keyRun(t, keys, "1234\n", "key", "passkeys", "rm", fido.EncodeID(alice)).fails(t, "no matching credential", "list the passkeys")
 	keyRun(t, keys, "", "key", "passkeys", "rm", "not an id!").fails(t, "malformed ID", "Copy the ID")
+}
+
+// TestKeyPasskeyNamesEscaped: a passkey's names come from whichever site
+// registered it; printed, their control characters are escaped, in text
+// and in JSON.
+func TestKeyPasskeyNamesEscaped(t *testing.T) {
+	t.Parallel()
+	r := fidotest.New(t, softkey.Config{MaxResident: 10})
+	keys := []*fidotest.Rig{r}
+	keyRun(t, keys, "1234\n", "key", "pin", "set").ok(t)
+	fidotest.MakePasskey(t, r.Path(), fidotest.Passkey{RPID: "evil.example", UserName: "eve\x1b]0;pwned\a", DisplayName: "Eve\u202eevE\u009b2J", PIN: "1234"})
+	for _, args := range [][]string{{"key", "passkeys"}, {"key", "passkeys", "--json"}} {
+		out := keyRun(t, keys, "1234\n", args...).ok(t).stdout
+		if strings.ContainsAny(out, "\x1b\a\u202e\u009b") {
+			t.Errorf("%s printed a control character raw:\n%q", strings.Join(args, " "), out)
+		}
+		if len(args) == 2 {
+			contains(t, "passkeys", out, `eve\x1b]0;pwned\x07`, `Eve\u202eevE\u009b2J`)
+		}
+	}
 }
 
 func TestKeyFingerprints(t *testing.T) {

@@ -70,14 +70,14 @@ func emitQRs(c *ctx, texts [][]byte, names []string, o qrOutput) error {
 		}
 		if o.path == "" {
 			drawQR(c.stdout, q, o.invert)
-			fmt.Fprintf(c.stdout, "%s\n\n", label)
+			printf(c.stdout, "%s\n\n", label)
 			continue
 		}
 		path := qrPath(o.path, i, len(texts))
 		if err := savePNG(path, q, o.scale); err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stderr, "saved %s to %s\n", label, path)
+		printf(c.stderr, "saved %s to %s\n", label, path)
 	}
 	return nil
 }
@@ -110,7 +110,7 @@ func qrTexts(c *ctx, s *vault.Store, pos []string, google bool) ([][]byte, []str
 		return nil, nil, err
 	}
 	for _, sk := range append(skipped, more...) {
-		fmt.Fprintf(c.stderr, "warning: not in the codes: %s: %v\n", sk.Name, sk.Err)
+		printf(c.stderr, "warning: not in the codes: %s: %v\n", sk.Name, sk.Err)
 	}
 	names := make([]string, len(uris))
 	for i := range names {

@@ -59,7 +59,7 @@ func cmdRecovery(c *ctx, args []string) error {
 
 func recoveryAdd(c *ctx, s *vault.Store, name, account, group string, replace bool) error {
 	if c.stdinIsTerminal() {
-		fmt.Fprintln(c.stderr, "Paste the recovery codes, one per line, then press Ctrl-D:")
+		printf(c.stderr, "Paste the recovery codes, one per line, then press Ctrl-D:\n")
 	}
 	text, err := c.readRest()
 	if err != nil {
@@ -87,7 +87,7 @@ func recoveryAdd(c *ctx, s *vault.Store, name, account, group string, replace bo
 	if err := s.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "stored %d recovery codes for %s\n", r.Total, qualified(r.Group, r.Service))
+	printf(c.stdout, "stored %d recovery codes for %s\n", r.Total, qualified(r.Group, r.Service))
 	replaced(c, old)
 	return nil
 }
@@ -105,8 +105,11 @@ func recoveryList(c *ctx, s *vault.Store, pos []string) error {
 			}
 			return writeJSON(c, out)
 		}
+		if len(sets) == 0 {
+			printf(c.stderr, "no recovery codes stored yet: add a service's set with 'twofold recovery add NAME'\n")
+		}
 		for _, r := range sets {
-			fmt.Fprintf(c.stdout, "%-40s %d of %d unused%s\n", qualified(r.Group, r.Service), r.Unused, r.Total, lowNote(r))
+			printf(c.stdout, "%-40s %d of %d unused%s\n", qualified(r.Group, r.Service), r.Unused, r.Total, lowNote(r))
 		}
 		return nil
 	}
@@ -126,7 +129,7 @@ func recoveryList(c *ctx, s *vault.Store, pos []string) error {
 				mark += " " + code.UsedOn.Format("2006-01-02")
 			}
 		}
-		fmt.Fprintf(c.stdout, "%-24s %s\n", code.Code, mark)
+		printf(c.stdout, "%-24s %s\n", code.Code, mark)
 	}
 	return nil
 }
@@ -143,9 +146,9 @@ func recoveryUse(c *ctx, s *vault.Store, name string) error {
 	if err := s.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintln(c.stdout, code)
+	printLine(c.stdout, code)
 	if left <= vault.LowRecoveryCodes {
-		fmt.Fprintf(c.stderr, "warning: %d unused recovery codes left for %s: generate new ones on the service\n", left, it.Title)
+		printf(c.stderr, "warning: %d unused recovery codes left for %s: generate new ones on the service\n", left, it.Title)
 	}
 	return nil
 }

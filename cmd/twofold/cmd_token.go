@@ -23,13 +23,14 @@ type tokenJSON struct {
 	Projects    []string `json:"projects"`
 	Expires     string   `json:"expires,omitempty"`
 	Expired     bool     `json:"expired"`
+	ExpiryKnown bool     `json:"expiry_known"`
 	AccountWide bool     `json:"account_wide"`
 	Env         string   `json:"env,omitempty"`
 }
 
 func toTokenJSON(t vault.Token, now time.Time) tokenJSON {
 	j := tokenJSON{UUID: vault.FormatUUID(t.ID), Group: nonNil(t.Group), Name: t.Name, Service: t.Service,
-		Scope: t.Scope, Projects: nonNil(t.Projects), AccountWide: t.AccountWide(), Env: t.Env}
+		Scope: t.Scope, Projects: nonNil(t.Projects), AccountWide: t.AccountWide(), Env: t.Env, ExpiryKnown: t.ExpiryKnown()}
 	if !t.Expires.IsZero() {
 		j.Expires = t.Expires.UTC().Format(time.RFC3339)
 		j.Expired = !now.Before(t.Expires)
@@ -47,6 +48,30 @@ func scopeText(t vault.Token) string {
 		return t.Scope
 	}
 	return "scope unknown"
+}
+
+// expiryText says when a token expires, for lists.
+func expiryText(t vault.Token, now time.Time) string {
+	switch {
+	case !t.ExpiryKnown():
+		return "expiry unknown"
+	case t.Expires.IsZero():
+		return "no expiry"
+	case expired(t, now):
+		return "expired " + t.Expires.UTC().Format(time.DateOnly)
+	}
+	return "expires " + t.Expires.UTC().Format(time.DateOnly)
+}
+
+func expired(t vault.Token, now time.Time) bool {
+	return !t.Expires.IsZero() && !now.Before(t.Expires)
+}
+
+// warnExpired warns that the service will refuse a token that expired.
+func warnExpired(c *ctx, t vault.Token) {
+	if expired(t, c.now()) {
+		printf(c.stderr, "warning: %s expired on %s: the service will refuse it; make a new token there\n", t.Name, t.Expires.UTC().Format(time.RFC3339))
+	}
 }
 
 func cmdToken(c *ctx, args []string) error {
@@ -114,15 +139,16 @@ func tokenAdd(c *ctx, s *vault.Store, n vault.NewToken, replace bool) error {
 	if err := s.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "stored %s (%s, %s)\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
+	printf(c.stdout, "stored %s (%s, %s)\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
 	replaced(c, old)
+	warnExpired(c, t)
 	warnScope(c, t)
 	return nil
 }
 
 func warnScope(c *ctx, t vault.Token) {
 	if t.AccountWide() && strings.Contains(t.Service, "pypi") {
-		fmt.Fprintf(c.stderr, "warning: %s can upload to every project of the account; a token scoped to one project limits the damage if it leaks\n", t.Name)
+		printf(c.stderr, "warning: %s can upload to every project of the account; a token scoped to one project limits the damage if it leaks\n", t.Name)
 	}
 }
 
@@ -138,8 +164,11 @@ func tokenList(c *ctx, s *vault.Store) error {
 		}
 		return writeJSON(c, out)
 	}
+	if len(tokens) == 0 {
+		printf(c.stderr, "no API tokens stored yet: add one with 'twofold token add NAME'\n")
+	}
 	for _, t := range tokens {
-		fmt.Fprintf(c.stdout, "%-40s %s, %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
+		printf(c.stdout, "%-40s %s, %s, %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t), expiryText(t, c.now()))
 	}
 	return nil
 }
@@ -171,14 +200,16 @@ func tokenInfo(c *ctx, s *vault.Store, name string) error {
 	if c.jsonOut {
 		return writeJSON(c, j)
 	}
-	fmt.Fprintf(c.stdout, "name:     %s\nservice:  %s\nscope:    %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
+	printf(c.stdout, "name:     %s\nservice:  %s\nscope:    %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
 	switch {
+	case !t.ExpiryKnown():
+		printf(c.stdout, "expires:  unknown (%s tokens do not say; the service's token settings show it)\n", t.Service)
 	case j.Expires == "":
-		fmt.Fprintln(c.stdout, "expires:  never")
+		printf(c.stdout, "expires:  never\n")
 	case j.Expired:
-		fmt.Fprintf(c.stdout, "expires:  %s (expired)\n", j.Expires)
+		printf(c.stdout, "expires:  %s (expired)\n", j.Expires)
 	default:
-		fmt.Fprintf(c.stdout, "expires:  %s\n", j.Expires)
+		printf(c.stdout, "expires:  %s\n", j.Expires)
 	}
 	warnScope(c, t)
 	return nil
@@ -204,6 +235,7 @@ func tokenExec(c *ctx, s *vault.Store, name, envVar string, child []string) erro
 	if varName == "" {
 		return fmt.Errorf("%w: say which environment variable gets the token: --env VAR", vault.ErrInvalid)
 	}
+	warnExpired(c, t)
 	assignment, err := secretAssignment(s, t.ID, varName)
 	if err != nil {
 		return err

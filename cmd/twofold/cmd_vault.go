@@ -1,11 +1,13 @@
 package main
 
 import (
-	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/twofold-app/twofold/vault"
 	"github.com/twofold-app/twofold/vault/otp"
@@ -54,7 +56,7 @@ func cmdInit(c *ctx, args []string) error {
 		return err
 	}
 	defer s.Lock()
-	fmt.Fprintf(c.stdout, "created %s (%s)\n", s.Path(), opts.KDF)
+	printf(c.stdout, "created %s (%s)\n", s.Path(), opts.KDF)
 	return nil
 }
 
@@ -186,25 +188,25 @@ func cmdList(c *ctx, args []string) error {
 }
 
 func printList(c *ctx, accounts []vault.Account, sets []vault.RecoverySet, tokens []vault.Token) {
-	fmt.Fprintf(c.stdout, "Accounts (%d)\n", len(accounts))
+	printf(c.stdout, "Accounts (%d)\n", len(accounts))
 	for _, a := range accounts {
 		star := " "
 		if a.Favourite {
 			star = "*"
 		}
-		detail := fmt.Sprintf("%s %s %d digits", a.Type, a.Algorithm, a.Digits)
+		detail := paramText(a.Params)
 		if a.Err != nil {
 			detail = "unusable: " + a.Err.Error()
 		}
-		fmt.Fprintf(c.stdout, " %s %-40s %s\n", star, qualified(a.Group, a.Name()), detail)
+		printf(c.stdout, " %s %-40s %s\n", star, qualified(a.Group, a.Name()), detail)
 	}
-	fmt.Fprintf(c.stdout, "Recovery codes (%d)\n", len(sets))
+	printf(c.stdout, "Recovery codes (%d)\n", len(sets))
 	for _, r := range sets {
-		fmt.Fprintf(c.stdout, "   %-40s %d of %d unused%s\n", qualified(r.Group, r.Service), r.Unused, r.Total, lowNote(r))
+		printf(c.stdout, "   %-40s %d of %d unused%s\n", qualified(r.Group, r.Service), r.Unused, r.Total, lowNote(r))
 	}
-	fmt.Fprintf(c.stdout, "API tokens (%d)\n", len(tokens))
+	printf(c.stdout, "API tokens (%d)\n", len(tokens))
 	for _, t := range tokens {
-		fmt.Fprintf(c.stdout, "   %-40s %s, %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
+		printf(c.stdout, "   %-40s %s, %s, %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t), expiryText(t, c.now()))
 	}
 }
 
@@ -213,12 +215,6 @@ func qualified(group []string, name string) string {
 		return name
 	}
 	return joinGroup(group) + "/" + name
-}
-
-func writeJSON(c *ctx, v any) error {
-	enc := json.NewEncoder(c.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 func cmdAdd(c *ctx, args []string) error {
@@ -251,6 +247,9 @@ func cmdAdd(c *ctx, args []string) error {
 		return err
 	}
 	defer key.Destroy()
+	if err := checkNames(key.Issuer, key.Account, *group); err != nil {
+		return err
+	}
 	if err := vault.CheckNamed(key.Params); err != nil {
 		return err
 	}
@@ -272,7 +271,7 @@ func cmdAdd(c *ctx, args []string) error {
 	if err := s.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "added %s\n", qualified(a.Group, a.Name()))
+	printf(c.stdout, "added %s\n", qualified(a.Group, a.Name()))
 	replaced(c, old)
 	return nil
 }
@@ -289,7 +288,7 @@ func removeReplaced(s *vault.Store, old *vault.Clash) error {
 // replaced tells what --replace moved to the recycle bin.
 func replaced(c *ctx, old *vault.Clash) {
 	if old != nil {
-		fmt.Fprintf(c.stdout, "replaced %s (%s): it is in the recycle bin\n", qualified(old.Group, old.Name), vault.FormatUUID(old.ID))
+		printf(c.stdout, "replaced %s (%s): it is in the recycle bin\n", qualified(old.Group, old.Name), vault.FormatUUID(old.ID))
 	}
 }
 
@@ -326,6 +325,9 @@ func (c *ctx) keyFromArgs(pos []string, secretArg string, p otp.Params, algorith
 		uri := []byte(pos[0])
 		if pos[0] == "-" {
 			buf, err := c.readSecretLine("otpauth URI: ")
+			if errors.Is(err, errNoPassword) {
+				return nil, fmt.Errorf("%w: no otpauth URI given (add - reads it from the line after the password)", errNoInputLine)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -354,6 +356,9 @@ func (c *ctx) keyFromArgs(pos []string, secretArg string, p otp.Params, algorith
 	raw := []byte(secretArg)
 	if secretArg == "-" {
 		buf, err := c.readSecretLine("Secret (base32): ")
+		if errors.Is(err, errNoPassword) {
+			return nil, fmt.Errorf("%w: no secret given (--secret - reads it from the line after the password)", errNoInputLine)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -365,6 +370,20 @@ func (c *ctx) keyFromArgs(pos []string, secretArg string, p otp.Params, algorith
 		return nil, err
 	}
 	return &otp.Key{Params: p, Secret: sec}, nil
+}
+
+// checkNames refuses control characters (newlines, ESC, …) in the
+// names add stores. Shown in a terminal they would be escaped, but they
+// are never wanted in a name, and KeePass's XML cannot hold most of them:
+// the saved title would read U+FFFD in KeePassXC and in Twofold.
+func checkNames(issuer, account, group string) error {
+	for _, f := range []struct{ what, value string }{{"issuer", issuer}, {"account", account}, {"group", group}} {
+		if i := strings.IndexFunc(f.value, unicode.IsControl); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(f.value[i:])
+			return fmt.Errorf("%w: the %s contains a control character (%q); names cannot hold them", vault.ErrInvalid, f.what, r)
+		}
+	}
+	return nil
 }
 
 func splitGroup(g string) []string {
@@ -402,6 +421,6 @@ func cmdRemove(c *ctx, args []string) error {
 	if err := s.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "moved %s to the recycle bin\n", qualified(it.Group, it.Title))
+	printf(c.stdout, "moved %s to the recycle bin\n", qualified(it.Group, it.Title))
 	return nil
 }

@@ -36,7 +36,11 @@ func (c *ctx) flags() *flag.FlagSet {
 	fs.StringVar(&c.keyFile, "keyfile", "", "key file, with or instead of a password")
 	fs.StringVar(&c.passwordFile, "password-file", "", "read the password from the first line of this file")
 	fs.Usage = func() {
-		fmt.Fprintf(c.stderr, "Usage: twofold %s\n\n%s.\n\nOptions:\n", c.cmd.usage, c.cmd.summary)
+		printf(c.stderr, "Usage: twofold %s\n\n%s.\n", c.cmd.usage, c.cmd.summary)
+		if note := commandNotes[c.cmd.name]; note != "" {
+			printText(c.stderr, "\n"+note+"\n")
+		}
+		printf(c.stderr, "\nOptions:\n")
 		fs.PrintDefaults()
 	}
 	return fs
@@ -82,9 +86,9 @@ func (c *ctx) reader() *bufio.Reader {
 // standard input, into locked memory. The caller destroys it.
 func (c *ctx) readSecretLine(prompt string) (*memguard.LockedBuffer, error) {
 	if c.stdinIsTerminal() {
-		fmt.Fprint(c.stderr, prompt)
+		printf(c.stderr, "%s", prompt)
 		b, err := term.ReadPassword(int(c.stdin.(*os.File).Fd()))
-		fmt.Fprintln(c.stderr)
+		printLine(c.stderr)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", strings.TrimSuffix(prompt, ": "), err)
 		}
@@ -122,16 +126,12 @@ func trimCR(buf *memguard.LockedBuffer) *memguard.LockedBuffer {
 // password returns the vault password (nil buffer: key file only).
 func (c *ctx) password() (*memguard.LockedBuffer, error) {
 	if c.passwordFile != "" {
-		f, err := os.Open(c.passwordFile)
-		if err != nil {
-			return nil, fmt.Errorf("read password file: %w", err)
+		buf, err := readPasswordFile(c.passwordFile)
+		if err == nil && buf.Size() == 0 && c.keyFile == "" {
+			buf.Destroy()
+			return nil, fmt.Errorf("%w: %s has nothing on its first line", errEmptyPasswordFile, c.passwordFile)
 		}
-		defer f.Close()
-		buf, err := memguard.NewBufferFromReaderUntil(f, '\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("read password file: %w", err)
-		}
-		return trimCR(buf), nil
+		return buf, err
 	}
 	buf, err := c.readSecretLine("Password for " + c.path() + ": ")
 	if errors.Is(err, errNoPassword) && c.keyFile != "" {
@@ -139,6 +139,15 @@ func (c *ctx) password() (*memguard.LockedBuffer, error) {
 	}
 	return buf, err
 }
+
+var (
+	// errEmptyPasswordFile: --password-file has nothing on its first
+	// line, and no key file was given to open the vault instead.
+	errEmptyPasswordFile = errors.New("empty password file")
+	// errNoInputLine: standard input ended before the line a command
+	// reads after the password (add -, add --secret -).
+	errNoInputLine = errors.New("standard input ended after the password")
+)
 
 func (c *ctx) credentials() (vault.Credentials, func(), error) {
 	pw, err := c.password()

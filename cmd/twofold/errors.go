@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 
@@ -30,7 +29,7 @@ var hints = []struct {
 	{vault.ErrNoName, "give --issuer (the service) and --account, or a URI labelled otpauth://totp/Issuer:account?…"},
 	{vault.ErrSameAccount, "nothing was added: the vault already has this account"},
 	{vault.ErrDuplicate, "give --replace to store the new one instead (the old one moves to the recycle bin, where KeePassXC can restore it), or choose another name"},
-	{vault.ErrAmbiguous, "use a longer part of the name, or the UUID from 'twofold list'"},
+	{vault.ErrAmbiguous, "use more of the name (issuer:account tells one service's accounts apart), or the UUID in brackets; 'twofold list --json' shows every item's UUID"},
 	{vault.ErrNotFound, "'twofold list' shows what the vault holds"},
 	{vault.ErrUnknownToken, "pass --service NAME (and --env VAR for 'token exec') to store it anyway"},
 	{vault.ErrNoCodesLeft, "generate new recovery codes on the service, then store them with 'twofold recovery add --replace NAME'"},
@@ -39,16 +38,19 @@ var hints = []struct {
 	{otp.ErrBadSecret, "the secret is base32: letters A-Z and digits 2-7 (spaces and lower case are fine)"},
 	{otp.ErrInvalid, "see 'twofold add --help' for the accepted values"},
 	{otp.ErrUnsupported, "Twofold generates TOTP and HOTP codes (and Steam Guard codes, encoder=steam); other kinds such as mOTP are not supported"},
+	{errEmptyPasswordFile, "put the vault password on the first line of that file (or use --keyfile, for a vault opened with a key file alone)"},
+	{errNoInputLine, "give it on the line of standard input after the password, or run the command in a terminal to be asked for it"},
+	{errNothingToWatch, "--watch follows time-based (TOTP) codes; an HOTP code changes only when used: 'twofold hotp next NAME' gives the next one"},
 	{errNoPassword, "type the password at the prompt, or pipe it as the first line of standard input, or use --password-file"},
 	{fs.ErrPermission, "check the file's permissions"},
 }
 
 // printError writes "error: …" and, for known errors, "hint: …".
 func printError(w io.Writer, err error) {
-	fmt.Fprintf(w, "error: %v\n", err)
+	printf(w, "error: %v\n", err)
 	for _, h := range hints {
 		if errors.Is(err, h.err) {
-			fmt.Fprintf(w, "hint: %s\n", h.hint)
+			printText(w, "hint: "+h.hint+"\n")
 			return
 		}
 	}

@@ -5,7 +5,6 @@ package main
 import (
 	"errors"
 	"flag"
-	"fmt"
 	"os"
 
 	"fyne.io/fyne/v2"
@@ -38,8 +37,8 @@ func runGUI(args []string, e env) int {
 		return 2
 	}
 	if e.getenv("DISPLAY") == "" && e.getenv("WAYLAND_DISPLAY") == "" {
-		fmt.Fprintln(e.stderr, "error: no display to open Twofold's window on ($DISPLAY and $WAYLAND_DISPLAY are unset)")
-		fmt.Fprintln(e.stderr, "hint: run it from your desktop session, or use the command line: 'twofold help'")
+		printf(e.stderr, "error: no display to open Twofold's window on ($DISPLAY and $WAYLAND_DISPLAY are unset)\n")
+		printf(e.stderr, "hint: run it from your desktop session, or use the command line: 'twofold help'\n")
 		return 1
 	}
 	path := *vaultPath
@@ -49,8 +48,8 @@ func runGUI(args []string, e env) int {
 	xclip, err := platform.NewX11Clipboard(e.getenv("DISPLAY"))
 	if err != nil && e.getenv("WAYLAND_DISPLAY") == "" {
 		// Fyne would panic with a stack trace here.
-		fmt.Fprintf(e.stderr, "error: cannot open Twofold's window on X display %q: %v\n", e.getenv("DISPLAY"), err)
-		fmt.Fprintln(e.stderr, "hint: check $DISPLAY names a running X server you may use (xauth), or use the command line: 'twofold help'")
+		printf(e.stderr, "error: cannot open Twofold's window on X display %q: %v\n", e.getenv("DISPLAY"), err)
+		printf(e.stderr, "hint: check $DISPLAY names a running X server you may use (xauth), or use the command line: 'twofold help'\n")
 		return 1
 	}
 	keepHeap()

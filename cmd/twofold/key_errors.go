@@ -13,6 +13,7 @@ var (
 	errKeyNoPIN          = errors.New("no PIN given: standard input is empty")
 	errKeyPINMismatch    = errors.New("the new PINs differ")
 	errKeyResetNoConfirm = errors.New("a reset must be confirmed, and standard input is not a terminal")
+	errKeyNotRecorded    = errors.New("no such security key in the inventory")
 )
 
 // fidoErrors are the fido errors the CLI explains; package fido writes
@@ -37,6 +38,7 @@ func init() {
 		keyHint{errKeyAmbiguous, "name the key's path, e.g. 'twofold key info PATH'; 'twofold key list' shows them"},
 		keyHint{errKeyNoPIN, "type the PIN at the prompt, or pipe it as a line of standard input"},
 		keyHint{errKeyPINMismatch, "type the same new PIN twice"},
+		keyHint{errKeyNotRecorded, "'twofold key inventory' lists the recorded keys; 'twofold key name LABEL' records the connected one"},
 		keyHint{errKeyResetNoConfirm, "run the reset in a terminal and type " + fido.ResetConfirmation + " when asked, or pass --confirm " + fido.ResetConfirmation},
 	)
 	for _, e := range fidoErrors {

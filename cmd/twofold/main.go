@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
@@ -46,19 +47,25 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"init", "create a new vault", "init [--kdf-ms MS]", cmdInit},
+		{"init", "create a new vault", "init [--kdf-ms MS] [--kdf-memory-mib MIB] [--format kdbx4|kdbx3] [--cipher chacha20|aes|twofish]", cmdInit},
 		{"list", "list accounts, recovery codes and tokens", "list [--json]", cmdList},
-		{"add", "add an OTP account", "add URI | add --issuer I --account A --secret S [--digits N] [--period S] [--algorithm A] [--hotp --counter N]", cmdAdd},
+		{"add", "add an OTP account", "add URI | add - | add --issuer I --account A --secret S|- [--digits N] [--period S] [--algorithm SHA1|SHA256|SHA512] [--hotp --counter N] [--steam] [--group G/H]", cmdAdd},
 		{"rm", "move an item to the recycle bin", "rm NAME", cmdRemove},
 		{"codes", "print current codes", "codes [QUERY] [--at UNIX_SECONDS] [--json] [--watch]", cmdCodes},
 		{"hotp", "HOTP counters", "hotp next NAME", cmdHOTP},
-		{"recovery", "recovery codes", "recovery add NAME | recovery list NAME | recovery use NAME", cmdRecovery},
-		{"token", "API tokens", "token add NAME | token info NAME | token list | token exec NAME -- COMMAND…", cmdToken},
-		{"import", "import accounts from another app's export, a QR image or a KeePass file", "import [--dry-run] [--format F] [--group G] [--export-password-file P] FILE | import IMAGE… | import --screen | import --clipboard", cmdImport},
+		{"recovery", "recovery codes", "recovery add NAME [--account A] [--group G] | recovery list [NAME] [--json] | recovery use NAME", cmdRecovery},
+		{"token", "API tokens", "token add NAME [--service S] [--env VAR] [--group G] | token info NAME [--json] | token list [--json] | token exec NAME [--env VAR] -- COMMAND…", cmdToken},
+		{"import", "import accounts from another app's export, a QR image or a KeePass file", "import [--dry-run] [--skip-invalid] [--format F] [--group G] [--export-password-file P] [--json] FILE | import IMAGE… | import --screen | import --clipboard", cmdImport},
 		{"export", "export accounts (otpauth URIs, Aegis, Google Authenticator, KeePass, PDF recovery kit)", "export --format uri|aegis|google|kdbx|pdf --yes-export-secrets [--out FILE] [--encrypt] [QUERY]", cmdExport},
 		{"qr", "show or save an account's QR code, or Google Authenticator transfer codes", "qr NAME --yes-export-secrets [--out FILE.png] | qr --google [QUERY] --yes-export-secrets [--out FILE.png]", cmdQR},
 		{"key", "security keys: info, PIN, test, passkeys, fingerprints, reset", keyUsage, cmdKey},
 	}
+}
+
+// commandNotes say more in a command's --help than its usage line can.
+var commandNotes = map[string]string{
+	"add": "add URI takes an otpauth:// link; add - reads it from standard input (after the password line),\n" +
+		"and --secret - reads the secret so, which keeps either out of shell history and ps.",
 }
 
 func main() {
@@ -74,10 +81,17 @@ func main() {
 
 // run executes one command line and returns the exit status.
 func run(args []string, e env) int {
+	if len(args) == 1 && (args[0] == "--version" || args[0] == "-version") {
+		printf(e.stdout, "twofold %s\n", version())
+		return 0
+	}
 	globals, args, err := leadingGlobals(args)
 	if err != nil {
 		printError(e.stderr, err)
 		return 2
+	}
+	if len(args) == 2 && args[0] == "help" {
+		args = []string{args[1], "--help"} // twofold help add = twofold add --help
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
 		usage(e.stdout)
@@ -105,8 +119,36 @@ func run(args []string, e env) int {
 		}
 		return 0
 	}
-	fmt.Fprintf(e.stderr, "error: unknown command %q\nhint: run 'twofold help' for the list of commands\n", args[0])
+	printf(e.stderr, "error: unknown command %q\nhint: run 'twofold help' for the list of commands\n", args[0])
 	return 2
+}
+
+// version is the module's version and, when the build recorded them,
+// the commit it was built from and whether the tree had changes.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = ", modified"
+			}
+		}
+	}
+	if rev != "" {
+		v += " (commit " + rev + modified + ")"
+	}
+	return v + ", " + bi.GoVersion
 }
 
 // globalFlags take a value and may come before the command name.
@@ -139,16 +181,16 @@ type exitError int
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "Usage: twofold [--vault PATH] [--keyfile PATH] [--password-file PATH] COMMAND [ARGS]")
-	fmt.Fprintln(w, "\nCommands:")
+	printf(w, "Usage: twofold [--vault PATH] [--keyfile PATH] [--password-file PATH] COMMAND [ARGS]\n")
+	printf(w, "\nCommands:\n")
 	cmds := commands()
 	sort.SliceStable(cmds, func(i, j int) bool { return false })
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		printf(w, "  %-9s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nThe vault is $TWOFOLD_VAULT, else $XDG_DATA_HOME/twofold/vault.kdbx.")
-	fmt.Fprintln(w, "The password is read from the terminal, or from the first line of standard input.")
-	fmt.Fprintln(w, "Run 'twofold COMMAND --help' for a command's options.")
+	printf(w, "\nThe vault is $TWOFOLD_VAULT, else $XDG_DATA_HOME/twofold/vault.kdbx.\n")
+	printf(w, "The password is read from the terminal, or from the first line of standard input.\n")
+	printf(w, "Run 'twofold COMMAND --help' (or 'twofold help COMMAND') for a command's options, 'twofold --version' for the version.\n")
 }
 
 // defaultVaultPath follows the XDG base directory spec.

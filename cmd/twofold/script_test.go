@@ -45,18 +45,20 @@ func TestScript(t *testing.T) {
 	})
 }
 
-// Dates in the PyPI account-wide token's expiry caveat.
+// Dates in the PyPI account-wide token's expiry caveat, and in the
+// project token that has expired.
 var (
 	tokenExpires   = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	tokenNotBefore = tokenExpires.Add(-24 * time.Hour)
+	tokenExpired   = time.Date(2021, 2, 3, 4, 5, 6, 0, time.UTC)
 )
 
 // setupScript points twofold at $WORK/vault.kdbx and makes PyPI tokens:
-// $PYPI_PROJECT_TOKEN (scoped to sampleproject) and $PYPI_ACCOUNT_TOKEN
-// (account-wide, expiring), $PYPI_*_PARTS (see tokenParts), and the
-// stdin files to add them:
-// pypi-project.in and pypi-account.in hold the script's pw.txt line,
-// then the token.
+// $PYPI_PROJECT_TOKEN (scoped to sampleproject), $PYPI_ACCOUNT_TOKEN
+// (account-wide, expiring) and $PYPI_EXPIRED_TOKEN (scoped to
+// sampleproject, expired in 2021), $PYPI_*_PARTS (see tokenParts), and
+// the stdin files to add them: pypi-project.in, pypi-account.in and
+// pypi-expired.in hold the script's pw.txt line, then the token.
 func setupScript(e *testscript.Env) error {
 	e.Setenv("TWOFOLD_VAULT", filepath.Join(e.WorkDir, "vault.kdbx"))
 	project, err := pypiToken(`[1,["sampleproject"]]`)
@@ -67,7 +69,12 @@ func setupScript(e *testscript.Env) error {
 	if err != nil {
 		return err
 	}
+	expired, err := pypiToken(`[1,["sampleproject"]]`, fmt.Sprintf("[0,%d,%d]", tokenExpired.Unix(), tokenExpired.Add(-time.Hour).Unix()))
+	if err != nil {
+		return err
+	}
 	e.Setenv("PYPI_PROJECT_TOKEN", project)
+	e.Setenv("PYPI_EXPIRED_TOKEN", expired)
 	e.Setenv("PYPI_ACCOUNT_TOKEN", account)
 	e.Setenv("PYPI_PROJECT_PARTS", tokenParts(project))
 	e.Setenv("PYPI_ACCOUNT_PARTS", tokenParts(account))
@@ -75,7 +82,7 @@ func setupScript(e *testscript.Env) error {
 	if err != nil {
 		return nil // the script uses no password
 	}
-	for name, tok := range map[string]string{"pypi-project.in": project, "pypi-account.in": account} {
+	for name, tok := range map[string]string{"pypi-project.in": project, "pypi-account.in": account, "pypi-expired.in": expired} {
 		if err := os.WriteFile(filepath.Join(e.WorkDir, name), append(pw, tok+"\n"...), 0o600); err != nil {
 			return err
 		}

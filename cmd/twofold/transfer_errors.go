@@ -32,6 +32,7 @@ var transferHints = []struct {
 	{transfer.ErrTooLarge, "this is far larger than any authenticator export; check the file, or import it in parts"},
 	{transfer.ErrUnsupported, "export again from the app in a supported form (an unencrypted or password-protected export), or as otpauth:// URIs"},
 	{transfer.ErrNoQRCode, "crop the image to the QR code, make it larger or sharper, and avoid glare; a screenshot works best"},
+	{errInvalidEntries, "fix or remove those entries in the file (or export it again), or add --skip-invalid to import the others without them"},
 	{errExportExists, "choose a new file name: an export never replaces a file"},
 	{errKitNeedsFlag, "add --yes-export-secrets to confirm: anyone holding the paper can use what it prints"},
 	{errSecretsNeedFlag, "add --yes-export-secrets to confirm: the output will hold every secret in a form anyone can use"},

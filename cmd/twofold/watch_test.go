@@ -97,3 +97,45 @@ func TestCodesWatchPrintsEachCodeWhenItChanges(t *testing.T) {
 		}
 	}
 }
+
+// TestCodesWatchExplainsHOTP: --watch follows the TOTP accounts and says
+// on standard error that an HOTP one has no countdown (it used to leave
+// it out without a word).
+func TestCodesWatchExplainsHOTP(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.kdbx")
+	s, err := vault.Create(path, vault.Credentials{Password: []byte("pw")}, vault.CreateOptions{KDF: cheapKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, uri := range []string{"otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP", "otpauth://hotp/Bank:me?secret=JBSWY3DPEHPK3PXP&counter=3"} {
+		key, _ := otp.ParseURI([]byte(uri))
+		if _, err := s.AddAccount(vault.NewAccount{Key: key}); err != nil {
+			t.Fatal(err)
+		}
+		key.Destroy()
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	s.Lock()
+	signals := make(chan os.Signal)
+	out := syncBuffer{wrote: make(chan struct{})}
+	var errOut syncBuffer
+	errOut.wrote = make(chan struct{})
+	e := env{stdin: strings.NewReader("pw\n"), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" },
+		now: func() time.Time { return time.Unix(1700000010, 0) }, signals: signals,
+		ticker: func(time.Duration) (<-chan time.Time, func()) { return nil, func() {} }}
+	done := make(chan int)
+	go func() { done <- run([]string{"codes", "--watch", "--vault", path}, e) }()
+	<-out.wrote
+	signals <- os.Interrupt
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d: %s%s", code, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "GitHub (alice)") || strings.Contains(out.String(), "Bank") {
+		t.Errorf("stdout = %q, want the TOTP account only", out.String())
+	}
+	if want := "Bank (me) is an HOTP account: no countdown"; !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr = %q, want %q", errOut.String(), want)
+	}
+}
