@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/base64"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,6 +83,10 @@ func TestTokens(t *testing.T) {
 	v.name.SetText("PyPI mypkg")
 	v.token.SetText(pypiToken(t, `[1, ["mypkg"]]`))
 	test.Tap(h.button("Add token"))
+	v.name.SetText("GH deploy")
+	v.token.SetText("ghp_" + strings.Repeat("a", 36))
+	test.Tap(h.button("Add token"))
+	h.mustSee("github · scope unknown · expiry unknown") // a GitHub token does not say
 	v.name.SetText("Mystery")
 	v.token.SetText("abc123")
 	test.Tap(h.button("Add token"))

@@ -82,6 +82,8 @@ func scopeText(t vault.Token) string {
 // expiryText says when a token expires.
 func expiryText(t vault.Token, now time.Time) (string, bool) {
 	switch {
+	case !t.ExpiryKnown(): // only PyPI tokens carry their expiry
+		return "expiry unknown", false
 	case t.Expires.IsZero():
 		return "no expiry", false
 	case !t.Expires.After(now):
