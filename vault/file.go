@@ -7,8 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -44,68 +42,30 @@ func lockPath(real string) string {
 	return filepath.Join(filepath.Dir(real), "."+filepath.Base(real)+".lock")
 }
 
-// maxLinks is how many symbolic links a vault path may pass through before
-// it counts as a loop (Linux's own limit, MAXSYMLINKS).
-const maxLinks = 40
-
 // realPath is the file a save must replace: path itself, or, when path is
 // a symbolic link, the file at the end of its chain of links. Replacing
 // the link would cut it from the file it leads to (say, one in a synced
 // folder), which would then silently stop getting changes; KeePassXC too
 // writes the file the link leads to. A path that does not exist is
-// returned as it is (a new vault); a link to nothing is ErrDanglingLink.
+// returned as it is (a new vault); a link to nothing is ErrDanglingLink,
+// links that lead to each other the kernel's ELOOP.
 func realPath(path string) (string, error) {
-	p := path
-	for hop := 0; ; hop++ {
-		fi, err := os.Lstat(p)
-		switch {
-		case errors.Is(err, fs.ErrNotExist) && hop > 0:
-			return "", fmt.Errorf("%w: nothing at %q (moved, deleted, or on a drive that is not mounted?)", ErrDanglingLink, p)
-		case errors.Is(err, fs.ErrNotExist):
-			return p, nil
-		case err != nil:
-			return "", err
-		case fi.Mode()&fs.ModeSymlink == 0 && hop == 0:
-			return p, nil
-		case fi.Mode()&fs.ModeSymlink == 0:
-			return realFolder(p)
-		case hop == maxLinks:
-			return "", &fs.PathError{Op: "follow symbolic links", Path: path, Err: syscall.ELOOP}
-		}
-		target, err := os.Readlink(p)
-		if err != nil {
-			return "", err
-		}
-		if !filepath.IsAbs(target) {
-			// Kept unclean: a ".." after a linked folder must climb from
-			// where that folder really is, as the kernel reads it.
-			target = parent(p) + string(filepath.Separator) + target
-		}
-		p = target
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return path, nil
+	case err != nil:
+		return "", err
+	case fi.Mode()&fs.ModeSymlink == 0:
+		return path, nil
 	}
-}
-
-// realFolder spells p with its folder's links resolved, so that the
-// temporary file, the backup and the lock land in p's real folder
-// (filepath.Dir would resolve a ".." in p by spelling alone).
-func realFolder(p string) (string, error) {
-	dir, err := filepath.EvalSymlinks(parent(p))
-	if err != nil {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		target, _ := os.Readlink(path)
+		return "", fmt.Errorf("%w: %q leads to %q, where there is nothing (moved, deleted, or on a drive that is not mounted?)", ErrDanglingLink, path, target)
+	} else if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, p[strings.LastIndexByte(p, filepath.Separator)+1:]), nil
-}
-
-// parent is p without its last element, spelled as it is (not cleaned).
-func parent(p string) string {
-	i := strings.LastIndexByte(p, filepath.Separator)
-	switch {
-	case i < 0:
-		return "."
-	case i == 0:
-		return string(filepath.Separator)
-	}
-	return p[:i]
+	return filepath.EvalSymlinks(path)
 }
 
 func realPathOrSelf(path string) string {
