@@ -25,7 +25,12 @@ import (
 
 func (c *ctx) exportPassword(path, what string) (*memguard.LockedBuffer, error) {
 	if path != "" {
-		return readPasswordFile(path)
+		buf, err := readPasswordFile(path)
+		if err == nil && buf.Size() == 0 {
+			buf.Destroy()
+			return nil, fmt.Errorf("%w: %s has nothing on its first line", errEmptyPasswordFile, path)
+		}
+		return buf, err
 	}
 	buf, err := c.readSecretLine("Password of " + what + ": ")
 	if errors.Is(err, errNoPassword) {

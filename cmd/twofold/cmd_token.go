@@ -200,7 +200,11 @@ func tokenInfo(c *ctx, s *vault.Store, name string) error {
 	if c.jsonOut {
 		return writeJSON(c, j)
 	}
-	printf(c.stdout, "name:     %s\nservice:  %s\nscope:    %s\n", qualified(t.Group, t.Name), t.Service, scopeText(t))
+	scope := scopeText(t)
+	if scope == "scope unknown" {
+		scope = "unknown (Twofold reads only PyPI tokens' scope)"
+	}
+	printf(c.stdout, "name:     %s\nservice:  %s\nscope:    %s\n", qualified(t.Group, t.Name), t.Service, scope)
 	switch {
 	case !t.ExpiryKnown():
 		printf(c.stdout, "expires:  unknown (%s tokens do not say; the service's token settings show it)\n", t.Service)

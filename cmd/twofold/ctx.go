@@ -25,6 +25,7 @@ type ctx struct {
 	passwordFile string
 	jsonOut      bool
 	input        *bufio.Reader // standard input, when it is not a terminal
+	helpAsked    bool          // the arguments ask for --help
 }
 
 // flags makes the command's flag set with the global flags on it, so they
@@ -36,18 +37,40 @@ func (c *ctx) flags() *flag.FlagSet {
 	fs.StringVar(&c.keyFile, "keyfile", "", "key file, with or instead of a password")
 	fs.StringVar(&c.passwordFile, "password-file", "", "read the password from the first line of this file")
 	fs.Usage = func() {
-		printf(c.stderr, "Usage: twofold %s\n\n%s.\n", c.cmd.usage, c.cmd.summary)
-		if note := commandNotes[c.cmd.name]; note != "" {
-			printText(c.stderr, "\n"+note+"\n")
+		// Asked for (--help), the help is the output, for a pager or a
+		// file; after a usage error it goes with the error.
+		w := c.stderr
+		if c.helpAsked {
+			w = c.stdout
 		}
-		printf(c.stderr, "\nOptions:\n")
+		fs.SetOutput(w)
+		printf(w, "Usage: twofold %s\n\n%s.\n", c.cmd.usage, c.cmd.summary)
+		if note := commandNotes[c.cmd.name]; note != "" {
+			printText(w, "\n"+note+"\n")
+		}
+		printf(w, "\nOptions:\n")
 		fs.PrintDefaults()
 	}
 	return fs
 }
 
+// askedForHelp reports -h, -help or --help among args, before a "--"
+// (after it, they are a child command's, as in token exec).
+func askedForHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help", "--h":
+			return true
+		}
+	}
+	return false
+}
+
 // parse parses args, allowing flags after positional arguments.
 func (c *ctx) parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	c.helpAsked = askedForHelp(args)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
