@@ -198,6 +198,8 @@ func watchCodes(c *ctx, s *vault.Store, accounts []vault.Account) error {
 	if err := explainUnwatched(c, accounts); err != nil {
 		return err
 	}
+	interrupted, stop := c.interrupts() // Ctrl-C ends the watch, and the vault is locked
+	defer stop()
 	ticks, stop := c.ticker(time.Second)
 	defer stop()
 	last := map[vault.UUID]string{}
@@ -218,7 +220,7 @@ func watchCodes(c *ctx, s *vault.Store, accounts []vault.Account) error {
 		}
 		select {
 		case <-ticks:
-		case <-c.signals:
+		case <-interrupted:
 			return nil
 		}
 	}

@@ -115,15 +115,15 @@ func findKeySub(pos []string) (string, keySub, []string, bool) {
 // for a touch.
 func (c *ctx) keyContext() (context.Context, context.CancelFunc) {
 	cx, cancel := context.WithCancel(context.Background())
-	if c.signals != nil {
-		go func() {
-			select {
-			case <-c.signals:
-				cancel()
-			case <-cx.Done():
-			}
-		}()
-	}
+	interrupted, stop := c.interrupts()
+	go func() {
+		defer stop()
+		select {
+		case <-interrupted:
+			cancel()
+		case <-cx.Done():
+		}
+	}()
 	return cx, cancel
 }
 

@@ -105,12 +105,40 @@ func (c *ctx) reader() *bufio.Reader {
 	return c.input
 }
 
+// restoreOnInterrupt: an interrupt while the terminal does not echo (a
+// password prompt) would leave it so after the program ends; this gives
+// the terminal its settings back and ends the program as an interrupt
+// does (status 130), until the returned function is called.
+func (c *ctx) restoreOnInterrupt(fd int) (stop func()) {
+	state, err := term.GetState(fd)
+	if err != nil {
+		return func() {}
+	}
+	interrupted, stopListening := c.interrupts()
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-interrupted:
+			term.Restore(fd, state)
+			printLine(c.stderr)
+			os.Exit(130)
+		case <-done:
+		}
+	}()
+	return func() {
+		close(done)
+		stopListening()
+	}
+}
+
 // readSecretLine reads one line: from the terminal without echo, or from
 // standard input, into locked memory. The caller destroys it.
 func (c *ctx) readSecretLine(prompt string) (*memguard.LockedBuffer, error) {
 	if c.stdinIsTerminal() {
+		fd := int(c.stdin.(*os.File).Fd())
+		defer c.restoreOnInterrupt(fd)()
 		printf(c.stderr, "%s", prompt)
-		b, err := term.ReadPassword(int(c.stdin.(*os.File).Fd()))
+		b, err := term.ReadPassword(fd)
 		printLine(c.stderr)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", strings.TrimSuffix(prompt, ": "), err)

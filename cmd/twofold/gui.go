@@ -98,8 +98,10 @@ func runGUI(args []string, e env) int {
 	}
 	defer watchSessionLock(ui, session)()
 	a.Lifecycle().SetOnEnteredForeground(ui.Foreground)
+	interrupted, stop := e.interrupts()
+	defer stop()
 	go func() {
-		<-e.signals
+		<-interrupted
 		throttle.stop()
 		twapp.OnUI(a.Quit) // not a widget: ends the run loop, which calls ui.Quit
 	}()

@@ -27,9 +27,23 @@ type env struct {
 	stderr  io.Writer
 	getenv  func(string) string
 	now     func() time.Time
-	signals <-chan os.Signal // closed or sent to on interrupt
+	// listen returns a channel that gets the interrupts (Ctrl-C,
+	// SIGTERM) until stop is called: only while a command listens does
+	// an interrupt not stop the program, as it stops any program. Nil in
+	// tests, which send to signals themselves.
+	listen  func() (ch <-chan os.Signal, stop func())
+	signals <-chan os.Signal
 	// ticker drives `codes --watch`; tests feed their own ticks.
 	ticker func(time.Duration) (<-chan time.Time, func())
+}
+
+// interrupts returns a channel that gets the interrupts until stop is
+// called; each listener has its own, so all of them hear one.
+func (e env) interrupts() (ch <-chan os.Signal, stop func()) {
+	if e.listen == nil {
+		return e.signals, func() {}
+	}
+	return e.listen()
 }
 
 func realTicker(d time.Duration) (<-chan time.Time, func()) {
@@ -70,9 +84,13 @@ var commandNotes = map[string]string{
 
 func main() {
 	restartWithoutAsyncPreemption()
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now, signals: sig, ticker: realTicker}
+	listen := func() (<-chan os.Signal, func()) {
+		ch := make(chan os.Signal, 1)
+		signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+		return ch, func() { signal.Stop(ch) }
+	}
+	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now,
+		listen: listen, ticker: realTicker}
 	if wantsGUI(os.Args[1:]) {
 		os.Exit(runGUI(os.Args[1:], e))
 	}
