@@ -22,11 +22,11 @@ import (
 // env is everything a command may touch of the outside world, passed in
 // (never read from globals) so tests run the CLI in-process in parallel.
 type env struct {
-	stdin   io.Reader
-	stdout  io.Writer
-	stderr  io.Writer
-	getenv  func(string) string
-	now     func() time.Time
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	now    func() time.Time
 	// listen returns a channel that gets the interrupts (Ctrl-C,
 	// SIGTERM) until stop is called: only while a command listens does
 	// an interrupt not stop the program, as it stops any program. Nil in
