@@ -52,21 +52,36 @@ func (b *button) FocusLost() {
 	b.Button.FocusLost()
 }
 
-// TypedKey implements fyne.Focusable: Space and Enter press the button
-// (Fyne's takes only Space, and drops the focus doing it, so the next Tab
-// starts again from the window's first control); Escape does b.escape.
+// TypedKey implements fyne.Focusable: Enter presses the button (Fyne's
+// takes only Space, and drops the focus doing it, so the next Tab starts
+// again from the window's first control); Escape does b.escape.
 func (b *button) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
-	case fyne.KeySpace, fyne.KeyReturn, fyne.KeyEnter:
-		if !b.Disabled() && b.OnTapped != nil {
-			b.OnTapped()
-		}
+	case fyne.KeySpace: // pressed on its character (TypedRune)
+	case fyne.KeyReturn, fyne.KeyEnter:
+		b.press()
 	case fyne.KeyEscape:
 		if b.escape != nil {
 			b.escape()
 		}
 	default:
 		b.Button.TypedKey(ev)
+	}
+}
+
+// TypedRune implements fyne.Focusable: Space presses the button. The
+// space character comes after the Space key: pressed on the key, a button
+// that moves the focus (Lock, to the password field) would hand the
+// character on to the new field.
+func (b *button) TypedRune(r rune) {
+	if r == ' ' {
+		b.press()
+	}
+}
+
+func (b *button) press() {
+	if !b.Disabled() && b.OnTapped != nil {
+		b.OnTapped()
 	}
 }
 

@@ -137,6 +137,14 @@ func (l *codeList) moveHighlight(id widget.ListItemID) {
 	}
 }
 
+// highlightLine moves the keyboard highlight to line i, scrolled into
+// view, as Up and Down do.
+func (l *codeList) highlightLine(i widget.ListItemID) {
+	l.keyboard = true
+	l.Highlight(i)
+	l.keyboard = false
+}
+
 // FocusGained and FocusLost show and hide the outline.
 func (l *codeList) FocusGained() {
 	l.focused = true

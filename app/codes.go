@@ -278,6 +278,18 @@ func (v *codesView) setFavourite(a vault.Account, fav bool) {
 	}
 }
 
+// focusAccount gives the list the keyboard focus, on account id's line,
+// scrolled into view.
+func (v *codesView) focusAccount(id vault.UUID) {
+	for i, e := range v.entries {
+		if e.account != nil && e.account.ID == id {
+			v.d.w.Canvas().Focus(v.list)
+			v.list.highlightLine(i)
+			return
+		}
+	}
+}
+
 // starFocused reports whether a row's star has the keyboard focus.
 func (v *codesView) starFocused() bool {
 	f := v.d.w.Canvas().Focused()

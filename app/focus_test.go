@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 )
 
@@ -28,6 +29,9 @@ func (h *harness) focusedButton() *button {
 	return b
 }
 
+// key types a key as the desktop driver delivers it: the key to what
+// has the focus, then, for Space, its character to what has the focus
+// after that.
 func (h *harness) key(name fyne.KeyName) {
 	h.t.Helper()
 	f := h.w.Canvas().Focused()
@@ -35,6 +39,11 @@ func (h *harness) key(name fyne.KeyName) {
 		h.t.Fatalf("%s typed with nothing focused", name)
 	}
 	f.TypedKey(&fyne.KeyEvent{Name: name})
+	if name == fyne.KeySpace {
+		if f = h.w.Canvas().Focused(); f != nil {
+			f.TypedRune(' ')
+		}
+	}
 }
 
 // TestFocusedButtonIsRinged: in both themes a button shows it has the
@@ -118,4 +127,52 @@ func TestDialogsAnswerFromTheKeyboard(t *testing.T) {
 	}
 	h.key(fyne.KeyReturn)
 	h.mustNotSee("The disk is full.")
+}
+
+// TestKeyboardFocusAfterActions: pressing Lock with Space leaves no space
+// in the password field (the character follows the key, to what has the
+// focus then); after adding an account the focus is on its line, not on
+// the hidden form (where Enter would add again, unseen); "Copy next"
+// pressed from the keyboard keeps the focus, on the rebuilt list's button.
+func TestKeyboardFocusAfterActions(t *testing.T) {
+	h := unlocked(t, githubURI)
+	h.w.Canvas().Focus(find(h, "Lock", func(b *button) bool { return b.Text == "Lock" }))
+	h.key(fyne.KeySpace)
+	if h.ui.Unlocked() {
+		t.Fatal("Space on Lock did not lock")
+	}
+	if pw := h.entry("Password"); pw.Text != "" {
+		t.Errorf("the password field holds %q after Space on Lock", pw.Text)
+	}
+	h.unlock(testPassword)
+
+	h.shortcut(shortcutAdd)
+	h.entry("otpauth://").SetText(pypiURI)
+	h.key(fyne.KeyReturn)
+	h.mustSee("Added PyPI (me)")
+	l := h.list()
+	if h.w.Canvas().Focused() != l {
+		t.Fatalf("focused after adding: %T, want the code list", h.w.Canvas().Focused())
+	}
+	h.key(fyne.KeyReturn)
+	if got := h.app.Clipboard().Content(); got != expected(t, pypiURI, t0) {
+		t.Errorf("Enter after adding copied %q, want the new account's code", got)
+	}
+
+	h.ui.s.main.tabs.SelectIndex(2)
+	r := h.ui.s.main.recovery
+	r.service.SetText("GitHub")
+	r.codes.SetText("aaaa-1111\nbbbb-2222\ncccc-3333\ndddd-4444\neeee-5555\n")
+	test.Tap(h.button("Add recovery codes"))
+	h.w.Canvas().Focus(find(h, "Copy next", func(b *button) bool { return b.Text == "Copy next" }))
+	for _, want := range []string{"aaaa-1111", "bbbb-2222"} {
+		h.key(fyne.KeySpace)
+		if got := h.app.Clipboard().Content(); got != want {
+			t.Fatalf("Space on Copy next copied %q, want %q", got, want)
+		}
+	}
+	h.mustSee("3 of 5 unused")
+	if b := h.focusedButton(); b == nil || b.Text != "Copy next" || !h.ringed(b) {
+		t.Errorf("focused after Copy next: %T, want the set's (new) Copy next with its ring", h.w.Canvas().Focused())
+	}
 }

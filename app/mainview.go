@@ -167,6 +167,9 @@ func (m *mainView) showAdd() {
 func (m *mainView) added(a vault.Account) {
 	m.codes.reload()
 	m.tabs.SelectIndex(0)
+	// The keyboard focus leaves the add form, now hidden (Enter there
+	// would add again, unseen), for the new account's line.
+	m.codes.focusAccount(a.ID)
 	m.say("Added " + a.Name())
 }
 

@@ -32,6 +32,9 @@ type recoveryView struct {
 	codes   *widget.Entry
 	fCodes  *field
 	content fyne.CanvasObject
+	// copyNext is each set's "Copy next" button, for the focus to stay on
+	// a set's button when the list is rebuilt after using a code.
+	copyNext map[vault.UUID]*button
 }
 
 func recoveryScreen(d recoveryDeps) *recoveryView {
@@ -58,6 +61,7 @@ func (v *recoveryView) reload() {
 		return
 	}
 	v.list.RemoveAll()
+	v.copyNext = map[vault.UUID]*button{}
 	if len(sets) == 0 {
 		v.list.Add(widget.NewLabel("No recovery codes yet. When a service gives you backup codes, paste them below."))
 	}
@@ -74,6 +78,7 @@ func (v *recoveryView) setRow(r vault.RecoverySet) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	count := widget.NewLabel(fmt.Sprintf("%d of %d unused", r.Unused, r.Total))
 	copyNext := newButton("Copy next", theme.ContentCopyIcon(), func() { v.useNext(r) })
+	v.copyNext[r.ID] = copyNext
 	show := newButton("Show all", nil, func() { v.showCodes(r) })
 	if r.Unused == 0 {
 		copyNext.Disable()
@@ -98,6 +103,15 @@ func lowWarning(r vault.RecoverySet) string {
 // useNext copies the first unused code, marks it used and saves.
 func (v *recoveryView) useNext(r vault.RecoverySet) {
 	v.d.touch()
+	// Pressed from the keyboard, the button keeps the focus: the rebuilt
+	// list has a new one for the set.
+	if b := v.copyNext[r.ID]; b != nil && v.d.w.Canvas().Focused() == fyne.Focusable(b) {
+		defer func() {
+			if nb := v.copyNext[r.ID]; nb != nil && !nb.Disabled() {
+				v.d.w.Canvas().Focus(nb)
+			}
+		}()
+	}
 	code, left, err := v.d.store.UseRecoveryCode(r.ID)
 	if err == nil {
 		err = v.d.store.Save()
