@@ -43,13 +43,20 @@ type ClashError struct {
 var (
 	ErrDuplicate   = fmt.Errorf("%w: the name is already in use", ErrInvalid)
 	ErrSameAccount = fmt.Errorf("%w: the account is already stored", ErrDuplicate)
+	// ErrSeveralNamed: several items have the name already, so --replace
+	// cannot tell which one the new item replaces.
+	ErrSeveralNamed = fmt.Errorf("%w: several items have the name", ErrDuplicate)
 )
 
 func (e *ClashError) Error() string {
 	c := e.Clash[0]
 	switch {
 	case len(e.Clash) > 1:
-		return fmt.Sprintf("%d items are already named %s", len(e.Clash), e.Name)
+		ids := make([]string, len(e.Clash))
+		for i, c := range e.Clash {
+			ids[i] = groupPath(c.Group, c.Name) + " [" + FormatUUID(c.ID) + "]"
+		}
+		return fmt.Sprintf("%d items are already named %s: %s", len(e.Clash), e.Name, strings.Join(ids, ", "))
 	case c.SameSecret:
 		return fmt.Sprintf("%s is already in the vault with this secret (%s)", c.Name, FormatUUID(c.ID))
 	case e.Kind == KindAccount:
@@ -66,8 +73,11 @@ func (e *ClashError) Error() string {
 // Is lets errors.Is(err, ErrDuplicate) (and so ErrInvalid) match, and
 // ErrSameAccount for an account stored already.
 func (e *ClashError) Is(target error) bool {
-	if target == ErrSameAccount {
+	switch target {
+	case ErrSameAccount:
 		return len(e.Clash) == 1 && e.Clash[0].SameSecret
+	case ErrSeveralNamed:
+		return len(e.Clash) > 1
 	}
 	return target == ErrDuplicate || target == ErrInvalid
 }

@@ -35,10 +35,29 @@ type Item struct {
 	Names []string
 }
 
-// Match returns the items of the given kind ("" = any) a query names:
-// the item with that UUID; else those with a name equal to the query
-// (ignoring case); else those with a name containing it. Commands that
-// act on every match (codes, export) use it; Find wants exactly one.
+// Search returns the items of the given kind ("" = any) a filter keeps:
+// the item with that UUID, else every item with a name containing the
+// query (ignoring case), exact names included. Commands that show or
+// export what a QUERY matches (codes, export) use it.
+func (s *Store) Search(query string, kind Kind) ([]Item, error) {
+	items, err := s.items(kind)
+	if err != nil {
+		return nil, err
+	}
+	if id, err := ParseUUID(query); err == nil {
+		for _, it := range items {
+			if it.ID == id {
+				return []Item{it}, nil
+			}
+		}
+	}
+	q := strings.ToLower(strings.TrimSpace(query))
+	return filterItems(items, func(n string) bool { return strings.Contains(n, q) }), nil
+}
+
+// Match returns the items of the given kind ("" = any) a NAME names:
+// the item with that UUID; else those with a name equal to it (ignoring
+// case); else those with a name containing it. Find wants exactly one.
 func (s *Store) Match(query string, kind Kind) ([]Item, error) {
 	items, err := s.items(kind)
 	if err != nil {
@@ -118,10 +137,12 @@ func (s *Store) items(kind Kind) ([]Item, error) {
 		for _, r := range sets {
 			name, names := r.Service, []string{r.Service}
 			if r.Account != "" { // two accounts' sets are told apart as accounts are
+				// The bare service is the set without an account's exact
+				// name; it still finds this one as part of its names.
 				name = r.Service + " (" + r.Account + ")"
-				names = append(names, name, r.Service+":"+r.Account)
+				names = []string{name, r.Service + ":" + r.Account}
 			}
-			out = append(out, item(r.ID, KindRecovery, r.Group, r.Service, name, names))
+			out = append(out, item(r.ID, KindRecovery, r.Group, name, name, names)) // its path too: group/Service (account)
 		}
 	}
 	if kind == "" || kind == KindToken {

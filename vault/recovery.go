@@ -50,7 +50,9 @@ type RecoverySet struct {
 }
 
 // Low reports whether the set is running out of codes.
-func (r RecoverySet) Low() bool { return r.Unused <= LowRecoveryCodes }
+// A fresh set of three codes or fewer is not "running low": it is all
+// the service gave.
+func (r RecoverySet) Low() bool { return r.Unused <= LowRecoveryCodes && r.Unused < r.Total }
 
 var usedSuffix = regexp.MustCompile(`\s+\(used(?: (\d{4}-\d\d-\d\d))?\)$`)
 

@@ -85,7 +85,7 @@ func matching(s *vault.Store, pos []string) ([]vault.Account, error) {
 // issuer:account, group/title — else a part of one), but keeping every
 // match. No match is an error.
 func namedBy(s *vault.Store, query string) (func(vault.Account) bool, error) {
-	items, err := s.Match(query, vault.KindAccount)
+	items, err := s.Search(query, vault.KindAccount)
 	if err != nil {
 		return nil, err
 	}

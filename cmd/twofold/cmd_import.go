@@ -161,7 +161,7 @@ func applyImport(c *ctx, s *vault.Store, r *transfer.Result, p *transfer.Preview
 	} else {
 		printImportResult(c, s, p, added, o.dryRun, refuse)
 	}
-	if err == nil && refuse && !o.dryRun {
+	if err == nil && refuse { // a dry run says so too: scripts check the status
 		err = fmt.Errorf("%w: %d %s of the file cannot be imported (see the preview); nothing was imported", errInvalidEntries, bad, entriesWord(bad))
 	}
 	return err

@@ -112,6 +112,9 @@ func cmdToken(c *ctx, args []string) error {
 }
 
 func tokenAdd(c *ctx, s *vault.Store, n vault.NewToken, replace bool) error {
+	if err := checkFields("token name", n.Name, "group", strings.Join(n.Group, "/")); err != nil {
+		return err
+	}
 	buf, err := c.readSecretLine("Token: ")
 	if errors.Is(err, errNoPassword) {
 		return fmt.Errorf("%w: no token given on standard input", vault.ErrInvalid)
@@ -128,6 +131,9 @@ func tokenAdd(c *ctx, s *vault.Store, n vault.NewToken, replace bool) error {
 	old, err := vault.ResolveClash(vault.KindToken, n.Name, clashes, replace)
 	if err != nil {
 		return err
+	}
+	if len(n.Group) == 0 && old != nil {
+		n.Group = old.Group
 	}
 	t, err := s.AddToken(n)
 	if err != nil {

@@ -62,14 +62,19 @@ func cmdInit(c *ctx, args []string) error {
 
 // newCredentials asks for a new password (twice on a terminal).
 // maxKDFMemoryMiB is the most Argon2id memory a vault may ask for and
-// still open (Twofold's, and KeePassXC's, limit: 4 GiB).
-const maxKDFMemoryMiB = 4 << 10
+// still open (Twofold's, and KeePassXC's, limit: 4 GiB); maxKDFMS the
+// longest unlock init calibrates for: a minute (calibrating takes about a
+// quarter of it, and a key derivation of hours was a typo).
+const (
+	maxKDFMemoryMiB = 4 << 10
+	maxKDFMS        = 60_000
+)
 
 // checkKDFFlags refuses --kdf-ms and --kdf-memory-mib values that would
 // be silently replaced (zero or less) or give a vault nothing opens.
 func checkKDFFlags(ms, mib int) error {
-	if ms <= 0 {
-		return fmt.Errorf("%w: --kdf-ms is the time an unlock should take, in milliseconds, and must be above 0 (got %d; the default is 1000)", vault.ErrInvalid, ms)
+	if ms <= 0 || ms > maxKDFMS {
+		return fmt.Errorf("%w: --kdf-ms is the time an unlock should take, in milliseconds, from 1 to %d (got %d; the default is 1000)", vault.ErrInvalid, maxKDFMS, ms)
 	}
 	if mib < 1 || mib > maxKDFMemoryMiB {
 		return fmt.Errorf("%w: --kdf-memory-mib must be from 1 to %d (got %d; the default is 64)", vault.ErrInvalid, maxKDFMemoryMiB, mib)
@@ -202,7 +207,7 @@ func printList(c *ctx, accounts []vault.Account, sets []vault.RecoverySet, token
 	}
 	printf(c.stdout, "Recovery codes (%d)\n", len(sets))
 	for _, r := range sets {
-		printf(c.stdout, "   %-40s %d of %d unused%s\n", qualified(r.Group, r.Service), r.Unused, r.Total, lowNote(r))
+		printf(c.stdout, "   %-40s %d of %d unused%s\n", qualified(r.Group, setName(r)), r.Unused, r.Total, lowNote(r))
 	}
 	printf(c.stdout, "API tokens (%d)\n", len(tokens))
 	for _, t := range tokens {
@@ -261,7 +266,7 @@ func cmdAdd(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.AddAccount(vault.NewAccount{Key: key, Group: splitGroup(*group)})
+	a, err := s.AddAccount(vault.NewAccount{Key: key, Group: keptGroup(*group, old)})
 	if err != nil {
 		return err
 	}
@@ -274,6 +279,15 @@ func cmdAdd(c *ctx, args []string) error {
 	printf(c.stdout, "added %s\n", qualified(a.Group, a.Name()))
 	replaced(c, old)
 	return nil
+}
+
+// keptGroup is the group a new item goes to: --group, else the group of
+// the item it replaces (if any), else the top.
+func keptGroup(group string, old *vault.Clash) []string {
+	if g := splitGroup(group); len(g) > 0 || old == nil {
+		return g
+	}
+	return old.Group
 }
 
 // removeReplaced moves what --replace replaces to the recycle bin, after
@@ -313,6 +327,8 @@ func addFlagsFit(fs *flag.FlagSet, uri bool) error {
 		return fmt.Errorf("%w: Steam Guard codes are time-based: drop --hotp", vault.ErrInvalid)
 	case set["steam"] && set["digits"]:
 		return fmt.Errorf("%w: Steam Guard codes always have 5 characters: drop --digits", vault.ErrInvalid)
+	case set["steam"] && set["period"]:
+		return fmt.Errorf("%w: Steam Guard codes change every 30 s (KeePassXC ignores another period): drop --period", vault.ErrInvalid)
 	}
 	return nil
 }
@@ -377,10 +393,16 @@ func (c *ctx) keyFromArgs(pos []string, secretArg string, p otp.Params, algorith
 // are never wanted in a name, and KeePass's XML cannot hold most of them:
 // the saved title would read U+FFFD in KeePassXC and in Twofold.
 func checkNames(issuer, account, group string) error {
-	for _, f := range []struct{ what, value string }{{"issuer", issuer}, {"account", account}, {"group", group}} {
-		if i := strings.IndexFunc(f.value, unicode.IsControl); i >= 0 {
-			r, _ := utf8.DecodeRuneInString(f.value[i:])
-			return fmt.Errorf("%w: the %s contains a control character (%q); names cannot hold them", vault.ErrInvalid, f.what, r)
+	return checkFields("issuer", issuer, "account", account, "group", group)
+}
+
+// checkFields is checkNames for any labelled fields: label, value, ….
+func checkFields(labelled ...string) error {
+	for i := 0; i+1 < len(labelled); i += 2 {
+		what, value := labelled[i], labelled[i+1]
+		if i := strings.IndexFunc(value, unicode.IsControl); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(value[i:])
+			return fmt.Errorf("%w: the %s contains a control character (%q); names cannot hold them", vault.ErrInvalid, what, r)
 		}
 	}
 	return nil
