@@ -176,3 +176,23 @@ func TestKeyboardFocusAfterActions(t *testing.T) {
 		t.Errorf("focused after Copy next: %T, want the set's (new) Copy next with its ring", h.w.Canvas().Focused())
 	}
 }
+
+// TestFirstRunFromTheKeyboard: the welcome screen opens with Create
+// focused, and the create screen with the password field, so a person
+// can start typing without reaching for the mouse.
+func TestFirstRunFromTheKeyboard(t *testing.T) {
+	h := newHarness(t)
+	h.open()
+	h.mustSee("Welcome to Twofold")
+	if b := h.focusedButton(); b == nil || b.Text != "Create a new vault" || !h.ringed(b) {
+		t.Fatalf("focused on the welcome screen: %T, want Create a new vault with its ring", h.w.Canvas().Focused())
+	}
+	h.key(fyne.KeySpace)
+	h.mustSee("Create your vault")
+	if h.w.Canvas().Focused() != h.entry("Password") {
+		t.Errorf("focused on the create screen: %T, want the password field", h.w.Canvas().Focused())
+	}
+	if got := h.entry("Password").Text; got != "" {
+		t.Errorf("the password field holds %q after Space on Create", got)
+	}
+}

@@ -198,8 +198,7 @@ func previewLine(it transfer.Item) fyne.CanvasObject {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
 	switch it.Status {
-	case transfer.Duplicate:
-		l.Importance = widget.LowImportance
+	case transfer.Duplicate: // in the text colour: Fyne's low importance is its disabled grey, 1.3:1
 		if it.DuplicateOf >= 0 {
 			l.SetText(text + ": repeated in the file")
 		} else {

@@ -28,7 +28,7 @@ type welcomeDeps struct {
 
 // welcomeScreen is shown when there is no vault at the default location:
 // create one there, or open an existing KeePass file.
-func welcomeScreen(w fyne.Window, d welcomeDeps) fyne.CanvasObject {
+func welcomeScreen(w fyne.Window, d welcomeDeps) (fyne.CanvasObject, fyne.Focusable) {
 	intro := widget.NewLabel("Twofold keeps your one-time codes, recovery codes and API tokens in an encrypted KeePass vault that KeePassXC can open too.")
 	intro.Wrapping = fyne.TextWrapWord
 	create := newButton("Create a new vault", nil, d.create)
@@ -37,7 +37,7 @@ func welcomeScreen(w fyne.Window, d welcomeDeps) fyne.CanvasObject {
 	where.Wrapping = fyne.TextWrapBreak
 	open := newButton("Open an existing KeePass file…", nil, func() { d.pick(vaultExts, d.open) })
 	objs := []fyne.CanvasObject{container.NewHBox(appIcon(64), heading("Welcome to Twofold")), intro, create, where, open}
-	return page(append(objs, recentList(d.recent, d.show, d.open)...)...)
+	return page(append(objs, recentList(d.recent, d.show, d.open)...)...), create
 }
 
 // recentList is a heading and a button per recent vault.
@@ -169,9 +169,9 @@ type createDeps struct {
 
 // createScreen makes a new vault: a password typed twice (with a strength
 // estimate) or a suggested diceware passphrase, and an optional key file.
-func createScreen(w fyne.Window, d createDeps) fyne.CanvasObject {
+func createScreen(w fyne.Window, d createDeps) (fyne.CanvasObject, fyne.Focusable) {
 	f := &createForm{w: w, d: d}
-	return f.build()
+	return f.build(), f.pw
 }
 
 type createForm struct {

@@ -100,26 +100,32 @@ func (u *UI) showStart() {
 
 func (u *UI) setContent(o fyne.CanvasObject) { u.w.SetContent(o) }
 
+// showWelcome and showCreate open with the keyboard focus on what a
+// person does first there: Create (Enter or Space), the password field.
 func (u *UI) showWelcome() {
-	u.setContent(welcomeScreen(u.w, welcomeDeps{
+	screen, focus := welcomeScreen(u.w, welcomeDeps{
 		path:   u.path,
 		show:   u.display,
 		recent: u.existingRecent(),
 		create: u.showCreate,
 		open:   u.openPath,
 		pick:   u.d.Files.Open,
-	}))
+	})
+	u.setContent(screen)
+	u.w.Canvas().Focus(focus)
 }
 
 func (u *UI) showCreate() {
-	u.setContent(createScreen(u.w, createDeps{
+	screen, focus := createScreen(u.w, createDeps{
 		path:    u.path,
 		opener:  u.d.Opener,
 		work:    u.d.Work,
 		created: u.unlocked,
 		back:    u.showStart,
 		pick:    u.d.Files.Open,
-	}))
+	})
+	u.setContent(screen)
+	u.w.Canvas().Focus(focus)
 }
 
 func (u *UI) showUnlock() {
