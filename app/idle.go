@@ -13,6 +13,15 @@ type idleLock struct {
 	now    func() time.Time
 	timers Timers
 	lock   func()
+	// probe reports use the window could not tell it of (typing into a
+	// field: Fyne hands keys to the focused widget only) since the last
+	// probe; nil: none. With a probe the timer looks every quarter of
+	// the limit. Such use counts as of the probe before it (the earliest
+	// it can have been): continuous typing keeps the vault open, and a
+	// vault left alone locks at most a quarter of the limit early, never
+	// late (a machine that slept locks on waking, whatever changed).
+	probe  func() bool
+	probed time.Time
 	limit  time.Duration
 	last   time.Time
 	stop   func()
@@ -22,6 +31,11 @@ type idleLock struct {
 func (l *idleLock) start(limit time.Duration) {
 	l.halt()
 	l.limit, l.last = limit, l.wall()
+	if l.probe != nil {
+		l.probe() // what is typed from now on counts
+		l.probed = l.last
+		limit /= 4
+	}
 	l.arm(limit)
 }
 
@@ -43,11 +57,20 @@ func (l *idleLock) check() {
 	if l.limit <= 0 {
 		return
 	}
+	if l.probe != nil {
+		if l.probe() && l.probed.After(l.last) {
+			l.last = l.probed
+		}
+		l.probed = l.wall()
+	}
 	left := l.limit - l.wall().Sub(l.last)
 	if left <= 0 {
 		l.limit = 0
 		l.lock()
 		return
+	}
+	if l.probe != nil {
+		left = min(left, l.limit/4)
 	}
 	l.arm(left)
 }

@@ -51,6 +51,28 @@ func TestAutoLockAfterIdle(t *testing.T) {
 	}
 }
 
+// TestTypingCountsAsUse: typing into a field the window hears nothing of
+// (Fyne hands those keys to the field alone) keeps the vault open, as
+// other use does; once the typing stops, it locks within a quarter of the
+// limit after the limit.
+func TestTypingCountsAsUse(t *testing.T) {
+	h := unlocked(t, githubURI)
+	h.shortcut(shortcutAdd)
+	group := h.entry("Group")
+	h.w.Canvas().Focus(group)
+	for range 40 { // 40 × 15 s: 10 minutes, twice the 5-minute limit
+		test.Type(group, "x")
+		h.clock.Advance(15 * time.Second)
+	}
+	if !h.ui.Unlocked() {
+		t.Fatal("locked while someone was typing into a field")
+	}
+	h.clock.Advance(5*time.Minute + 75*time.Second)
+	if h.ui.Unlocked() {
+		t.Error("not locked 5¼ minutes after the typing stopped")
+	}
+}
+
 func TestAutoLockAfterSleep(t *testing.T) {
 	h := unlocked(t, githubURI)
 	// The machine sleeps: the wall clock jumps, no timer has fired yet.

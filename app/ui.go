@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
 )
 
 // UI is Twofold's window: the first-run or unlock screen while no vault is
@@ -20,6 +22,7 @@ type UI struct {
 	settings Settings
 	clip     clipGuard
 	idle     idleLock
+	lastLook uint64   // typedSinceLastLook's hash
 	path     string   // the vault shown
 	s        *session // nil while locked
 	// hidden: in the system tray (the tray's Show/Hide follows it);
@@ -72,7 +75,7 @@ func New(w fyne.Window, d Deps) *UI {
 	u.settings = s
 	u.d.Files = u.d.Files.withDefaults(w)
 	u.clip = clipGuard{cb: u.d.Clipboard, timers: u.d.Timers}
-	u.idle = idleLock{now: u.d.Now, timers: u.d.Timers, lock: u.Lock}
+	u.idle = idleLock{now: u.d.Now, timers: u.d.Timers, lock: u.Lock, probe: u.typedSinceLastLook}
 	u.applyTheme()
 	u.setMenu()
 	u.w.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { u.touch() })
@@ -386,3 +389,28 @@ type memorySettings struct{ s Settings }
 
 func (m *memorySettings) Load() (Settings, error) { return m.s, nil }
 func (m *memorySettings) Save(s Settings) error   { m.s = s; return nil }
+
+// typedSinceLastLook reports whether the text of the focused field (and
+// which field has the focus, and where its cursor is) changed since it
+// last looked: typing counts as use, although Fyne gives the window no
+// word of keys a field takes. It keeps a hash (FNV-1a, over the string
+// in place: the text may be a password, and hash/fnv would take a copy
+// of it as a byte slice), not the text.
+func (u *UI) typedSinceLastLook() bool {
+	const offset, prime = 14695981039346656037, 1099511628211
+	sum := uint64(offset)
+	mix := func(s string) {
+		for i := 0; i < len(s); i++ {
+			sum = (sum ^ uint64(s[i])) * prime
+		}
+	}
+	f := u.w.Canvas().Focused()
+	if e, ok := f.(*widget.Entry); ok {
+		mix(e.Text)
+		mix(fmt.Sprintf("\x00%d:%d", e.CursorRow, e.CursorColumn))
+	}
+	mix(fmt.Sprintf("\x00%p", f))
+	changed := sum != u.lastLook
+	u.lastLook = sum
+	return changed
+}
