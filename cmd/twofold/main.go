@@ -207,7 +207,7 @@ func usage(w io.Writer) {
 		printf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	printf(w, "\nThe vault is $TWOFOLD_VAULT, else $XDG_DATA_HOME/twofold/vault.kdbx.\n")
-	printf(w, "The password is read from the terminal, or from the first line of standard input.\n")
+	printf(w, "The password is read from the terminal, or from the first line of standard input, or from --password-file.\n")
 	printf(w, "Run 'twofold COMMAND --help' (or 'twofold help COMMAND') for a command's options, 'twofold --version' for the version.\n")
 }
 
