@@ -77,6 +77,7 @@ func cmdExport(c *ctx, args []string) error {
 			if err != nil {
 				return err
 			}
+			e.kitSets = len(o.Recovery)
 			return transfer.RecoveryKit(src, w, o)
 		})
 	case "kdbx":
@@ -128,6 +129,8 @@ type exporter struct {
 	pwFile string
 	// notExported counts accounts of src the format could not hold.
 	notExported int
+	// kitSets counts the recovery-code sets a PDF kit prints.
+	kitSets int
 }
 
 // toFile runs write on the output: standard output, or a new 0600 file
@@ -247,7 +250,11 @@ func (e *exporter) summary(format string, skipped []transfer.Skipped) {
 	if where == "" || where == "-" {
 		where = "standard output"
 	}
-	printf(e.c.stderr, "exported %d account(s) to %s (%s)\n", n, where, format)
+	if format == "pdf" {
+		printf(e.c.stderr, "exported %d account(s) and %d recovery-code set(s) to %s (pdf)\n", n, e.kitSets, where)
+	} else {
+		printf(e.c.stderr, "exported %d account(s) to %s (%s)\n", n, where, format)
+	}
 	for _, s := range skipped {
 		printf(e.c.stderr, "warning: not exported: %s: %v\n", s.Name, s.Err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -52,7 +53,11 @@ type KitRecovery struct {
 // KitFromStore fills o's vault path, recovery codes and key inventory
 // from an unlocked vault.
 func KitFromStore(s *vault.Store, o KitOptions) (KitOptions, error) {
+	// Printed, a path only helps whole: "vault.kdbx" says nothing on paper.
 	o.VaultPath = s.Path()
+	if abs, err := filepath.Abs(o.VaultPath); err == nil {
+		o.VaultPath = abs
+	}
 	sets, err := s.RecoverySets()
 	if err != nil {
 		return o, err
