@@ -55,7 +55,7 @@ type TokenStore interface {
 	Tokens() ([]vault.Token, error)
 	TokenSecret(id vault.UUID) (*memguard.LockedBuffer, error)
 	AddToken(vault.NewToken) (vault.Token, error)
-	TokenClashes(name string) ([]vault.Clash, error)
+	TokenClashes(name string, token []byte) ([]vault.Clash, error)
 	Remove(id vault.UUID) error
 	Save() error
 }

@@ -142,7 +142,7 @@ func (v *tokensView) addToken() {
 		v.fToken.fail("Give the token a name first (above).")
 		return
 	}
-	clashes, err := v.d.store.TokenClashes(name)
+	clashes, err := v.d.store.TokenClashes(name, raw)
 	if err != nil {
 		v.d.report(err)
 		return

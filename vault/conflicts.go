@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"fmt"
 	"strings"
@@ -23,8 +24,8 @@ type Clash struct {
 	ID    UUID
 	Group []string
 	Name  string // as the item is shown
-	// SameSecret: an account holding the very secret being added, so
-	// adding it again would change nothing.
+	// SameSecret: an account (or token) holding the very secret being
+	// added, so adding it again would change nothing.
 	SameSecret bool
 	// Detail says what the old item holds, e.g. "2 of 10 unused".
 	Detail string
@@ -39,7 +40,7 @@ type ClashError struct {
 }
 
 // ErrDuplicate matches every *ClashError; ErrSameAccount those where an
-// account with the very secret is already stored.
+// account (or a token) with the very secret is already stored.
 var (
 	ErrDuplicate   = fmt.Errorf("%w: the name is already in use", ErrInvalid)
 	ErrSameAccount = fmt.Errorf("%w: the account is already stored", ErrDuplicate)
@@ -57,6 +58,8 @@ func (e *ClashError) Error() string {
 			ids[i] = groupPath(c.Group, c.Name) + " [" + FormatUUID(c.ID) + "]"
 		}
 		return fmt.Sprintf("%d items are already named %s: %s", len(e.Clash), e.Name, strings.Join(ids, ", "))
+	case c.SameSecret && e.Kind == KindToken:
+		return fmt.Sprintf("the token %s is already in the vault (%s)", c.Name, FormatUUID(c.ID))
 	case c.SameSecret:
 		return fmt.Sprintf("%s is already in the vault with this secret (%s)", c.Name, FormatUUID(c.ID))
 	case e.Kind == KindAccount:
@@ -167,17 +170,26 @@ func (s *Store) RecoveryClashes(service, account string) ([]Clash, error) {
 	return out, nil
 }
 
-// TokenClashes lists the live tokens named name (in any group).
-func (s *Store) TokenClashes(name string) ([]Clash, error) {
+// TokenClashes lists the live tokens named name (in any group), marking
+// one that holds the very token (surrounding space aside).
+func (s *Store) TokenClashes(name string, token []byte) ([]Clash, error) {
 	tokens, err := s.Tokens()
 	if err != nil {
 		return nil, err
 	}
 	var out []Clash
 	for _, t := range tokens {
-		if sameText(t.Name, name) {
-			out = append(out, Clash{ID: t.ID, Group: t.Group, Name: t.Name, Detail: t.Service})
+		if !sameText(t.Name, name) {
+			continue
 		}
+		c := Clash{ID: t.ID, Group: t.Group, Name: t.Name, Detail: t.Service}
+		stored, err := s.TokenSecret(t.ID)
+		if err != nil {
+			return nil, err
+		}
+		c.SameSecret = subtle.ConstantTimeCompare(stored.Bytes(), bytes.TrimSpace(token)) == 1
+		stored.Destroy()
+		out = append(out, c)
 	}
 	return out, nil
 }

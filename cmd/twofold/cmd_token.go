@@ -124,7 +124,7 @@ func tokenAdd(c *ctx, s *vault.Store, n vault.NewToken, replace bool) error {
 	}
 	defer buf.Destroy()
 	n.Token = buf.Bytes()
-	clashes, err := s.TokenClashes(n.Name)
+	clashes, err := s.TokenClashes(n.Name, n.Token)
 	if err != nil {
 		return err
 	}

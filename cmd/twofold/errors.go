@@ -28,7 +28,7 @@ var hints = []struct {
 	{vault.ErrExists, "choose another path, or open the existing vault instead"},
 	{vault.ErrNoName, "give --issuer (the service) and --account, or a URI labelled otpauth://totp/Issuer:account?…"},
 	{vault.ErrSeveralNamed, "remove the ones you no longer use first ('twofold rm UUID'), then add again, with --replace if one is left"},
-	{vault.ErrSameAccount, "nothing was added: the vault already has this account"},
+	{vault.ErrSameAccount, "nothing was added: the vault already has it"},
 	{vault.ErrDuplicate, "give --replace to store the new one instead (the old one moves to the recycle bin, where KeePassXC can restore it), or choose another name"},
 	{vault.ErrAmbiguous, "use more of the name (issuer:account tells one service's accounts apart), or the UUID in brackets; 'twofold list --json' shows every item's UUID"},
 	{vault.ErrNotFound, "'twofold list' shows what the vault holds"},
