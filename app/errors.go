@@ -38,7 +38,7 @@ var problems = []struct {
 	{vault.ErrNoCodesLeft, problem{"No recovery codes left", "Generate new recovery codes on the service's security page and add them: they replace the used-up set."}},
 	{vault.ErrNoName, problem{"The account has no name", "Fill in the service (issuer) or the account name, so you can tell its code apart."}},
 	{vault.ErrSeveralNamed, problem{"Several items have this name already", "Remove the ones you no longer use first (Codes: the ⋮ menu of each row), then add again."}},
-	{vault.ErrSameAccount, problem{"Already in the vault", "Nothing was added: the vault already has this account, with this secret."}},
+	{vault.ErrSameAccount, problem{"Already in the vault", "Nothing was added: the vault already has it, with this very secret."}},
 	{vault.ErrDuplicate, problem{"The name is already in use", "Several items have this name already. Remove the old ones first (Codes: the ⋮ menu of each row), or choose another name."}},
 	{otp.ErrMalformedURI, problem{"Not an otpauth:// link", "It looks like otpauth://totp/Issuer:account?secret=BASE32&issuer=Issuer."}},
 	{otp.ErrNoSecret, problem{"The secret is missing", "The secret is the text the service shows under its QR code."}},
