@@ -59,22 +59,15 @@ func (s *Store) Search(query string, kind Kind) ([]Item, error) {
 // the item with that UUID; else those with a name equal to it (ignoring
 // case); else those with a name containing it. Find wants exactly one.
 func (s *Store) Match(query string, kind Kind) ([]Item, error) {
-	items, err := s.items(kind)
-	if err != nil {
-		return nil, err
-	}
-	if id, err := ParseUUID(query); err == nil {
-		for _, it := range items {
-			if it.ID == id {
-				return []Item{it}, nil
-			}
-		}
+	found, err := s.Search(query, kind)
+	if err != nil || len(found) < 2 {
+		return found, err
 	}
 	q := strings.ToLower(strings.TrimSpace(query))
-	if exact := filterItems(items, func(n string) bool { return n == q }); len(exact) > 0 {
+	if exact := filterItems(found, func(n string) bool { return n == q }); len(exact) > 0 {
 		return exact, nil
 	}
-	return filterItems(items, func(n string) bool { return strings.Contains(n, q) }), nil
+	return found, nil
 }
 
 // Find resolves a query to one item of the given kind ("" = any), as
