@@ -82,6 +82,18 @@ func addScreen(d addDeps) *addView {
 	v.fURI, v.fIssuer, v.fSecret = newField("Link", v.uri), newField("Service", v.issuer), newField("Secret", v.secret)
 	v.fDigits, v.fPeriod, v.fCounter = newField("Digits", v.digits), newField("Period (s)", v.period), newField("Counter", v.counter)
 	v.fSteam, v.fGroup = newField("", v.steam), newField("Group", v.group)
+	// Enter in a field adds, as the Add button below it does (the group
+	// is shared: a link if one is pasted, else the fields).
+	for _, e := range []*widget.Entry{v.issuer, v.account, v.secret, v.digits, v.period, v.counter} {
+		e.OnSubmitted = func(string) { v.addManual() }
+	}
+	v.group.OnSubmitted = func(string) {
+		if strings.TrimSpace(v.uri.Text) != "" {
+			v.addFromURI()
+		} else {
+			v.addManual()
+		}
+	}
 	v.reset()
 	v.content = v.build()
 	return v

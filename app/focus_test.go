@@ -196,3 +196,25 @@ func TestFirstRunFromTheKeyboard(t *testing.T) {
 		t.Errorf("the password field holds %q after Space on Create", got)
 	}
 }
+
+// TestEnterSubmitsForms: Enter in the add-account fields and the token
+// fields adds, as their buttons do (only the link field did).
+func TestEnterSubmitsForms(t *testing.T) {
+	h := unlocked(t)
+	h.shortcut(shortcutAdd)
+	a := h.ui.s.main.add
+	a.issuer.SetText("Acme")
+	a.account.SetText("ops")
+	a.secret.SetText("JBSWY3DPEHPK3PXP")
+	h.w.Canvas().Focus(a.secret)
+	h.key(fyne.KeyReturn)
+	h.mustSee("Added Acme (ops)")
+
+	h.ui.s.main.tabs.SelectIndex(3)
+	v := h.ui.s.main.tokens
+	v.name.SetText("PyPI mypkg")
+	v.token.SetText(pypiToken(t, `[1, ["mypkg"]]`))
+	h.w.Canvas().Focus(v.token)
+	h.key(fyne.KeyReturn)
+	h.mustSee("pypi · projects: mypkg · no expiry")
+}

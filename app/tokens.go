@@ -44,6 +44,9 @@ func tokensScreen(d tokensDeps) *tokensView {
 	v.token = widget.NewPasswordEntry()
 	v.token.SetPlaceHolder("pypi-…, ghp_…, glpat-…, npm_…")
 	v.fToken = newField("Token", v.token)
+	for _, e := range []*widget.Entry{v.name, v.token, v.service} {
+		e.OnSubmitted = func(string) { v.addToken() } // Enter adds, as the button does
+	}
 	add := newButton("Add token", nil, v.addToken)
 	form := widget.NewForm(widget.NewFormItem("Name", v.name), v.fToken.item(), widget.NewFormItem("Service", v.service))
 	v.content = container.NewVScroll(container.NewVBox(heading("API tokens"), v.list,
