@@ -52,39 +52,39 @@ func (f *field) item() *widget.FormItem {
 // addView adds an account from an otpauth:// link or typed parameters.
 type addView struct {
 	d                              addDeps
-	uri, issuer, account, secret   *widget.Entry
-	group, digits, period, counter *widget.Entry
-	typ, algorithm                 *widget.Select
-	steam                          *widget.Check
+	uri, issuer, account, secret   *entry
+	group, digits, period, counter *entry
+	typ, algorithm                 *selectField
+	steam                          *checkField
 	fURI, fIssuer, fSecret         *field
 	fDigits, fPeriod, fCounter     *field
 	fSteam, fGroup                 *field
-	advanced                       *widget.Accordion
+	advanced                       *disclosure
 	content                        fyne.CanvasObject
 }
 
 func addScreen(d addDeps) *addView {
 	v := &addView{d: d}
-	v.uri = widget.NewEntry()
+	v.uri = newEntry()
 	v.uri.SetPlaceHolder("otpauth://totp/Issuer:account?secret=…")
 	v.uri.Password = true // the link holds the secret
 	v.uri.OnSubmitted = func(string) { v.addFromURI() }
-	v.issuer, v.account, v.group = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	v.issuer, v.account, v.group = newEntry(), newEntry(), newEntry()
 	v.issuer.SetPlaceHolder("Service, e.g. GitHub")
 	v.account.SetPlaceHolder("Account, e.g. you@example.com")
 	v.group.SetPlaceHolder("Group (optional), e.g. Work/Servers")
-	v.secret = widget.NewPasswordEntry()
+	v.secret = newPasswordEntry()
 	v.secret.SetPlaceHolder("Secret (base32, as shown under the QR code)")
-	v.digits, v.period, v.counter = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	v.typ = widget.NewSelect([]string{"Time-based (TOTP)", "Counter-based (HOTP)"}, func(string) { v.syncType() })
-	v.algorithm = widget.NewSelect([]string{"SHA1", "SHA256", "SHA512"}, nil)
-	v.steam = widget.NewCheck("Steam Guard (5 characters)", func(bool) { v.syncType() })
+	v.digits, v.period, v.counter = newEntry(), newEntry(), newEntry()
+	v.typ = newSelect([]string{"Time-based (TOTP)", "Counter-based (HOTP)"}, func(string) { v.syncType() })
+	v.algorithm = newSelect([]string{"SHA1", "SHA256", "SHA512"}, nil)
+	v.steam = newCheck("Steam Guard (5 characters)", func(bool) { v.syncType() })
 	v.fURI, v.fIssuer, v.fSecret = newField("Link", v.uri), newField("Service", v.issuer), newField("Secret", v.secret)
 	v.fDigits, v.fPeriod, v.fCounter = newField("Digits", v.digits), newField("Period (s)", v.period), newField("Counter", v.counter)
 	v.fSteam, v.fGroup = newField("", v.steam), newField("Group", v.group)
 	// Enter in a field adds, as the Add button below it does (the group
 	// is shared: a link if one is pasted, else the fields).
-	for _, e := range []*widget.Entry{v.issuer, v.account, v.secret, v.digits, v.period, v.counter} {
+	for _, e := range []*entry{v.issuer, v.account, v.secret, v.digits, v.period, v.counter} {
 		e.OnSubmitted = func(string) { v.addManual() }
 	}
 	v.group.OnSubmitted = func(string) {
@@ -111,7 +111,7 @@ func (v *addView) build() fyne.CanvasObject {
 	manual.Importance = widget.HighImportance
 	options := widget.NewForm(widget.NewFormItem("Type", v.typ), v.fDigits.item(), v.fPeriod.item(),
 		widget.NewFormItem("Algorithm", v.algorithm), v.fCounter.item(), v.fSteam.item())
-	v.advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced options", options))
+	v.advanced = newDisclosure("Advanced options", options)
 	return container.NewVScroll(container.NewVBox(
 		heading("Add an account"),
 		widget.NewForm(v.fGroup.item()),
@@ -120,7 +120,7 @@ func (v *addView) build() fyne.CanvasObject {
 		widget.NewSeparator(),
 		widget.NewLabel("Or type what the service shows:"),
 		widget.NewForm(v.fIssuer.item(), widget.NewFormItem("Account", v.account), v.fSecret.item()),
-		v.advanced,
+		v.advanced.box,
 		manual,
 	))
 }
@@ -140,7 +140,7 @@ func (v *addView) qrButtons(fromURI *button) fyne.CanvasObject {
 
 // reset empties the form (and so drops the secret from the widgets).
 func (v *addView) reset() {
-	for _, e := range []*widget.Entry{v.uri, v.issuer, v.account, v.secret, v.counter} {
+	for _, e := range []*entry{v.uri, v.issuer, v.account, v.secret, v.counter} {
 		e.SetText("")
 	}
 	v.digits.SetText(strconv.Itoa(otp.DefaultDigits))
@@ -344,7 +344,7 @@ func (v *addView) store(key *otp.Key, at *field) {
 func (v *addView) openAdvancedOnError() {
 	for _, f := range []*field{v.fDigits, v.fPeriod, v.fCounter, v.fSteam} {
 		if f.err.Visible() {
-			v.advanced.Open(0)
+			v.advanced.setOpen(true)
 			return
 		}
 	}

@@ -49,7 +49,7 @@ type codesView struct {
 	accounts []vault.Account
 	entries  []listEntry
 	hotp     map[vault.UUID]string
-	search   *widget.Entry
+	search   *entry
 	list     *codeList
 	empty    *widget.Label
 	bound    map[*codeRow]int // rows on screen → their entry index
@@ -58,7 +58,7 @@ type codesView struct {
 
 func codesScreen(d codesDeps) *codesView {
 	v := &codesView{d: d, hotp: map[vault.UUID]string{}, bound: map[*codeRow]int{}}
-	v.search = widget.NewEntry()
+	v.search = newEntry()
 	v.search.SetPlaceHolder("Search (Ctrl+F); Enter copies the first code")
 	v.search.OnChanged = func(string) { d.touch(); v.filter() }
 	v.search.OnSubmitted = func(string) { v.copyFirst() }

@@ -115,11 +115,11 @@ func stackImages(imgs []*image.Gray) *image.Gray {
 type exportView struct {
 	u                *UI
 	store            *vault.Store
-	format           *widget.Select
+	format           *selectField
 	warning          *widget.Label
-	confirm          *widget.Check
-	kitSecrets       *widget.Check
-	password, repeat *widget.Entry
+	confirm          *checkField
+	kitSecrets       *checkField
+	password, repeat *entry
 	passwords        *widget.Form
 	export           *button
 	dialog           *appDialog
@@ -147,13 +147,13 @@ func newExportView(u *UI, st *vault.Store) *exportView {
 	for i, f := range exportFormats {
 		labels[i] = f.label
 	}
-	v.format = widget.NewSelect(labels, func(string) { v.sync() })
+	v.format = newSelect(labels, func(string) { v.sync() })
 	v.warning = widget.NewLabel("")
 	v.warning.Wrapping = fyne.TextWrapWord
 	v.warning.Importance = widget.WarningImportance
-	v.confirm = widget.NewCheck("I understand: the file is not encrypted", func(bool) { v.sync() })
-	v.kitSecrets = widget.NewCheck("Add each account's QR code and secret", func(bool) { v.sync() })
-	v.password, v.repeat = widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	v.confirm = newCheck("I understand: the file is not encrypted", func(bool) { v.sync() })
+	v.kitSecrets = newCheck("Add each account's QR code and secret", func(bool) { v.sync() })
+	v.password, v.repeat = newPasswordEntry(), newPasswordEntry()
 	v.password.SetPlaceHolder("Password for the export")
 	v.repeat.SetPlaceHolder("The same password again")
 	v.password.OnChanged = func(string) { v.sync() }

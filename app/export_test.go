@@ -18,17 +18,17 @@ import (
 const githubSecret = "JBSWY3DPEHPK3PXP"
 
 // exportDialog opens the export dialog on format i.
-func (h *harness) exportDialog(i int) (*widget.Select, *widget.Button) {
+func (h *harness) exportDialog(i int) (*selectField, *widget.Button) {
 	h.t.Helper()
 	h.ui.showExport()
-	sel := find(h, "format select", func(s *widget.Select) bool { return len(s.Options) == len(exportFormats) })
+	sel := find(h, "format select", func(s *selectField) bool { return len(s.Options) == len(exportFormats) })
 	sel.SetSelectedIndex(i)
 	return sel, h.dialogButton("Export…")
 }
 
-func (h *harness) check(prefix string) *widget.Check {
+func (h *harness) check(prefix string) *checkField {
 	h.t.Helper()
-	return find(h, "check "+prefix, func(c *widget.Check) bool { return len(c.Text) >= len(prefix) && c.Text[:len(prefix)] == prefix })
+	return find(h, "check "+prefix, func(c *checkField) bool { return len(c.Text) >= len(prefix) && c.Text[:len(prefix)] == prefix })
 }
 
 func TestExportNeedsConfirmationOfClearText(t *testing.T) {

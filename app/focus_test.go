@@ -5,22 +5,62 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // ringed reports whether b's focus ring is drawn: the pixels just above
 // its top edge, in its middle, stand out (3:1) against the background.
-func (h *harness) ringed(b *button) bool {
+func (h *harness) ringed(b *button) bool { return h.ringedAt(b, ringOutset) }
+
+// ringedAt is ringed for a control whose ring lies outset outside it.
+func (h *harness) ringedAt(o fyne.CanvasObject, outset int) bool {
 	img := h.capture()
-	p := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
-	bg := b.Theme().Color(theme.ColorNameBackground, fyne.CurrentApp().Settings().ThemeVariant())
-	for y := int(p.Y) - ringOutset; y < int(p.Y); y++ {
-		if contrastRatio(img.At(int(p.X+b.Size().Width/2), y), bg) >= 3 {
+	p := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+	bg := theme.Current().Color(theme.ColorNameBackground, fyne.CurrentApp().Settings().ThemeVariant())
+	for y := int(p.Y) - outset; y < int(p.Y)-outset+ringWidth; y++ {
+		if contrastRatio(img.At(int(p.X+o.Size().Width/2), y), bg) >= 3 {
 			return true
 		}
 	}
 	return false
+}
+
+// tab presses Tab (Shift+Tab if back) as the desktop driver does: a
+// control that accepts Tab gets the key, else the focus moves on.
+func (h *harness) tab(back bool) {
+	c := h.w.Canvas()
+	if t, ok := c.Focused().(fyne.Tabbable); ok && t.AcceptsTab() {
+		c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyTab})
+		return
+	}
+	if back {
+		c.FocusPrevious()
+	} else {
+		c.FocusNext()
+	}
+}
+
+// focusables lists the controls on screen Tab should reach: visible,
+// enabled and focusable.
+func (h *harness) focusables() []fyne.Focusable {
+	var out []fyne.Focusable
+	for _, o := range h.objects() {
+		f, ok := o.(fyne.Focusable)
+		if d, off := o.(fyne.Disableable); !ok || off && d.Disabled() || slices.Contains(out, f) {
+			continue
+		}
+		if b, ok := o.(*widget.Button); ok && slices.ContainsFunc(out, func(f fyne.Focusable) bool {
+			ours, _ := f.(*button)
+			return ours != nil && &ours.Button == b
+		}) {
+			continue // a button of ours, listed already
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // focusedButton is the button with the keyboard focus (nil: none).
@@ -217,4 +257,169 @@ func TestEnterSubmitsForms(t *testing.T) {
 	h.w.Canvas().Focus(v.token)
 	h.key(fyne.KeyReturn)
 	h.mustSee("pypi · projects: mypkg · no expiry")
+}
+
+// TestTabReachesEveryControl: on every screen of an unlocked vault, Tab
+// visits each control on screen and comes round to the first again, and
+// Shift+Tab does the same the other way: no control keeps the focus (the
+// recovery codes box did: Fyne's multi-line entry takes Tab).
+func TestTabReachesEveryControl(t *testing.T) {
+	h := unlocked(t, githubURI, pypiURI)
+	h.ui.s.main.recovery.service.SetText("GitHub")
+	h.ui.s.main.recovery.codes.SetText("aaaa-1111\nbbbb-2222\n")
+	h.ui.s.main.recovery.addSet()
+	h.ui.s.main.add.advanced.setOpen(true)
+	for i, tab := range h.ui.s.main.tabs.Items {
+		h.ui.s.main.tabs.SelectIndex(i)
+		want := h.focusables()
+		for _, back := range []bool{false, true} {
+			h.w.Canvas().Unfocus()
+			var seen []fyne.Focusable
+			for range 2 * len(want) {
+				h.tab(back)
+				seen = append(seen, h.w.Canvas().Focused())
+			}
+			for _, f := range want {
+				if !slices.Contains(seen, f) {
+					t.Errorf("%s (back %v): Tab never reaches %T %v; reached %d of %d", tab.Text, back, f, f, len(slices.Compact(slices.Clone(seen))), len(want))
+				}
+			}
+			if n := len(want); n > 0 && seen[n] != seen[0] {
+				t.Errorf("%s (back %v): Tab does not come round: after %d presses on %T, not on the first, %T", tab.Text, back, n, seen[n], seen[0])
+			}
+		}
+	}
+}
+
+// TestFocusScrollsIntoView: in a window too short for the add form, each
+// control Tab (or Shift+Tab) moves the focus to is scrolled into view;
+// it was left below the visible part.
+func TestFocusScrollsIntoView(t *testing.T) {
+	h := unlocked(t)
+	h.w.Resize(fyne.NewSize(640, 360))
+	h.shortcut(shortcutAdd)
+	a := h.ui.s.main.add
+	a.advanced.setOpen(true)
+	scroll := a.content.(*container.Scroll)
+	if scroll.Content.MinSize().Height <= scroll.Size().Height {
+		t.Fatalf("the form (%v) fits its view (%v): nothing to scroll", scroll.Content.MinSize(), scroll.Size())
+	}
+	d := fyne.CurrentApp().Driver()
+	inView := func() {
+		t.Helper()
+		f := h.w.Canvas().Focused().(fyne.CanvasObject)
+		top := d.AbsolutePositionForObject(f).Y - d.AbsolutePositionForObject(scroll).Y
+		if bottom := top + f.Size().Height; top < 0 || bottom > scroll.Size().Height {
+			t.Errorf("focused %T spans %.0f–%.0f of a view 0–%.0f high", f, top, bottom, scroll.Size().Height)
+		}
+	}
+	h.w.Canvas().Focus(a.group)
+	for f := h.w.Canvas().Focused(); ; {
+		h.tab(false)
+		if h.w.Canvas().Focused() == find(h, "Lock", func(b *button) bool { return b.Text == "Lock" }) {
+			break // out of the form, to the window's bar
+		}
+		inView()
+		if h.w.Canvas().Focused() == f {
+			t.Fatal("Tab came round without leaving the form")
+		}
+	}
+	if scroll.Offset.Y == 0 {
+		t.Fatal("Tab to the form's end did not scroll it")
+	}
+	for h.w.Canvas().Focused() != fyne.Focusable(a.group) {
+		h.tab(true)
+		inView()
+	}
+}
+
+// TestPasswordEyeFromKeyboard: a password field's eye is the next Tab
+// stop, ringed when focused; Space or Enter there shows and hides what
+// was typed. A click on it shows it and leaves the focus in the field.
+func TestPasswordEyeFromKeyboard(t *testing.T) {
+	h := unlocked(t)
+	h.ui.s.main.tabs.SelectIndex(3)
+	v := h.ui.s.main.tokens
+	h.w.Canvas().Focus(v.token)
+	h.tab(false)
+	eye, ok := h.w.Canvas().Focused().(*revealToggle)
+	if !ok || eye.e != v.token {
+		t.Fatalf("Tab from the token field went to %T, want its eye", h.w.Canvas().Focused())
+	}
+	if !h.ringedAt(eye, 0) {
+		t.Error("the focused eye has no visible ring")
+	}
+	for i, key := range []fyne.KeyName{fyne.KeySpace, fyne.KeyReturn} {
+		h.key(key)
+		if hidden := v.token.Password; hidden != (i == 1) {
+			t.Errorf("after %s on the eye the token is hidden: %v", key, hidden)
+		}
+	}
+	if h.w.Canvas().Focused() != eye {
+		t.Errorf("focus left the eye for %T", h.w.Canvas().Focused())
+	}
+	test.Tap(eye)
+	if v.token.Password || h.w.Canvas().Focused() != v.token {
+		t.Errorf("a click on the eye: hidden %v, focused %T; want shown and the field focused", v.token.Password, h.w.Canvas().Focused())
+	}
+}
+
+// TestFocusedControlsAreRinged: selects, checks and a password field's
+// eye show the focus with a ring a person can see in both themes (Fyne's
+// tint is 1.2–1.3:1), drawn on their edge as Fyne draws a focused entry's.
+func TestFocusedControlsAreRinged(t *testing.T) {
+	for _, choice := range []string{ThemeLight, ThemeDark} {
+		t.Run(choice, func(t *testing.T) {
+			h := unlocked(t)
+			h.ui.settings.Theme = choice
+			h.ui.applyTheme()
+			h.ui.s.main.tabs.SelectIndex(5)
+			controls := []fyne.Focusable{
+				find(h, "select", func(*selectField) bool { return true }),
+				find(h, "check", func(*checkField) bool { return true }),
+			}
+			h.ui.s.main.tabs.SelectIndex(3)
+			controls = append(controls, h.ui.s.main.tokens.token.ActionItem.(*revealToggle))
+			for _, c := range controls {
+				h.ui.s.main.tabs.SelectIndex(5)
+				if _, eye := c.(*revealToggle); eye {
+					h.ui.s.main.tabs.SelectIndex(3)
+				}
+				h.w.Canvas().Unfocus()
+				if h.ringedAt(c.(fyne.CanvasObject), 0) {
+					t.Errorf("%T: ring drawn before it has the focus", c)
+				}
+				h.w.Canvas().Focus(c)
+				if !h.ringedAt(c.(fyne.CanvasObject), 0) {
+					t.Errorf("%T: no visible ring while focused", c)
+				}
+			}
+		})
+	}
+}
+
+// TestAdvancedOptionsFromTheKeyboard: Space on "Advanced options" unfolds
+// them and leaves the focus there (Fyne's accordion dropped it, so the
+// next Tab started at the window's top); the next Tab goes into them.
+func TestAdvancedOptionsFromTheKeyboard(t *testing.T) {
+	h := unlocked(t)
+	h.shortcut(shortcutAdd)
+	a := h.ui.s.main.add
+	h.w.Canvas().Focus(a.advanced.toggle)
+	h.key(fyne.KeySpace)
+	if !a.advanced.open() {
+		t.Fatal("Space did not unfold the advanced options")
+	}
+	if h.focusedButton() != a.advanced.toggle || !h.ringed(a.advanced.toggle) {
+		t.Fatalf("focused after unfolding: %T, want the ringed toggle", h.w.Canvas().Focused())
+	}
+	h.tab(false)
+	if h.w.Canvas().Focused() != fyne.Focusable(a.typ) {
+		t.Errorf("Tab after unfolding went to %T, want the first option (Type)", h.w.Canvas().Focused())
+	}
+	h.w.Canvas().Focus(a.advanced.toggle)
+	h.key(fyne.KeyReturn)
+	if a.advanced.open() {
+		t.Error("Enter did not fold the advanced options again")
+	}
 }

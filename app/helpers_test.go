@@ -285,9 +285,9 @@ func find[T fyne.CanvasObject](h *harness, what string, match func(T) bool) T {
 }
 
 // entry finds an entry by its placeholder's start.
-func (h *harness) entry(placeholder string) *widget.Entry {
+func (h *harness) entry(placeholder string) *entry {
 	h.t.Helper()
-	return find(h, "entry "+placeholder, func(e *widget.Entry) bool { return strings.HasPrefix(e.PlaceHolder, placeholder) })
+	return find(h, "entry "+placeholder, func(e *entry) bool { return strings.HasPrefix(e.PlaceHolder, placeholder) })
 }
 
 // button finds a button by its label.

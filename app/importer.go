@@ -73,10 +73,10 @@ func (f *importFlow) askPassword(fm transfer.Format, read func(transfer.Options)
 }
 
 func (f *importFlow) askCredentials(fm transfer.Format, keyFile string, read func(transfer.Options) (*transfer.Result, error)) {
-	pw := widget.NewPasswordEntry()
+	pw := newPasswordEntry()
 	pw.SetPlaceHolder("Export password")
 	items := []*widget.FormItem{widget.NewFormItem("Password", pw)}
-	var kf *widget.Entry
+	var kf *entry
 	if fm == transfer.FormatKeePass {
 		pw.SetPlaceHolder("Password of the KeePass file")
 		var row fyne.CanvasObject
@@ -115,7 +115,7 @@ func (f *importFlow) askCredentials(fm transfer.Format, keyFile string, read fun
 // importCredentials are the read options for a typed password and, for a
 // KeePass file, the key file entry kf (nil for other formats). As when
 // unlocking, a key file with no password opens a key-file-only database.
-func importCredentials(password string, kf *widget.Entry) (transfer.Options, error) {
+func importCredentials(password string, kf *entry) (transfer.Options, error) {
 	give := func(transfer.Format) (*memguard.LockedBuffer, error) {
 		return memguard.NewBufferFromBytes([]byte(password)), nil
 	}

@@ -44,7 +44,7 @@ type keysDeps struct {
 type keysView struct {
 	d         keysDeps
 	keys      []fido.Key
-	pick      *widget.Select
+	pick      *selectField
 	status    *widget.Label
 	detail    *fyne.Container
 	inventory *fyne.Container
@@ -58,7 +58,7 @@ type keysView struct {
 func keysScreen(d keysDeps) *keysView {
 	v := &keysView{d: d, status: widget.NewLabel(""), detail: container.NewVBox(), inventory: container.NewVBox()}
 	v.status.Wrapping = fyne.TextWrapWord
-	v.pick = widget.NewSelect(nil, func(string) { v.detail.RemoveAll() })
+	v.pick = newSelect(nil, func(string) { v.detail.RemoveAll() })
 	v.pick.PlaceHolder = "No key selected"
 	refresh := newButton("Refresh", nil, v.refresh)
 	actions := container.NewGridWithColumns(4,

@@ -71,7 +71,7 @@ func (v *keysView) inventoryKey(k vault.SecurityKey) fyne.CanvasObject {
 		})
 		box.Add(container.NewBorder(nil, nil, nil, remove, widget.NewLabel(svc)))
 	}
-	entry := widget.NewEntry()
+	entry := newEntry()
 	entry.SetPlaceHolder("Add a service to " + k.Label)
 	add := func() {
 		svc := strings.TrimSpace(entry.Text)
@@ -144,7 +144,7 @@ func (v *keysView) offerRecord(aaguid fido.AAGUID, id []byte) {
 	v.line("Record the test credential " + shortHex(id) + " in the inventory: it tells this key apart from others of its model.")
 	record := newButton("Record", nil, nil)
 	record.Disable()
-	pick := widget.NewSelect(labels, func(string) { record.Enable() })
+	pick := newSelect(labels, func(string) { record.Enable() })
 	pick.PlaceHolder = "Choose a recorded key"
 	if same == 1 {
 		pick.SetSelected(labels[0])

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 	libfido2 "github.com/keys-pub/go-libfido2"
 
 	"github.com/twofold-app/twofold/fido"
@@ -48,7 +47,7 @@ func TestKeysTestRecordsCredential(t *testing.T) {
 	}
 	test.Tap(h.button("Test"))
 	h.waitFor("The key works.")
-	pick := find(h, "record select", func(s *widget.Select) bool { return s.PlaceHolder == "Choose a recorded key" })
+	pick := find(h, "record select", func(s *selectField) bool { return s.PlaceHolder == "Choose a recorded key" })
 	if pick.Selected != "blue" || len(pick.Options) != 2 || pick.Options[0] != "blue" {
 		t.Fatalf("record select: %q chosen of %q; want blue, the key of this model, first and chosen", pick.Selected, pick.Options)
 	}

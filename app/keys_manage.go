@@ -89,7 +89,7 @@ func (v *keysView) showFingerprints(fps []fido.Fingerprint) {
 
 // askName asks for a name in a dialog and passes it to then.
 func (v *keysView) askName(title, current string, then func(string)) {
-	e := widget.NewEntry()
+	e := newEntry()
 	e.SetPlaceHolder("Name")
 	e.SetText(current)
 	newConfirmDialog(title, "OK", "Cancel", e, func(ok bool) {
@@ -152,7 +152,7 @@ func (v *keysView) reset() {
 	}
 	warn := widget.NewLabel(fido.ResetWarning)
 	warn.Wrapping = fyne.TextWrapWord
-	typed := widget.NewEntry()
+	typed := newEntry()
 	typed.SetPlaceHolder("Type " + fido.ResetConfirmation + " to confirm")
 	d := newConfirmDialog("Reset the security key?", "Reset", "Cancel", container.NewVBox(warn, typed), func(ok bool) {
 		if ok {

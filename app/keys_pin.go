@@ -111,7 +111,7 @@ func (v *keysView) setOrChangeButton(i *fido.Info) *button {
 // alwaysUVCheck adds the always-UV switch. Without a PIN it only shows
 // the state: a key that demands verification must have a PIN to verify.
 func (v *keysView) alwaysUVCheck(i *fido.Info) {
-	check := widget.NewCheck("Always require user verification", nil)
+	check := newCheck("Always require user verification", nil)
 	check.Checked = i.Options["alwaysUv"]
 	check.OnChanged = v.setAlwaysUV
 	note := "With this on, every sign-in and registration needs the key's PIN (or a fingerprint), not only a touch."
@@ -181,7 +181,7 @@ func (v *keysView) askMinLength(current int) {
 		"never lowers the minimum again short of a reset. If the current PIN is shorter, the key will ask for "+
 		"a new one.", current, maxPINLength))
 	msg.Wrapping = fyne.TextWrapWord
-	e := widget.NewEntry()
+	e := newEntry()
 	e.SetPlaceHolder(fmt.Sprintf("%d to %d", current, maxPINLength))
 	d := newAppDialog(v.d.w, "Minimum PIN length", container.NewVBox(msg, e))
 	set := newButton("Set", theme.ConfirmIcon(), func() {

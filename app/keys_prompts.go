@@ -65,7 +65,7 @@ func (p *keyPrompts) ask(ctx context.Context, show func(answer func(pin []string
 // pin asks for the current PIN, with the retries left.
 func (p *keyPrompts) pin(ctx context.Context, req fido.PINRequest) (string, error) {
 	pins, err := p.ask(ctx, func(answer func([]string, bool)) dialog.Dialog {
-		entry := widget.NewPasswordEntry()
+		entry := newPasswordEntry()
 		entry.SetPlaceHolder("PIN")
 		text := fmt.Sprintf("Enter the key's PIN to %s.\n%s", req.Purpose, retriesText(req.Retries))
 		if req.Previous != nil {
@@ -112,7 +112,7 @@ func (p *keyPrompts) newPIN(ctx context.Context, req fido.NewPINRequest) (string
 }
 
 func (p *keyPrompts) showNewPIN(minLength int, previous error, answer func([]string, bool)) dialog.Dialog {
-	first, second := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	first, second := newPasswordEntry(), newPasswordEntry()
 	first.SetPlaceHolder("New PIN")
 	second.SetPlaceHolder("Repeat the new PIN")
 	text := fmt.Sprintf("Choose a PIN of at least %d characters.", max(minLength, 4))

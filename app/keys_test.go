@@ -48,7 +48,7 @@ func setKeyPIN(t *testing.T, r *fidotest.Rig, pin string) {
 func (h *harness) answerPIN(pin string, want ...string) {
 	h.t.Helper()
 	h.pump("PIN dialog", func() bool {
-		return present(h, func(e *widget.Entry) bool { return e.PlaceHolder == "PIN" })
+		return present(h, func(e *entry) bool { return e.PlaceHolder == "PIN" })
 	})
 	for _, w := range want {
 		h.mustSee(w)
@@ -61,7 +61,7 @@ func (h *harness) answerPIN(pin string, want ...string) {
 // operation made of several library calls asks once per call).
 func (h *harness) answerPINsUntil(pin, text string) {
 	h.t.Helper()
-	pinDialog := func() bool { return present(h, func(e *widget.Entry) bool { return e.PlaceHolder == "PIN" }) }
+	pinDialog := func() bool { return present(h, func(e *entry) bool { return e.PlaceHolder == "PIN" }) }
 	for !h.hasText(text) {
 		h.pump("PIN dialog or "+text, func() bool { return pinDialog() || h.hasText(text) })
 		if pinDialog() {
@@ -115,7 +115,7 @@ func TestKeysSetPINThenWrongPINShowsRetries(t *testing.T) {
 	h.waitFor("PIN: no PIN set")
 	test.Tap(h.button("Set PIN"))
 	h.pump("new PIN dialog", func() bool {
-		return present(h, func(e *widget.Entry) bool { return e.PlaceHolder == "New PIN" })
+		return present(h, func(e *entry) bool { return e.PlaceHolder == "New PIN" })
 	})
 	test.Type(h.entry("New PIN"), "1234")
 	test.Type(h.entry("Repeat the new PIN"), "1234")

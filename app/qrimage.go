@@ -126,7 +126,7 @@ func (v *addView) fill(key *otp.Key) {
 		v.period.SetText(strconv.Itoa(p.Period))
 	}
 	if p.Type == otp.HOTP || p.Algorithm != otp.SHA1 || p.Digits != otp.DefaultDigits || (p.Type == otp.TOTP && p.Period != otp.DefaultPeriod) {
-		v.advanced.Open(0)
+		v.advanced.setOpen(true)
 	}
 }
 

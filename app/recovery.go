@@ -27,9 +27,9 @@ type recoveryDeps struct {
 type recoveryView struct {
 	d       recoveryDeps
 	list    *fyne.Container
-	service *widget.Entry
-	account *widget.Entry
-	codes   *widget.Entry
+	service *entry
+	account *entry
+	codes   *entry
 	fCodes  *field
 	content fyne.CanvasObject
 	// copyNext is each set's "Copy next" button, for the focus to stay on
@@ -39,10 +39,10 @@ type recoveryView struct {
 
 func recoveryScreen(d recoveryDeps) *recoveryView {
 	v := &recoveryView{d: d, list: container.NewVBox()}
-	v.service, v.account = widget.NewEntry(), widget.NewEntry()
+	v.service, v.account = newEntry(), newEntry()
 	v.service.SetPlaceHolder("Service, e.g. GitHub")
 	v.account.SetPlaceHolder("Account (optional)")
-	v.codes = widget.NewMultiLineEntry()
+	v.codes = newMultiLineEntry()
 	v.codes.SetPlaceHolder("Paste the codes the service gave you, one per line")
 	v.codes.SetMinRowsVisible(4)
 	v.fCodes = newField("Codes", v.codes)

@@ -59,8 +59,8 @@ var vaultExts = []string{".kdbx"}
 
 // keyFileRow is an entry for an optional key file with a Browse button
 // that picks any file with pick (Deps.Files.Open).
-func keyFileRow(pick func(exts []string, done func(string))) (*widget.Entry, fyne.CanvasObject) {
-	e := widget.NewEntry()
+func keyFileRow(pick func(exts []string, done func(string))) (*entry, fyne.CanvasObject) {
+	e := newEntry()
 	e.SetPlaceHolder("Key file (optional)")
 	browse := newButton("Browse…", nil, func() { pick(nil, e.SetText) })
 	return e, container.NewBorder(nil, nil, nil, browse, e)
@@ -101,7 +101,7 @@ type unlockDeps struct {
 // unlockScreen asks for the password (and key file) of the vault at
 // d.path. It returns the content and the widget to focus.
 func unlockScreen(w fyne.Window, d unlockDeps) (fyne.CanvasObject, fyne.Focusable) {
-	pw := widget.NewPasswordEntry()
+	pw := newPasswordEntry()
 	pw.SetPlaceHolder("Password")
 	keyFile, keyRow := keyFileRow(d.pick)
 	problem := newProblemView()
@@ -177,20 +177,20 @@ func createScreen(w fyne.Window, d createDeps) (fyne.CanvasObject, fyne.Focusabl
 type createForm struct {
 	w        fyne.Window
 	d        createDeps
-	pw       *widget.Entry
-	again    *widget.Entry
-	keyFile  *widget.Entry
+	pw       *entry
+	again    *entry
+	keyFile  *entry
 	meter    *widget.ProgressBar
 	verdict  *widget.Label
 	advice   *widget.Label
-	location *widget.Entry
+	location *entry
 	problem  *problemView
 	busy     *busyView
 	create   *button
 }
 
 func (f *createForm) build() fyne.CanvasObject {
-	f.pw, f.again = widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	f.pw, f.again = newPasswordEntry(), newPasswordEntry()
 	f.pw.SetPlaceHolder("Password")
 	f.again.SetPlaceHolder("Repeat the password")
 	f.meter = widget.NewProgressBar()
@@ -205,7 +205,7 @@ func (f *createForm) build() fyne.CanvasObject {
 	suggest := newButton("Suggest a passphrase", nil, f.suggest)
 	var keyRow fyne.CanvasObject
 	f.keyFile, keyRow = keyFileRow(f.d.pick)
-	f.location = widget.NewEntry()
+	f.location = newEntry()
 	f.location.SetText(f.d.path)
 	change := newButton("Folder…", nil, f.chooseLocation)
 	where := container.NewBorder(nil, nil, widget.NewLabel("Location"), change, f.location)

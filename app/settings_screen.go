@@ -51,19 +51,18 @@ func choiceIndex(values []int, v int) int {
 // settingsScreen edits the preferences; every change is saved at once.
 func settingsScreen(d settingsDeps) fyne.CanvasObject {
 	s := d.current
-	autoLock := widget.NewSelect(choiceLabels(autoLockChoices, "min idle"), nil)
+	autoLock := newSelect(choiceLabels(autoLockChoices, "min idle"), nil)
 	autoLock.SetSelectedIndex(choiceIndex(autoLockChoices, s.AutoLockMinutes))
-	clip := widget.NewSelect(choiceLabels(clipboardChoices, "s"), nil)
+	clip := newSelect(choiceLabels(clipboardChoices, "s"), nil)
 	clip.SetSelectedIndex(choiceIndex(clipboardChoices, s.ClipboardClearSeconds))
-	th := widget.NewRadioGroup(themeLabels, nil)
+	th := newSelect(themeLabels, nil)
 	th.SetSelected(themeLabels[max(slices.Index(themeChoices, s.Theme), 0)])
-	th.Required = true
-	minimised := widget.NewCheck("Start minimised to the system tray", nil)
+	minimised := newCheck("Start minimised to the system tray", nil)
 	minimised.SetChecked(s.StartMinimised)
-	clockCheck := widget.NewCheck("Check the clock against a time server after unlocking", nil)
+	clockCheck := newCheck("Check the clock against a time server after unlocking", nil)
 	clockCheck.SetChecked(s.ClockCheck)
 	clockCheck.OnChanged = func(on bool) { d.update(func(s *Settings) { s.ClockCheck = on }) }
-	server := widget.NewEntry()
+	server := newEntry()
 	server.SetPlaceHolder("Time server (default " + DefaultTimeServer + ")")
 	server.SetText(s.TimeServer)
 	server.OnSubmitted = func(text string) { d.update(func(s *Settings) { s.TimeServer = strings.TrimSpace(text) }) }

@@ -1,25 +1,24 @@
 package app
 
 import (
+	"slices"
 	"testing"
 	"time"
-
-	"fyne.io/fyne/v2/widget"
 )
 
 func TestSettingsArePersisted(t *testing.T) {
 	h := unlocked(t, githubURI)
 	h.ui.s.main.tabs.SelectIndex(5)
-	selects := []*widget.Select{}
+	selects := []*selectField{}
 	for _, o := range h.objects() {
-		if s, ok := o.(*widget.Select); ok {
+		if s, ok := o.(*selectField); ok {
 			selects = append(selects, s)
 		}
 	}
 	selects[0].SetSelected("After 1 min idle")
 	selects[1].SetSelected("After 10 s")
-	find(h, "theme", func(r *widget.RadioGroup) bool { return true }).SetSelected("Dark")
-	find(h, "minimised", func(c *widget.Check) bool { return true }).SetChecked(true)
+	find(h, "theme", func(s *selectField) bool { return slices.Equal(s.Options, themeLabels) }).SetSelected("Dark")
+	find(h, "minimised", func(c *checkField) bool { return true }).SetChecked(true)
 
 	got, err := h.settings.Load()
 	if err != nil {

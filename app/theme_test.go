@@ -3,12 +3,12 @@ package app
 import (
 	"image/color"
 	"math"
+	"slices"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 )
 
 // TestThemeChoices: Light and Dark fix the colours whatever the desktop
@@ -44,7 +44,7 @@ func TestThemeChoices(t *testing.T) {
 func TestSearchFieldFollowsTheTheme(t *testing.T) {
 	h := unlocked(t, githubURI)
 	h.ui.s.main.tabs.SelectIndex(5)
-	radio := find(h, "theme", func(r *widget.RadioGroup) bool { return true })
+	pick := find(h, "theme", func(s *selectField) bool { return slices.Equal(s.Options, themeLabels) })
 	search := h.ui.s.main.codes.search
 	for _, tc := range []struct {
 		choice, label string
@@ -53,7 +53,7 @@ func TestSearchFieldFollowsTheTheme(t *testing.T) {
 		{ThemeDark, "Dark", theme.VariantDark},
 		{ThemeLight, "Light", theme.VariantLight},
 	} {
-		radio.SetSelected(tc.label)
+		pick.SetSelected(tc.label)
 		want := themeFor(tc.choice)
 		for _, n := range []fyne.ThemeColorName{theme.ColorNameForeground, theme.ColorNamePlaceHolder, theme.ColorNameInputBorder, theme.ColorNamePrimary} {
 			// Any variant asked for: the chosen theme fixes it.

@@ -29,22 +29,22 @@ type tokensDeps struct {
 type tokensView struct {
 	d       tokensDeps
 	list    *fyne.Container
-	name    *widget.Entry
-	token   *widget.Entry
-	service *widget.Entry
+	name    *entry
+	token   *entry
+	service *entry
 	fToken  *field
 	content fyne.CanvasObject
 }
 
 func tokensScreen(d tokensDeps) *tokensView {
 	v := &tokensView{d: d, list: container.NewVBox()}
-	v.name, v.service = widget.NewEntry(), widget.NewEntry()
+	v.name, v.service = newEntry(), newEntry()
 	v.name.SetPlaceHolder("Name, e.g. PyPI upload for mypkg")
 	v.service.SetPlaceHolder("Service (only for unknown token formats)")
-	v.token = widget.NewPasswordEntry()
+	v.token = newPasswordEntry()
 	v.token.SetPlaceHolder("pypi-…, ghp_…, glpat-…, npm_…")
 	v.fToken = newField("Token", v.token)
-	for _, e := range []*widget.Entry{v.name, v.token, v.service} {
+	for _, e := range []*entry{v.name, v.token, v.service} {
 		e.OnSubmitted = func(string) { v.addToken() } // Enter adds, as the button does
 	}
 	add := newButton("Add token", nil, v.addToken)

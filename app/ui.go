@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/widget"
 )
 
 // UI is Twofold's window: the first-run or unlock screen while no vault is
@@ -405,7 +404,7 @@ func (u *UI) typedSinceLastLook() bool {
 		}
 	}
 	f := u.w.Canvas().Focused()
-	if e, ok := f.(*widget.Entry); ok {
+	if e, ok := f.(*entry); ok {
 		mix(e.Text)
 		mix(fmt.Sprintf("\x00%d:%d", e.CursorRow, e.CursorColumn))
 	}

@@ -1,0 +1,148 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// entry is Fyne's Entry made whole for the keyboard: it scrolls into view
+// when it gets the focus, Tab leaves it also when it takes several lines
+// (Fyne's multi-line entry keeps Tab, so the focus could not leave it),
+// and a password entry's show/hide toggle can be reached with Tab.
+type entry struct {
+	widget.Entry
+}
+
+func newEntry() *entry {
+	e := &entry{}
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// newMultiLineEntry is for text pasted in lines (recovery codes): a tab
+// in pasted text is kept, only the Tab key moves on.
+func newMultiLineEntry() *entry {
+	e := newEntry()
+	e.MultiLine = true
+	return e
+}
+
+// newPasswordEntry hides what is typed until its eye is pressed.
+func newPasswordEntry() *entry {
+	e := newEntry()
+	e.Password = true
+	e.ActionItem = newRevealToggle(e)
+	return e
+}
+
+// AcceptsTab implements fyne.Tabbable: never, so Tab moves the focus on.
+func (e *entry) AcceptsTab() bool { return false }
+
+// FocusGained implements fyne.Focusable.
+func (e *entry) FocusGained() {
+	e.Entry.FocusGained()
+	reveal(e)
+}
+
+// revealToggle is a password entry's eye: it shows or hides the text, on
+// a click or, focused, on Space or Enter. Fyne's own cannot take the
+// focus, so the keyboard could not reach it.
+type revealToggle struct {
+	widget.BaseWidget
+	e    *entry
+	icon *canvas.Image
+	ring *focusRing
+}
+
+func newRevealToggle(e *entry) *revealToggle {
+	t := &revealToggle{e: e, icon: canvas.NewImageFromResource(nil), ring: newFocusRing(0, theme.SizeNameInputRadius)}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+func (t *revealToggle) toggle() {
+	if t.e.Disabled() {
+		return
+	}
+	t.e.Password = !t.e.Password
+	t.e.Refresh()
+	t.Refresh()
+}
+
+// Tapped implements fyne.Tappable: a click shows or hides, and leaves the
+// focus in the entry for typing on, as Fyne's eye does.
+func (t *revealToggle) Tapped(*fyne.PointEvent) {
+	t.toggle()
+	if c := fyne.CurrentApp().Driver().CanvasForObject(t); c != nil {
+		c.Focus(t.e)
+	}
+}
+
+// FocusGained implements fyne.Focusable.
+func (t *revealToggle) FocusGained() { t.ring.show(true); t.Refresh() }
+
+// FocusLost implements fyne.Focusable.
+func (t *revealToggle) FocusLost() { t.ring.show(false); t.Refresh() }
+
+// TypedKey implements fyne.Focusable: Enter toggles (Space does, on its
+// character, as for buttons).
+func (t *revealToggle) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		t.toggle()
+	}
+}
+
+// TypedRune implements fyne.Focusable.
+func (t *revealToggle) TypedRune(r rune) {
+	if r == ' ' {
+		t.toggle()
+	}
+}
+
+// Disabled implements fyne.Disableable, so Tab passes it by in a
+// disabled entry.
+func (t *revealToggle) Disabled() bool { return t.e.Disabled() }
+
+func (t *revealToggle) CreateRenderer() fyne.WidgetRenderer {
+	return t.ring.renderer(t, &revealRenderer{t: t})
+}
+
+type revealRenderer struct{ t *revealToggle }
+
+func (r *revealRenderer) Destroy() {}
+
+func (r *revealRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.t.icon} }
+
+func (r *revealRenderer) Layout(size fyne.Size) {
+	s := r.t.Theme().Size(theme.SizeNameInlineIcon)
+	r.t.icon.Resize(fyne.NewSquareSize(s))
+	r.t.icon.Move(fyne.NewPos((size.Width-s)/2, (size.Height-s)/2))
+}
+
+func (r *revealRenderer) MinSize() fyne.Size {
+	th := r.t.Theme()
+	return fyne.NewSquareSize(th.Size(theme.SizeNameInlineIcon) + 2*th.Size(theme.SizeNameInnerPadding))
+}
+
+func (r *revealRenderer) Refresh() {
+	th := r.t.Theme()
+	res := th.Icon(theme.IconNameVisibility)
+	if r.t.e.Password {
+		res = th.Icon(theme.IconNameVisibilityOff)
+	}
+	if r.t.e.Disabled() {
+		res = theme.NewDisabledResource(res)
+	}
+	r.t.icon.Resource = res
+	r.t.icon.Refresh()
+}
+
+// Disable and Enable implement fyne.Disableable with the entry's state:
+// the toggle goes with its entry.
+func (t *revealToggle) Disable() { t.e.Disable() }
+
+// Enable: see Disable.
+func (t *revealToggle) Enable() { t.e.Enable() }
