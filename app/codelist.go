@@ -151,7 +151,29 @@ func (l *codeList) FocusGained() {
 	l.keyboard = true
 	l.List.FocusGained()
 	l.keyboard = false
+	l.skipHeadings(1)
 	l.RefreshItem(l.highlight)
+}
+
+// skipHeadings moves the highlight off a group heading, which Enter and
+// Delete have nothing to act on: to the nearest account line in the
+// direction dir (+1 down, -1 up), or the other way if there is none.
+// Going up, the heading stays in view above the group's first account.
+func (l *codeList) skipHeadings(dir int) {
+	for _, d := range []int{dir, -dir} {
+		for i := l.highlight; i >= 0 && i < len(l.v.entries); i += d {
+			if l.v.accountAt(i) == nil {
+				continue
+			}
+			if i != l.highlight {
+				l.highlightLine(i)
+			}
+			if l.v.accountAt(i-1) == nil && i > 0 {
+				l.ScrollTo(i - 1)
+			}
+			return
+		}
+	}
 }
 
 func (l *codeList) FocusLost() {
@@ -175,5 +197,11 @@ func (l *codeList) TypedKey(ev *fyne.KeyEvent) {
 		l.keyboard = true
 		l.List.TypedKey(ev)
 		l.keyboard = false
+		switch ev.Name {
+		case fyne.KeyDown:
+			l.skipHeadings(1)
+		case fyne.KeyUp:
+			l.skipHeadings(-1)
+		}
 	}
 }

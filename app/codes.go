@@ -62,6 +62,7 @@ func codesScreen(d codesDeps) *codesView {
 	v.search.SetPlaceHolder("Search (Ctrl+F); Enter copies the first code")
 	v.search.OnChanged = func(string) { d.touch(); v.filter() }
 	v.search.OnSubmitted = func(string) { v.copyFirst() }
+	v.search.escape = func() { v.search.SetText("") }
 	v.list = newCodeList(v)
 	v.empty = widget.NewLabel("")
 	v.empty.Alignment = fyne.TextAlignCenter

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"fmt"
 	"strings"
 	"testing"
@@ -172,7 +173,10 @@ func TestEnterCopiesFromSearchAndList(t *testing.T) {
 	}
 	search.SetText("nothing like it")
 	h.mustSee("No account matches")
-	search.SetText("")
+	h.key(fyne.KeyEscape) // clears the search
+	if search.Text != "" || len(h.listed()) != 3 {
+		t.Fatalf("after Escape in the search: %q in it, %q listed", search.Text, h.listed())
+	}
 
 	l := h.list()
 	h.w.Canvas().Focus(l)
@@ -180,6 +184,46 @@ func TestEnterCopiesFromSearchAndList(t *testing.T) {
 	l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if got := h.app.Clipboard().Content(); got != expected(t, pypiURI, t0) {
 		t.Errorf("Enter on the second line copied %q", got)
+	}
+}
+
+// TestListKeysSkipHeadings: with groups, the keyboard highlight goes from
+// account to account; it never rests on a group heading, where Enter
+// would copy nothing. Going up, a group's heading stays in view above
+// its first account.
+func TestListKeysSkipHeadings(t *testing.T) {
+	h := unlocked(t, "Work|"+githubURI, pypiURI, acmeURI)
+	h.w.Resize(fyne.NewSize(640, 300)) // the list scrolls
+	l := h.list()
+	h.w.Canvas().Focus(l)
+	var order []string
+	for i := range h.listed() {
+		if i > 0 {
+			l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+		}
+		a := h.ui.s.main.codes.accountAt(l.highlight)
+		if a == nil {
+			t.Fatalf("after %d × Down the highlight is on the heading %q", i, h.ui.s.main.codes.entries[l.highlight].heading)
+		}
+		order = append(order, a.Issuer)
+	}
+	if want := h.listed(); !slices.Equal(order, want) {
+		t.Errorf("Down went through %q, want %q", order, want)
+	}
+	l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown}) // at the end: stays
+	for range len(order) - 1 {
+		l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyUp})
+	}
+	if a := h.ui.s.main.codes.accountAt(l.highlight); a == nil || a.Issuer != order[0] {
+		t.Fatalf("Up to the top: highlight on line %d, want %s", l.highlight, order[0])
+	}
+	l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	uris := map[string]string{"GitHub": githubURI, "PyPI": pypiURI, "Acme Corp": acmeURI}
+	if got := h.app.Clipboard().Content(); got != expected(t, uris[order[0]], t0) {
+		t.Errorf("Enter at the top copied %q, want %s's code", got, order[0])
+	}
+	if l.GetScrollOffset() != 0 {
+		t.Errorf("the first heading is scrolled out of view (offset %.0f)", l.GetScrollOffset())
 	}
 }
 

@@ -13,6 +13,9 @@ import (
 // and a password entry's show/hide toggle can be reached with Tab.
 type entry struct {
 	widget.Entry
+	// escape is what Escape does while the entry has the focus; nil:
+	// nothing (Fyne's entry ignores it).
+	escape func()
 }
 
 func newEntry() *entry {
@@ -45,6 +48,15 @@ func (e *entry) AcceptsTab() bool { return false }
 func (e *entry) FocusGained() {
 	e.Entry.FocusGained()
 	reveal(e)
+}
+
+// TypedKey implements fyne.Focusable: Escape does e.escape.
+func (e *entry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && e.escape != nil {
+		e.escape()
+		return
+	}
+	e.Entry.TypedKey(ev)
 }
 
 // revealToggle is a password entry's eye: it shows or hides the text, on

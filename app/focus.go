@@ -158,6 +158,8 @@ func parts(o fyne.CanvasObject) []fyne.CanvasObject {
 		if t := c.Selected(); t != nil {
 			return []fyne.CanvasObject{t.Content}
 		}
+	case *container.ThemeOverride:
+		return []fyne.CanvasObject{c.Content}
 	case *tabPage:
 		return []fyne.CanvasObject{c.content}
 	case *widget.PopUp:
