@@ -45,6 +45,7 @@ type keysView struct {
 	d         keysDeps
 	keys      []fido.Key
 	pick      *selectField
+	actions   []*button // what needs a key: enabled only with one chosen
 	status    *widget.Label
 	detail    *fyne.Container
 	inventory *fyne.Container
@@ -58,14 +59,19 @@ type keysView struct {
 func keysScreen(d keysDeps) *keysView {
 	v := &keysView{d: d, status: widget.NewLabel(""), detail: container.NewVBox(), inventory: container.NewVBox()}
 	v.status.Wrapping = fyne.TextWrapWord
-	v.pick = newSelect(nil, func(string) { v.detail.RemoveAll() })
+	v.pick = newSelect(nil, func(string) { v.detail.RemoveAll(); v.syncActions() })
 	v.pick.PlaceHolder = "No key selected"
 	refresh := newButton("Refresh", nil, v.refresh)
-	actions := container.NewGridWithColumns(4,
+	v.actions = []*button{
 		newButton("Info", nil, v.info), newButton("Test", nil, v.test),
 		newButton("PIN", nil, v.pin), newButton("Passkeys", nil, v.passkeys),
 		newButton("Fingerprints", nil, v.fingerprints), newButton("Enrol finger", nil, v.enrol),
-		newButton("Reset", nil, v.reset), newButton("Name this key", nil, v.name))
+		newButton("Reset", nil, v.reset), newButton("Name this key", nil, v.name)}
+	actions := container.NewGridWithColumns(4)
+	for _, b := range v.actions {
+		actions.Add(b)
+	}
+	v.syncActions()
 	top := container.NewVBox(
 		widget.NewLabelWithStyle("Connected keys", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewBorder(nil, nil, nil, refresh, v.pick), actions, v.status)
@@ -106,6 +112,7 @@ func (v *keysView) listed(keys []fido.Key, err error) {
 	} else if v.pick.SelectedIndex() < 0 || v.pick.SelectedIndex() >= len(keys) {
 		v.pick.SetSelectedIndex(0)
 	}
+	v.syncActions()
 	for _, k := range keys {
 		if k.Err != nil && err == nil {
 			err = k.Err
@@ -113,6 +120,21 @@ func (v *keysView) listed(keys []fido.Key, err error) {
 	}
 	if err != nil {
 		v.fail(err)
+	}
+}
+
+// syncActions enables the key's actions while a key that answered is
+// chosen: without one they could only repeat why not (the status says),
+// and Tab passes them by.
+func (v *keysView) syncActions() {
+	i := v.pick.SelectedIndex()
+	ok := i >= 0 && i < len(v.keys) && v.keys[i].Err == nil
+	for _, b := range v.actions {
+		if ok {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
 	}
 }
 

@@ -80,6 +80,36 @@ func TestKeysListAndInfo(t *testing.T) {
 	h.mustSee("PIN: no PIN set")
 }
 
+// TestKeyActionsNeedAKey: the key's actions are enabled while a key is
+// listed and chosen, and disabled (so Tab passes them by) when none is.
+func TestKeyActionsNeedAKey(t *testing.T) {
+	h, r := keysTab(t, softkey.Config{})
+	enabled := func() (n int) {
+		for _, b := range h.ui.s.main.keys.actions {
+			if !b.Disabled() {
+				n++
+			}
+		}
+		return n
+	}
+	all := len(h.ui.s.main.keys.actions)
+	if n := enabled(); n != all {
+		t.Fatalf("%d of %d actions enabled with a key listed", n, all)
+	}
+	r.Unplug()
+	test.Tap(h.button("Refresh"))
+	h.waitFor("No security key found")
+	if n := enabled(); n != 0 {
+		t.Errorf("%d of %d actions enabled with no key", n, all)
+	}
+	r.Replug()
+	test.Tap(h.button("Refresh"))
+	h.waitFor("1 key(s) connected")
+	if n := enabled(); n != all {
+		t.Errorf("%d of %d actions enabled with the key back", n, all)
+	}
+}
+
 func TestKeysTestShowsEachStep(t *testing.T) {
 	h, _ := keysTab(t, softkey.Config{})
 	test.Tap(h.button("Test"))
