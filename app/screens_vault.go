@@ -200,7 +200,8 @@ func (f *createForm) build() fyne.CanvasObject {
 	f.advice = widget.NewLabel("")
 	f.advice.Wrapping = fyne.TextWrapWord
 	f.advice.Hide()
-	f.pw.OnChanged = func(string) { f.rate() }
+	f.pw.OnChanged = func(string) { f.rate(); f.recheck() }
+	f.again.OnChanged = func(string) { f.recheck() }
 	f.again.OnSubmitted = func(string) { f.submit() }
 	suggest := newButton("Suggest a passphrase", nil, f.suggest)
 	var keyRow fyne.CanvasObject
@@ -227,6 +228,14 @@ func (f *createForm) rate() {
 		return
 	}
 	f.verdict.SetText("Strength: " + s.Label + " (zxcvbn estimate)")
+}
+
+// recheck takes "the passwords differ" away once they no longer do (a
+// suggested passphrase fills both).
+func (f *createForm) recheck() {
+	if f.problem.showing(errPasswordsDiffer) && f.pw.Text == f.again.Text {
+		f.problem.hide()
+	}
 }
 
 func (f *createForm) suggest() {

@@ -72,6 +72,17 @@ func TestCreateExplainsBadInput(t *testing.T) {
 	if len(h.work.jobs) != 0 {
 		t.Error("a vault was being created from bad input")
 	}
+	// The message goes once they no longer differ: typed the same, or
+	// both filled by a suggested passphrase.
+	h.entry("Repeat").SetText("one thing")
+	h.mustNotSee("The passwords differ")
+	h.entry("Repeat").SetText("another")
+	test.Tap(h.button("Create vault"))
+	h.mustSee("The passwords differ")
+	test.Tap(h.button("Suggest a passphrase"))
+	h.mustNotSee("The passwords differ")
+	h.entry("Repeat").SetText("a slip")
+	h.mustNotSee("The passwords differ") // said again on Create, not while typing
 }
 
 func TestUnlockShowsProgressThenCodes(t *testing.T) {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -17,6 +18,7 @@ type problemView struct {
 	title *widget.Label
 	hint  *widget.Label
 	box   *fyne.Container
+	err   error // the one shown
 }
 
 func newProblemView() *problemView {
@@ -32,6 +34,7 @@ func newProblemView() *problemView {
 }
 
 func (p *problemView) show(err error) {
+	p.err = err
 	d := describe(err)
 	p.title.SetText(d.Title)
 	hint := d.Hint
@@ -43,6 +46,11 @@ func (p *problemView) show(err error) {
 }
 
 func (p *problemView) hide() { p.box.Hide() }
+
+// showing reports whether the problem shown is target.
+func (p *problemView) showing(target error) bool {
+	return p.box.Visible() && errors.Is(p.err, target)
+}
 
 // busyView is an indeterminate progress bar with a caption, for key
 // derivation (the KDF reports no progress).
