@@ -104,3 +104,71 @@ func (d *disclosure) setOpen(open bool) {
 }
 
 func (d *disclosure) open() bool { return d.detail.Visible() }
+
+// keyScroll is a vertical scroll the keyboard can move: it is a Tab stop
+// (ringed while focused), Up and Down move it a line, Page Up and Page
+// Down a view, Home and End to either end. Fyne's scroll takes no focus,
+// so text longer than its view could be read only with a mouse.
+type keyScroll struct {
+	widget.BaseWidget
+	scroll *container.Scroll
+	ring   *focusRing
+	// escape is what Escape does while it has the focus (in a dialog:
+	// close it); nil: nothing.
+	escape func()
+}
+
+func newKeyScroll(content fyne.CanvasObject) *keyScroll {
+	k := &keyScroll{scroll: container.NewVScroll(content), ring: newFocusRing(0, theme.SizeNameInputRadius)}
+	k.ExtendBaseWidget(k)
+	return k
+}
+
+// FocusGained implements fyne.Focusable.
+func (k *keyScroll) FocusGained() { k.ring.show(true); k.Refresh(); reveal(k) }
+
+// FocusLost implements fyne.Focusable.
+func (k *keyScroll) FocusLost() { k.ring.show(false); k.Refresh() }
+
+// TypedRune implements fyne.Focusable.
+func (k *keyScroll) TypedRune(rune) {}
+
+// TypedKey implements fyne.Focusable.
+func (k *keyScroll) TypedKey(ev *fyne.KeyEvent) {
+	line := k.Theme().Size(theme.SizeNameText) + k.Theme().Size(theme.SizeNameLineSpacing)
+	view := k.scroll.Size().Height
+	off := k.scroll.Offset
+	switch ev.Name {
+	case fyne.KeyUp:
+		off.Y -= line
+	case fyne.KeyDown:
+		off.Y += line
+	case fyne.KeyPageUp:
+		off.Y -= view - line
+	case fyne.KeyPageDown:
+		off.Y += view - line
+	case fyne.KeyHome:
+		off.Y = 0
+	case fyne.KeyEnd:
+		off.Y = k.scroll.Content.MinSize().Height
+	case fyne.KeyEscape:
+		if k.escape != nil {
+			k.escape()
+		}
+		return
+	default:
+		return
+	}
+	off.Y = max(0, min(off.Y, k.scroll.Content.MinSize().Height-view))
+	k.scroll.ScrollToOffset(off)
+}
+
+// setMinHeight asks for room to show the content whole, up to limit high.
+func (k *keyScroll) setMinHeight(limit float32) {
+	c := k.scroll.Content.MinSize()
+	k.scroll.SetMinSize(fyne.NewSize(c.Width, min(c.Height, limit)))
+}
+
+func (k *keyScroll) CreateRenderer() fyne.WidgetRenderer {
+	return k.ring.renderer(k, widget.NewSimpleRenderer(k.scroll))
+}

@@ -160,6 +160,8 @@ func parts(o fyne.CanvasObject) []fyne.CanvasObject {
 		}
 	case *container.ThemeOverride:
 		return []fyne.CanvasObject{c.Content}
+	case *keyScroll:
+		return []fyne.CanvasObject{c.scroll}
 	case *tabPage:
 		return []fyne.CanvasObject{c.content}
 	case *widget.PopUp:

@@ -146,7 +146,13 @@ func (v *recoveryView) showCodes(r vault.RecoverySet) {
 	}
 	text := widget.NewLabel(b.String())
 	text.TextStyle.Monospace = true
-	newCloseDialog(r.Service+" recovery codes", "Close", container.NewVScroll(text), v.d.w).Show()
+	// All the codes in view where the window allows; where not, the list
+	// scrolls from the keyboard too.
+	list := newKeyScroll(text)
+	list.setMinHeight(v.d.w.Canvas().Size().Height * 0.7)
+	d := newCloseDialog(r.Service+" recovery codes", "Close", list, v.d.w)
+	list.escape = d.Hide
+	d.Show()
 }
 
 func (v *recoveryView) addSet() {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"gopkg.in/macaroon.v2"
@@ -39,6 +40,55 @@ func TestRecoveryCodes(t *testing.T) {
 	}
 	test.Tap(h.button("Show all"))
 	h.mustSee("aaaa-1111   used 2025-01-02")
+}
+
+// TestShowAllRecoveryCodes: "Show all" shows a set's codes whole where
+// the window has room (the dialog showed two lines of them); in a short
+// window the list is a Tab stop that Down, End and Home scroll, and
+// Escape there closes it.
+func TestShowAllRecoveryCodes(t *testing.T) {
+	h := unlocked(t)
+	h.ui.s.main.tabs.SelectIndex(2)
+	r := h.ui.s.main.recovery
+	r.service.SetText("GitHub")
+	var codes []string
+	for i := range 16 {
+		codes = append(codes, fmt.Sprintf("%04d-%04d", i, i*7))
+	}
+	r.codes.SetText(strings.Join(codes, "\n"))
+	test.Tap(h.button("Add recovery codes"))
+	test.Tap(h.button("Show all"))
+	list := find(h, "the codes", func(*keyScroll) bool { return true })
+	if view, all := list.scroll.Size().Height, list.scroll.Content.MinSize().Height; view < all {
+		t.Errorf("16 codes in a window 560 high: %.0f of their %.0f shown", view, all)
+	}
+	h.key(fyne.KeyEscape)
+
+	h.w.Resize(fyne.NewSize(640, 300))
+	test.Tap(h.button("Show all"))
+	list = find(h, "the codes", func(*keyScroll) bool { return true })
+	view, all := list.scroll.Size().Height, list.scroll.Content.MinSize().Height
+	if view >= all || view < 100 {
+		t.Fatalf("in a window 300 high the codes' view is %.0f of %.0f", view, all)
+	}
+	h.tab(false)
+	if h.w.Canvas().Focused() != fyne.Focusable(list) || !h.ringedAt(list, 0) {
+		t.Fatalf("Tab from Close went to %T, want the ringed list of codes", h.w.Canvas().Focused())
+	}
+	h.key(fyne.KeyDown)
+	if y := list.scroll.Offset.Y; y <= 0 || y > 40 {
+		t.Errorf("Down scrolled to %.0f, want a line", y)
+	}
+	h.key(fyne.KeyEnd)
+	if y := list.scroll.Offset.Y; y != all-view {
+		t.Errorf("End scrolled to %.0f, want the end (%.0f)", y, all-view)
+	}
+	h.key(fyne.KeyHome)
+	if y := list.scroll.Offset.Y; y != 0 {
+		t.Errorf("Home scrolled to %.0f", y)
+	}
+	h.key(fyne.KeyEscape)
+	h.mustNotSee(codes[0])
 }
 
 func TestRecoveryCodesExplainBadInput(t *testing.T) {
