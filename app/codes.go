@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/twofold-app/twofold/vault"
@@ -69,7 +70,9 @@ func codesScreen(d codesDeps) *codesView {
 	v.empty.Wrapping = fyne.TextWrapWord
 	add := newButton("Add account", nil, d.add)
 	top := container.NewBorder(nil, nil, nil, add, container.NewThemeOverride(v.search, outlinedInput{}))
-	v.content = container.NewBorder(top, nil, nil, nil, container.NewStack(v.list, container.NewCenter(v.empty)))
+	// Built in reading order, which is Tab's order: the search and Add
+	// above the list (container.NewBorder puts the middle first).
+	v.content = container.New(layout.NewBorderLayout(top, nil, nil, nil), top, container.NewStack(v.list, container.NewCenter(v.empty)))
 	v.reload()
 	return v
 }

@@ -291,6 +291,25 @@ func TestTabReachesEveryControl(t *testing.T) {
 	}
 }
 
+// TestTabFollowsReadingOrder: on the codes screen Tab goes from the
+// search to Add account and then into the list below them (the list came
+// first, before the search above it).
+func TestTabFollowsReadingOrder(t *testing.T) {
+	h := unlocked(t, githubURI)
+	c := h.w.Canvas()
+	if c.Focused() != h.ui.s.main.codes.search {
+		t.Fatalf("focused after unlocking: %T, want the search", c.Focused())
+	}
+	h.tab(false)
+	if b := h.focusedButton(); b == nil || b.Text != "Add account" {
+		t.Fatalf("Tab from the search went to %T, want Add account", c.Focused())
+	}
+	h.tab(false)
+	if c.Focused() != h.list() {
+		t.Errorf("Tab from Add account went to %T, want the code list", c.Focused())
+	}
+}
+
 // TestFocusScrollsIntoView: in a window too short for the add form, each
 // control Tab (or Shift+Tab) moves the focus to is scrolled into view;
 // it was left below the visible part.
