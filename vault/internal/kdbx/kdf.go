@@ -157,7 +157,7 @@ func (k *kdfState) derive(composite []byte) ([]byte, error) {
 	p := k.params
 	switch p.KDF {
 	case KDFAES:
-		return aesKDF(composite, k.salt, p.Rounds)
+		return AESKDF(composite, k.salt, p.Rounds)
 	case KDFArgon2d:
 		return tobiargon2.DKey(composite, k.salt, uint32(p.Iterations), uint32(p.MemoryBytes/1024), uint8(p.Parallelism), 32), nil
 	case KDFArgon2id:
@@ -166,9 +166,9 @@ func (k *kdfState) derive(composite []byte) ([]byte, error) {
 	return nil, fmt.Errorf("%w: KDF %q", ErrUnsupported, p.KDF)
 }
 
-// aesKDF is KeePass's AES-KDF: encrypt the key with AES-256-ECB under the
-// seed, rounds times, then SHA-256.
-func aesKDF(composite, seed []byte, rounds uint64) ([]byte, error) {
+// AESKDF is KeePass's AES-KDF: encrypt the key with AES-256-ECB under the
+// seed, rounds times, then SHA-256. (Exported for calibration to time.)
+func AESKDF(composite, seed []byte, rounds uint64) ([]byte, error) {
 	block, err := aes.NewCipher(seed)
 	if err != nil {
 		return nil, fmt.Errorf("%w: AES-KDF seed: %v", ErrCorrupt, err)
