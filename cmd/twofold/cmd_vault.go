@@ -443,6 +443,13 @@ func cmdRemove(c *ctx, args []string) error {
 	if err := s.Save(); err != nil {
 		return err
 	}
-	printf(c.stdout, "moved %s to the recycle bin\n", qualified(it.Group, it.Title))
+	printf(c.stdout, "moved the %s %s to the recycle bin\n", kindName[it.Kind], qualified(it.Group, it.Name))
 	return nil
+}
+
+// kindName is what a kind of item is called in sentences: rm says which
+// kind it removed, as a NAME may match an account, recovery codes or a
+// token.
+var kindName = map[vault.Kind]string{
+	vault.KindAccount: "account", vault.KindRecovery: "recovery codes", vault.KindToken: "token",
 }
