@@ -65,9 +65,8 @@ type addView struct {
 
 func addScreen(d addDeps) *addView {
 	v := &addView{d: d}
-	v.uri = newEntry()
+	v.uri = newPasswordEntry() // the link holds the secret
 	v.uri.SetPlaceHolder("otpauth://totp/Issuer:account?secret=…")
-	v.uri.Password = true // the link holds the secret
 	v.uri.OnSubmitted = func(string) { v.addFromURI() }
 	v.issuer, v.account, v.group = newEntry(), newEntry(), newEntry()
 	v.issuer.SetPlaceHolder("Service, e.g. GitHub")
