@@ -204,6 +204,11 @@ func previewLine(it transfer.Item) fyne.CanvasObject {
 		} else {
 			l.SetText(text + ": already in the vault")
 		}
+	case transfer.New:
+		if n := it.Namesake; n != nil {
+			l.Importance = widget.WarningImportance
+			l.SetText(text + ": the vault's " + n.Name() + " has another secret; both are kept, remove the stale one")
+		}
 	case transfer.Invalid:
 		l.Importance = widget.DangerImportance
 		p := describe(it.Err)

@@ -175,6 +175,13 @@ func TestImportPreviewAndApply(t *testing.T) {
 	h.work.flush()
 	h.mustSee("Nothing to import")
 	test.Tap(h.dialogButton("Close"))
+
+	// PyPI (me) with another secret: new, and the preview says the vault
+	// has an account of that name (set up again? one code is stale).
+	h.pick = h.writeFile("again.txt", []byte("otpauth://totp/PyPI:me?secret=MFRGGZDFMZTWQ2LL&issuer=PyPI\n"))
+	h.ui.showImport()
+	h.work.flush()
+	h.mustSee("new — PyPI (me): the vault's PyPI (me) has another secret; both are kept, remove the stale one")
 }
 
 func TestImportAsksPasswordOnlyWhenEncrypted(t *testing.T) {

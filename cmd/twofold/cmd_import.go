@@ -76,6 +76,7 @@ type importItemJSON struct {
 	Period    int      `json:"period,omitempty"`
 	Counter   *uint64  `json:"counter,omitempty"`
 	Existing  string   `json:"existing,omitempty"`
+	Namesake  string   `json:"namesake,omitempty"`
 	Error     string   `json:"error,omitempty"`
 }
 
@@ -216,13 +217,22 @@ func printPreview(c *ctx, files []string, p *transfer.Preview, group []string) {
 		name := qualified(g, it.Name)
 		switch it.Status {
 		case transfer.New:
-			printf(c.stdout, "  new            %-40s %s\n", name, paramText(it.Params))
+			printf(c.stdout, "  new            %-40s %s%s\n", name, paramText(it.Params), namesakeText(it))
 		case transfer.Duplicate:
 			printf(c.stdout, "  duplicate      %-40s %s\n", name, duplicateText(p, it))
 		case transfer.Invalid:
 			printf(c.stdout, "  cannot import  %-40s %v\n", name, it.Err)
 		}
 	}
+}
+
+// namesakeText warns that a new account has the name of one in the
+// vault with another secret: both will be there, and one code is stale.
+func namesakeText(it transfer.Item) string {
+	if it.Namesake == nil {
+		return ""
+	}
+	return "; the vault's " + qualified(it.Namesake.Group, it.Namesake.Name()) + " has another secret: both are kept, remove the stale one"
 }
 
 func paramText(p otp.Params) string {
@@ -291,6 +301,9 @@ func toImportJSON(p *transfer.Preview, added []vault.Account, dryRun bool) impor
 		}
 		if it.Status == transfer.Duplicate {
 			j.Existing = duplicateText(p, it)
+		}
+		if it.Namesake != nil {
+			j.Namesake = qualified(it.Namesake.Group, it.Namesake.Name())
 		}
 		out.Items = append(out.Items, j)
 	}

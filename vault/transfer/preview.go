@@ -55,6 +55,11 @@ type Item struct {
 	// DuplicateOf is the index of the earlier entry of the file it
 	// repeats, or -1.
 	DuplicateOf int
+	// Namesake is the vault account with this New entry's name and
+	// another secret (the service was set up again, or two accounts share
+	// a name), or nil. Both are kept: only the person can tell which
+	// secret is current.
+	Namesake *vault.Account
 	// Err is why an Invalid entry cannot be imported.
 	Err error
 }
@@ -81,8 +86,8 @@ func (p *Preview) Count(s Status) int {
 // duplicate when the vault has one with the same issuer and account name
 // (ignoring case and surrounding space) and the same secret (compared in
 // locked memory, in constant time, through Store.Key); a same-named
-// account with another secret is new (a re-enrolled account). It changes
-// nothing.
+// account with another secret is new (a re-enrolled account), with the
+// vault's account as its Namesake. It changes nothing.
 func PreviewImport(s *vault.Store, r *Result) (*Preview, error) {
 	existing, err := s.Accounts()
 	if err != nil {
@@ -123,8 +128,11 @@ func markDuplicate(s *vault.Store, r *Result, i int, existing []vault.Account, i
 		same := equalSecret(mine, theirs.Secret.Bytes())
 		theirs.Destroy()
 		if same {
-			it.Status, it.Existing = Duplicate, v
+			it.Status, it.Existing, it.Namesake = Duplicate, v, nil
 			return nil
+		}
+		if it.Namesake == nil {
+			it.Namesake = &v
 		}
 	}
 	for j := range i {
@@ -136,7 +144,7 @@ func markDuplicate(s *vault.Store, r *Result, i int, existing []vault.Account, i
 			return err
 		}
 		if same {
-			it.Status, it.DuplicateOf = Duplicate, j
+			it.Status, it.DuplicateOf, it.Namesake = Duplicate, j, nil
 			return nil
 		}
 	}

@@ -67,7 +67,8 @@ this line is not a URI
 
 // TestPreviewAndApply: duplicates are found against the vault (same
 // issuer, account and secret, ignoring case) and within the file; a
-// same-named account with another secret is new; bad entries are listed
+// same-named account with another secret is new, naming the vault's as
+// its namesake; bad entries are listed
 // with their reason; Apply adds only the new ones and saves once.
 func TestPreviewAndApply(t *testing.T) {
 	s, path := newVault(t)
@@ -103,6 +104,13 @@ func TestPreviewAndApply(t *testing.T) {
 	}
 	if p.Items[1].Existing.Issuer != "ACME" || p.Items[4].DuplicateOf != 3 {
 		t.Errorf("duplicate references: %+v / %+v", p.Items[1], p.Items[4])
+	}
+	// The new ACME (bob) has the name of the vault's, whose secret differs:
+	// it says so, so the stale one can be removed. No other entry does.
+	for i, it := range p.Items {
+		if n := it.Namesake; (n != nil) != (i == 2) || n != nil && n.Name() != "ACME (bob)" {
+			t.Errorf("item %d (%s %s): namesake %v", i, it.Status, it.Name, n)
+		}
 	}
 	for i, it := range p.Items {
 		if it.Err != nil && strings.Contains(it.Err.Error(), "JBSWY3DPEHPK3PXP") {
