@@ -62,8 +62,8 @@ func newMainView(u *UI, s *session) *mainView {
 		m.imp = &importFlow{w: u.w, work: u.d.Work, pick: u.d.Files.Open, store: st, current: func() bool { return u.s == s },
 			done: m.imported, lock: u.Lock}
 	}
-	m.recovery = recoveryScreen(recoveryDeps{store: s.v, copy: m.copy, report: report, touch: u.touch, w: u.w})
-	m.tokens = tokensScreen(tokensDeps{store: s.v, now: u.d.Now, copy: m.copy, report: report, touch: u.touch, w: u.w})
+	m.recovery = recoveryScreen(recoveryDeps{store: s.v, copy: m.copy, report: report, touch: u.touch, said: m.say, w: u.w})
+	m.tokens = tokensScreen(tokensDeps{store: s.v, now: u.d.Now, copy: m.copy, report: report, touch: u.touch, said: m.say, w: u.w})
 	m.keys = keysScreen(keysDeps{w: u.w, opts: u.d.Keys, inv: s.v, post: u.d.UI, touch: u.touch})
 	settings := settingsScreen(settingsDeps{current: u.settings, update: m.updateSettings})
 	icons := []fyne.Resource{theme.HomeIcon(), theme.ContentAddIcon(), theme.ListIcon(), theme.AccountIcon(), theme.StorageIcon(), theme.SettingsIcon()}

@@ -19,6 +19,7 @@ type recoveryDeps struct {
 	copy   func(what, text string)
 	report func(error)
 	touch  func()
+	said   func(string) // confirms in the window's notice line
 }
 
 // recoveryView lists recovery-code sets per service: how many are left
@@ -68,6 +69,7 @@ func (v *recoveryView) reload() {
 	for _, r := range sets {
 		v.list.Add(v.setRow(r))
 	}
+	v.content.Refresh() // the list grew or shrank: lay the page out again
 }
 
 func (v *recoveryView) setRow(r vault.RecoverySet) fyne.CanvasObject {
@@ -183,13 +185,15 @@ func (v *recoveryView) addSet() {
 	if len(clashes) == 1 {
 		detail = " (" + clashes[0].Detail + ")"
 	}
+	var added vault.UUID
 	replaceStep{
 		w: v.d.w, kind: vault.KindRecovery, name: name, clashes: clashes,
 		question: "Replace the recovery codes of " + name + "?",
 		why: replaceWhy("The vault has recovery codes for " + name + detail + ". New codes from the service " +
 			"make the old ones useless, so they replace them."),
 		add: func() error {
-			_, err := v.d.store.AddRecoveryCodes(service, account, nil, codes)
+			set, err := v.d.store.AddRecoveryCodes(service, account, nil, codes)
+			added = set.ID
 			return err
 		},
 		remove: v.d.store.Remove, save: v.d.store.Save, fail: v.d.report,
@@ -198,6 +202,12 @@ func (v *recoveryView) addSet() {
 			v.account.SetText("")
 			v.codes.SetText("")
 			v.reload()
+			v.d.said(fmt.Sprintf("Added %d recovery codes for %s", len(codes), name))
+			// The focus goes to the new set (scrolled into view), not left
+			// on the Add button below the grown list.
+			if b := v.copyNext[added]; b != nil {
+				v.d.w.Canvas().Focus(b)
+			}
 		},
 	}.run()
 }

@@ -181,3 +181,53 @@ func TestTokenExpiry(t *testing.T) {
 		}
 	}
 }
+
+// TestAddedTokensAndCodesAreShown: after adding a token or recovery codes
+// (from the keyboard, in a short window) the notice line confirms, and
+// the focus is on the new item's Copy button, in view; it was left on the
+// Add button, scrolled away. (That the page is laid out again, where the
+// new token was drawn over the form below the list, only a real window
+// shows: the test driver lays out on every change.)
+func TestAddedTokensAndCodesAreShown(t *testing.T) {
+	h := unlocked(t)
+	h.w.Resize(fyne.NewSize(640, 420))
+	inView := func(b *button, scroll fyne.CanvasObject) {
+		t.Helper()
+		if h.focusedButton() != b {
+			t.Fatalf("focused: %T, want the new item's %s", h.w.Canvas().Focused(), b.Text)
+		}
+		d := fyne.CurrentApp().Driver()
+		top := d.AbsolutePositionForObject(b).Y - d.AbsolutePositionForObject(scroll).Y
+		if top < 0 || top+b.Size().Height > scroll.Size().Height {
+			t.Errorf("the focused %s spans %.0f–%.0f of a view %.0f high", b.Text, top, top+b.Size().Height, scroll.Size().Height)
+		}
+	}
+
+	h.ui.s.main.tabs.SelectIndex(3)
+	v := h.ui.s.main.tokens
+	for i, name := range []string{"PyPI mypkg", "PyPI other"} {
+		v.name.SetText(name)
+		v.token.SetText(pypiToken(t, fmt.Sprintf(`[1, ["pkg%d"]]`, i)))
+		h.w.Canvas().Focus(v.token)
+		h.key(fyne.KeyReturn)
+		h.mustSee("Added the token " + name)
+		tokens, _ := h.ui.s.v.Tokens()
+		inView(v.copies[tokens[len(tokens)-1].ID], v.content)
+	}
+
+	h.ui.s.main.tabs.SelectIndex(2)
+	r := h.ui.s.main.recovery
+	for _, service := range []string{"GitHub", "PyPI"} {
+		r.service.SetText(service)
+		r.codes.SetText("aaaa-1111\nbbbb-2222\ncccc-3333\n")
+		h.w.Canvas().Focus(find(h, "Add recovery codes", func(b *button) bool { return b.Text == "Add recovery codes" }))
+		h.key(fyne.KeyReturn)
+		h.mustSee("Added 3 recovery codes for " + service)
+		sets, _ := h.ui.s.v.RecoverySets()
+		for _, s := range sets {
+			if s.Service == service {
+				inView(r.copyNext[s.ID], r.content)
+			}
+		}
+	}
+}

@@ -22,6 +22,7 @@ type tokensDeps struct {
 	copy   func(what, text string)
 	report func(error)
 	touch  func()
+	said   func(string) // confirms in the window's notice line
 }
 
 // tokensView lists API tokens: service, scope, expiry, copy, and a
@@ -29,6 +30,7 @@ type tokensDeps struct {
 type tokensView struct {
 	d       tokensDeps
 	list    *fyne.Container
+	copies  map[vault.UUID]*button // each token's Copy, for the focus after adding
 	name    *entry
 	token   *entry
 	service *entry
@@ -61,12 +63,16 @@ func (v *tokensView) reload() {
 		return
 	}
 	v.list.RemoveAll()
+	v.copies = map[vault.UUID]*button{}
 	if len(tokens) == 0 {
 		v.list.Add(widget.NewLabel("No API tokens yet."))
 	}
 	for _, t := range tokens {
 		v.list.Add(v.tokenRow(t))
 	}
+	// The list grew or shrank: lay the page out again (else the list was
+	// drawn over what follows it until the next lock).
+	v.content.Refresh()
 }
 
 // scopeText says what a token may do.
@@ -107,6 +113,7 @@ func (v *tokensView) tokenRow(t vault.Token) fyne.CanvasObject {
 		info.Importance = widget.WarningImportance
 	}
 	copyBtn := newButton("Copy", theme.ContentCopyIcon(), func() { v.copyToken(t) })
+	v.copies[t.ID] = copyBtn
 	row := container.NewVBox(container.NewBorder(nil, nil, title, copyBtn, info))
 	if isPyPI(t) && t.AccountWide() {
 		warn := widget.NewLabel("This PyPI token can upload to every project of the account. Prefer a token scoped to one project.")
@@ -153,12 +160,14 @@ func (v *tokensView) addToken() {
 	// raw is wiped when this returns; the question may outlive it.
 	kept := memguard.NewBufferFromBytes(bytes.Clone(raw))
 	service := strings.TrimSpace(v.service.Text)
+	var added vault.UUID
 	replaceStep{
 		w: v.d.w, kind: vault.KindToken, name: name, clashes: clashes,
 		question: "Replace the token " + name + "?",
 		why:      replaceWhy("The vault has a token named " + name + ". A rotated token replaces the old one."),
 		add: func() error {
-			_, err := v.d.store.AddToken(vault.NewToken{Name: name, Token: kept.Bytes(), Service: service})
+			t, err := v.d.store.AddToken(vault.NewToken{Name: name, Token: kept.Bytes(), Service: service})
+			added = t.ID
 			return err
 		},
 		remove: v.d.store.Remove, save: v.d.store.Save, release: kept.Destroy,
@@ -171,6 +180,10 @@ func (v *tokensView) addToken() {
 			v.token.SetText("")
 			v.service.SetText("")
 			v.reload()
+			v.d.said("Added the token " + name)
+			if b := v.copies[added]; b != nil { // the new token, scrolled into view
+				v.d.w.Canvas().Focus(b)
+			}
 		},
 	}.run()
 }
