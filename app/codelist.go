@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -91,7 +92,7 @@ func (l *codeList) update(id widget.ListItemID, it *listItem) {
 	it.row.onStar = func() { l.v.setFavourite(a, !a.Favourite) }
 	it.row.onHOTP = func() { l.v.nextHOTP(a) }
 	row := it.row
-	it.row.onMore = func() { l.v.showMenu(a, row.more) }
+	it.row.onMore = func() { l.v.showMenu(a, row.more, false) }
 	it.row.set(l.v.rowData(a))
 	l.v.bound[it.row] = id
 }
@@ -151,8 +152,46 @@ func (l *codeList) FocusGained() {
 	l.keyboard = true
 	l.List.FocusGained()
 	l.keyboard = false
+	if first, ok := l.firstDrawn(); ok && !l.drawn(l.highlight) {
+		// The list was scrolled away from the line it had last: start on
+		// the first line in view, not on one Enter would copy unseen.
+		l.highlightLine(first)
+	}
 	l.skipHeadings(1)
 	l.RefreshItem(l.highlight)
+}
+
+// lineSpan is where line i lies in the list's content: its top and
+// height, laid out as widget.List does (a padding between lines).
+func (l *codeList) lineSpan(i widget.ListItemID) (top, height float32) {
+	pad := l.Theme().Size(theme.SizeNamePadding)
+	for j := range i + 1 {
+		height = l.rowH
+		if l.v.accountAt(j) == nil {
+			height = l.headingH
+		}
+		if j < i {
+			top += height + pad
+		}
+	}
+	return top, height
+}
+
+// drawn reports whether line i is wholly in view; firstDrawn is the
+// first account line that is.
+func (l *codeList) drawn(i widget.ListItemID) bool {
+	top, h := l.lineSpan(i)
+	off := l.GetScrollOffset()
+	return i >= 0 && i < len(l.v.entries) && top >= off && top+h <= off+l.Size().Height
+}
+
+func (l *codeList) firstDrawn() (widget.ListItemID, bool) {
+	for i := range l.v.entries {
+		if l.v.accountAt(i) != nil && l.drawn(i) {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // skipHeadings moves the highlight off a group heading, which Enter and
@@ -182,9 +221,11 @@ func (l *codeList) FocusLost() {
 	l.RefreshItem(l.highlight)
 }
 
-// TypedKey copies the highlighted code on Enter and asks whether to
-// remove the highlighted account on Delete (or Backspace, the key Macs
-// label "delete"; removing always asks first).
+// TypedKey copies the highlighted code on Enter, asks whether to remove
+// the highlighted account on Delete (or Backspace, the key Macs label
+// "delete"; removing always asks first), and opens its menu (copy, next
+// code, favourite, QR code, remove) on the Menu key or F10: the lines'
+// buttons take no keyboard focus (rowButton).
 func (l *codeList) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
@@ -193,6 +234,8 @@ func (l *codeList) TypedKey(ev *fyne.KeyEvent) {
 		if a := l.v.accountAt(l.highlight); a != nil {
 			l.v.confirmRemove(*a)
 		}
+	case desktop.KeyMenu, fyne.KeyF10: // the context-menu keys (Shift+F10 comes as F10)
+		l.v.menuAt(l.highlight)
 	default:
 		l.keyboard = true
 		l.List.TypedKey(ev)

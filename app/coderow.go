@@ -130,10 +130,33 @@ type codeRow struct {
 	left     *canvas.Text
 	barBg    *canvas.Rectangle
 	bar      *canvas.Rectangle
-	star     *button
-	hotp     *button
-	more     *button
+	star     *rowButton
+	hotp     *rowButton
+	more     *rowButton
 }
+
+// rowButton is a button on a line of the code list that Tab passes by.
+// The keyboard works a line through the list itself (Enter copies,
+// Delete removes, the Menu key or F10 opens the line's menu with every
+// other action), so Tab passes the list in one step. With its lines'
+// buttons as Tab stops, Tab went through the buttons of lines scrolled
+// out of view, where Space starred an account no one could see, and
+// skipped the lines the list had not drawn (GUI QA). Fyne has no setting
+// for "not a Tab stop" (fyne-io/fyne#4106): its focus handling passes by
+// what reports itself disabled, so the button reports that to it. The
+// button's own drawing and taps ask widget.Button, which stays enabled.
+type rowButton struct{ widget.Button }
+
+func newRowButton(label string, icon fyne.Resource, tapped func()) *rowButton {
+	b := &rowButton{}
+	b.Text, b.Icon, b.OnTapped = label, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// Disabled implements fyne.Disableable for Fyne's focus handling: see
+// rowButton.
+func (b *rowButton) Disabled() bool { return true }
 
 const iconSize = 36
 
@@ -156,18 +179,18 @@ func newCodeRow() *codeRow {
 	r.next.Alignment = fyne.TextAlignTrailing
 	r.code.Alignment = fyne.TextAlignTrailing
 	r.left.Alignment = fyne.TextAlignTrailing
-	r.star = newButton("", starOutline, func() {
+	r.star = newRowButton("", starOutline, func() {
 		if r.onStar != nil {
 			r.onStar()
 		}
 	})
 	r.star.Importance = widget.LowImportance
-	r.hotp = newButton("Next", theme.ViewRefreshIcon(), func() {
+	r.hotp = newRowButton("Next", theme.ViewRefreshIcon(), func() {
 		if r.onHOTP != nil {
 			r.onHOTP()
 		}
 	})
-	r.more = newButton("", theme.MoreVerticalIcon(), func() {
+	r.more = newRowButton("", theme.MoreVerticalIcon(), func() {
 		if r.onMore != nil {
 			r.onMore()
 		}

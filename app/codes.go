@@ -272,10 +272,12 @@ func (v *codesView) setFavourite(a vault.Account, fav bool) {
 	if err != nil {
 		v.d.report(err)
 	}
-	refocus := v.starFocused()
+	// From the keyboard (the line's menu), the focus stays on the list,
+	// on the account's line: starring moves it to or from the favourites.
+	refocus := v.d.w.Canvas().Focused() == fyne.Focusable(v.list)
 	v.reload()
 	if refocus {
-		v.focusStar(a.ID)
+		v.focusAccount(a.ID)
 	}
 	if v.d.favourites != nil {
 		v.d.favourites()
@@ -290,36 +292,6 @@ func (v *codesView) focusAccount(id vault.UUID) {
 			v.d.w.Canvas().Focus(v.list)
 			v.list.highlightLine(i)
 			return
-		}
-	}
-}
-
-// starFocused reports whether a row's star has the keyboard focus.
-func (v *codesView) starFocused() bool {
-	f := v.d.w.Canvas().Focused()
-	for r := range v.bound {
-		if f == fyne.Focusable(r.star) {
-			return true
-		}
-	}
-	return false
-}
-
-// focusStar gives the keyboard focus to the star of account id's row,
-// scrolled into view. Starring moves the account to or from the
-// favourites and the list reuses its rows for other lines, so the star
-// that had the focus now belongs to another line, or to a heading.
-func (v *codesView) focusStar(id vault.UUID) {
-	for i, e := range v.entries {
-		if e.account == nil || e.account.ID != id {
-			continue
-		}
-		v.list.ScrollTo(i)
-		for r, j := range v.bound {
-			if j == i {
-				v.d.w.Canvas().Focus(r.star)
-				return
-			}
 		}
 	}
 }

@@ -7,19 +7,53 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
 )
 
 // showMenu opens a row's menu under its "more" button.
-func (v *codesView) showMenu(a vault.Account, at fyne.CanvasObject) {
+func (v *codesView) showMenu(a vault.Account, at fyne.CanvasObject, fromKeys bool) {
 	v.d.touch()
 	var items []*fyne.MenuItem
 	if a.Err == nil {
-		items = append(items, fyne.NewMenuItem("Copy code", func() { v.copyAccount(a) }),
+		items = append(items, fyne.NewMenuItem("Copy code", func() { v.copyAccount(a) }))
+		if a.Type == otp.HOTP {
+			items = append(items, fyne.NewMenuItem("Next code", func() { v.nextHOTP(a) }))
+		}
+		star := "Add to favourites"
+		if a.Favourite {
+			star = "Remove from favourites"
+		}
+		items = append(items, fyne.NewMenuItem(star, func() { v.setFavourite(a, !a.Favourite) }),
 			fyne.NewMenuItem("Show QR code…", func() { v.confirmQR(a) }))
 	}
 	items = append(items, fyne.NewMenuItem("Remove…", func() { v.confirmRemove(a) }))
-	widget.ShowPopUpMenuAtRelativePosition(fyne.NewMenu("", items...), v.d.w.Canvas(),
-		fyne.NewPos(0, at.Size().Height), at)
+	pop := widget.NewPopUpMenu(fyne.NewMenu("", items...), v.d.w.Canvas())
+	if fromKeys {
+		// Closed (Escape, or before an item's action runs), the menu
+		// gives the focus back to the list, on the account's line; an
+		// item that opens a dialog then moves it on to the dialog.
+		pop.OnDismiss = func() {
+			pop.Hide()
+			v.focusAccount(a.ID)
+		}
+	}
+	pop.ShowAtRelativePosition(fyne.NewPos(0, at.Size().Height), at)
+}
+
+// menuAt opens the menu of the account on line i from the keyboard, under
+// that line's ⋮ (scrolled into view first, so the line is drawn).
+func (v *codesView) menuAt(i int) {
+	a := v.accountAt(i)
+	if a == nil {
+		return
+	}
+	v.list.ScrollTo(i)
+	for r, j := range v.bound {
+		if j == i {
+			v.showMenu(*a, r.more, true)
+			return
+		}
+	}
 }
 
 // confirmRemove asks before removing a, naming it and saying where it

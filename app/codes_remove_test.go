@@ -18,6 +18,15 @@ import (
 // menuItem finds the item of an open pop-up menu by its label.
 func (h *harness) menuItem(label string) fyne.Tappable {
 	h.t.Helper()
+	if tap := h.openMenuItem(label); tap != nil {
+		return tap
+	}
+	h.t.Fatalf("no menu item %q on screen", label)
+	return nil
+}
+
+// openMenuItem is menuItem, nil when no open menu has the item.
+func (h *harness) openMenuItem(label string) fyne.Tappable {
 	for _, o := range h.objects() {
 		tap, ok := o.(fyne.Tappable)
 		w, isWidget := o.(fyne.Widget)
@@ -30,7 +39,6 @@ func (h *harness) menuItem(label string) fyne.Tappable {
 			}
 		}
 	}
-	h.t.Fatalf("no menu item %q on screen", label)
 	return nil
 }
 

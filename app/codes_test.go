@@ -227,6 +227,29 @@ func TestListKeysSkipHeadings(t *testing.T) {
 	}
 }
 
+// TestListFocusStartsInView: Tab into a list scrolled away from the line
+// it had highlighted starts on a line in view; Enter copied the code of a
+// line off screen.
+func TestListFocusStartsInView(t *testing.T) {
+	var uris []string
+	for i := range 20 {
+		uris = append(uris, fmt.Sprintf("otpauth://totp/Svc%02d:me?secret=JBSWY3DPEHPK3PXP&issuer=Svc%02d", i, i))
+	}
+	h := unlocked(t, uris...)
+	h.w.Resize(fyne.NewSize(640, 420))
+	l := h.list()
+	h.w.Canvas().Focus(l) // on the first line
+	h.w.Canvas().Focus(h.ui.s.main.codes.search)
+	l.ScrollToBottom()
+	h.w.Canvas().Focus(l)
+	a := h.ui.s.main.codes.accountAt(l.highlight)
+	if a == nil || !l.drawn(l.highlight) || a.Issuer == "Svc00" {
+		t.Fatalf("focused after scrolling to the end: line %d (%v), not in view", l.highlight, a)
+	}
+	h.key(fyne.KeyReturn)
+	h.mustSee("Copied " + a.Name())
+}
+
 func TestFindShortcutFocusesSearch(t *testing.T) {
 	h := unlocked(t, githubURI)
 	h.ui.s.main.tabs.SelectIndex(5)

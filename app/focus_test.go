@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -109,20 +110,56 @@ func TestFocusedButtonIsRinged(t *testing.T) {
 			if h.ringed(add) {
 				t.Error("the ring stays after the focus left the button")
 			}
-			star := h.row("GitHub").star
-			h.w.Canvas().Focus(star)
-			for i, key := range []fyne.KeyName{fyne.KeyReturn, fyne.KeySpace} {
-				h.key(key)
-				if fav := h.row("GitHub").data.Account.Favourite; fav != (i == 0) {
-					t.Errorf("%s on the star: favourite %v", key, fav)
-				}
-				// Starring moves the account to or from the favourites:
-				// the focus follows it to the star of its new line.
-				if star = h.row("GitHub").star; h.focusedButton() != star || !h.ringed(star) {
-					t.Errorf("%s on the star took the focus (or its ring) away from GitHub's star", key)
-				}
-			}
 		})
+	}
+}
+
+// TestLineMenuFromTheKeyboard: the Menu key (or F10) on the code list
+// opens the highlighted line's menu, which holds what the line's buttons
+// do (they are no Tab stops); starring from it keeps the focus on the
+// list, on the account's new line among the favourites, and Escape gives
+// the focus back to the list.
+func TestLineMenuFromTheKeyboard(t *testing.T) {
+	h := unlocked(t, githubURI, pypiURI)
+	l := h.list()
+	h.w.Canvas().Focus(l)
+	for _, key := range []fyne.KeyName{fyne.KeyF10, desktop.KeyMenu} {
+		a := h.ui.s.main.codes.accountAt(l.highlight)
+		if a == nil || a.Issuer != "GitHub" {
+			t.Fatalf("highlight on line %d, want GitHub's", l.highlight)
+		}
+		star := "Add to favourites"
+		if a.Favourite {
+			star = "Remove from favourites"
+		}
+		h.key(key)
+		if h.openMenuItem(star) == nil {
+			t.Fatalf("%s: no menu with %q", key, star)
+		}
+		for range 2 { // Copy code, then the star
+			h.key(fyne.KeyDown)
+		}
+		h.key(fyne.KeyReturn)
+		if h.openMenuItem(star) != nil {
+			t.Errorf("the menu stays open after %s", star)
+		}
+		if fav := h.row("GitHub").data.Account.Favourite; fav == a.Favourite {
+			t.Errorf("%s → %s: favourite still %v", key, star, fav)
+		}
+		if h.w.Canvas().Focused() != l {
+			t.Fatalf("focused after %s: %T, want the code list", star, h.w.Canvas().Focused())
+		}
+	}
+	h.key(desktop.KeyMenu)
+	if h.openMenuItem("Show QR code…") == nil {
+		t.Fatal("no menu after the Menu key")
+	}
+	h.key(fyne.KeyEscape)
+	if h.openMenuItem("Show QR code…") != nil {
+		t.Fatal("the menu stays open after Escape")
+	}
+	if a := h.ui.s.main.codes.accountAt(l.highlight); h.w.Canvas().Focused() != l || a == nil || a.Issuer != "GitHub" {
+		t.Errorf("after Escape: focused %T, highlight on line %d; want the list on GitHub", h.w.Canvas().Focused(), l.highlight)
 	}
 }
 
@@ -307,6 +344,12 @@ func TestTabFollowsReadingOrder(t *testing.T) {
 	h.tab(false)
 	if c.Focused() != h.list() {
 		t.Errorf("Tab from Add account went to %T, want the code list", c.Focused())
+	}
+	// The list is one Tab stop: its lines' buttons are not (the line's
+	// menu has what they do).
+	h.tab(false)
+	if b := h.focusedButton(); b == nil || b.Text != "Lock" {
+		t.Errorf("Tab from the code list went to %T, want Lock", c.Focused())
 	}
 }
 
