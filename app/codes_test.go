@@ -250,6 +250,28 @@ func TestListFocusStartsInView(t *testing.T) {
 	h.mustSee("Copied " + a.Name())
 }
 
+// TestNoticeKeepsTheLineInView: the notice line after a copy takes room
+// from the list; the line that was copied stays wholly in view (it was
+// half hidden behind the notice).
+func TestNoticeKeepsTheLineInView(t *testing.T) {
+	var uris []string
+	for i := range 20 {
+		uris = append(uris, fmt.Sprintf("otpauth://totp/Svc%02d:me?secret=JBSWY3DPEHPK3PXP&issuer=Svc%02d", i, i))
+	}
+	h := unlocked(t, uris...)
+	h.w.Resize(fyne.NewSize(640, 420))
+	l := h.list()
+	h.w.Canvas().Focus(l)
+	for l.drawn(l.highlight + 1) { // to the last line wholly in view
+		h.key(fyne.KeyDown)
+	}
+	h.key(fyne.KeyReturn)
+	h.mustSee("Copied Svc")
+	if !l.drawn(l.highlight) {
+		t.Errorf("the copied line %d is not wholly in view under the notice", l.highlight)
+	}
+}
+
 func TestFindShortcutFocusesSearch(t *testing.T) {
 	h := unlocked(t, githubURI)
 	h.ui.s.main.tabs.SelectIndex(5)
