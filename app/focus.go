@@ -79,7 +79,14 @@ func (r *ringRenderer) Refresh() {
 		th = t.Theme()
 	}
 	v := fyne.CurrentApp().Settings().ThemeVariant()
-	r.ring.rect.StrokeColor = th.Color(theme.ColorNamePrimary, v)
+	colour := theme.ColorNamePrimary
+	if b, ok := r.w.(*button); ok && b.Importance == widget.HighImportance {
+		// Around a button filled with the primary colour, a ring of that
+		// colour read as part of the button (GUI QA): the text colour
+		// (as much contrast with the background) stands apart.
+		colour = theme.ColorNameForeground
+	}
+	r.ring.rect.StrokeColor = th.Color(colour, v)
 	r.ring.rect.CornerRadius = th.Size(r.ring.radius) + r.ring.outset
 	r.ring.rect.Refresh()
 }

@@ -110,6 +110,15 @@ func TestFocusedButtonIsRinged(t *testing.T) {
 			if h.ringed(add) {
 				t.Error("the ring stays after the focus left the button")
 			}
+			// Around a button in the primary colour the ring is in the
+			// text colour, apart from the button's fill.
+			h.shortcut(shortcutAdd)
+			primary := find(h, "Add from link", func(b *button) bool { return b.Text == "Add from link" })
+			h.w.Canvas().Focus(primary)
+			th, v := primary.Theme(), fyne.CurrentApp().Settings().ThemeVariant()
+			if !h.ringed(primary) || primary.ring.rect.StrokeColor != th.Color(theme.ColorNameForeground, v) {
+				t.Errorf("focused primary button: ringed %v, ring colour %v", h.ringed(primary), primary.ring.rect.StrokeColor)
+			}
 		})
 	}
 }
