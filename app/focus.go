@@ -116,6 +116,7 @@ func reveal(obj fyne.CanvasObject) {
 }
 
 func bringIntoView(s *container.Scroll, obj fyne.CanvasObject) {
+	s.Refresh() // lays the content out: obj may have just been shown
 	d := fyne.CurrentApp().Driver()
 	at := d.AbsolutePositionForObject(obj).Subtract(d.AbsolutePositionForObject(s))
 	off := s.Offset

@@ -119,7 +119,7 @@ func (u *UI) showWelcome() {
 
 func (u *UI) showCreate() {
 	screen, focus := createScreen(u.w, createDeps{
-		path:    u.path,
+		path:    freePath(u.path),
 		opener:  u.d.Opener,
 		work:    u.d.Work,
 		created: u.unlocked,
@@ -128,6 +128,20 @@ func (u *UI) showCreate() {
 	})
 	u.setContent(screen)
 	u.w.Canvas().Focus(focus)
+}
+
+// freePath is path if nothing is there, else the first free "name-2.kdbx",
+// "name-3.kdbx"… beside it: "Create a new vault" from the unlock screen
+// offered the open vault's own path, where creating always failed.
+func freePath(path string) string {
+	ext := filepath.Ext(path)
+	base := strings.TrimSuffix(path, ext)
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) || n > 1000 {
+			return path
+		}
+		path = fmt.Sprintf("%s-%d%s", base, n, ext)
+	}
 }
 
 func (u *UI) showUnlock() {

@@ -2,6 +2,8 @@ package app
 
 import (
 	"encoding/binary"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,6 +58,35 @@ func TestFirstRunCreatesVaultAtDefaultLocation(t *testing.T) {
 	saved, _ := h.settings.Load()
 	if len(saved.RecentVaults) != 1 || saved.RecentVaults[0] != h.path {
 		t.Errorf("recent vaults = %q", saved.RecentVaults)
+	}
+}
+
+// TestCreateBesideAnOpenVault: "Create a new vault" from the unlock
+// screen offers a free name beside the vault (it offered the vault's own
+// path, where creating always failed), and in a short window a problem
+// below the form is scrolled into view (nothing seemed to happen).
+func TestCreateBesideAnOpenVault(t *testing.T) {
+	h := newHarness(t)
+	h.makeVault(githubURI)
+	if err := os.WriteFile(strings.TrimSuffix(h.path, ".kdbx")+"-2.kdbx", nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.open()
+	h.w.Resize(fyne.NewSize(640, 420))
+	test.Tap(h.button("Create a new vault…"))
+	if got, want := find(h, "location", func(e *entry) bool { return strings.HasSuffix(e.Text, ".kdbx") }).Text, strings.TrimSuffix(h.path, ".kdbx")+"-3.kdbx"; got != want {
+		t.Errorf("location offered: %s, want %s", got, want)
+	}
+	test.Type(h.entry("Password"), "one thing")
+	test.Type(h.entry("Repeat"), "another")
+	test.Tap(h.button("Create vault"))
+	h.mustSee("The passwords differ")
+	scroll := find(h, "page", func(*container.Scroll) bool { return true })
+	hint := find(h, "problem", func(l *widget.Label) bool { return l.Text == "Type the same password twice." })
+	d := fyne.CurrentApp().Driver()
+	relayout(h.w.Content()) // as the window's next frame lays it out
+	if top := d.AbsolutePositionForObject(hint).Y - d.AbsolutePositionForObject(scroll).Y; top < 0 || top+hint.Size().Height > scroll.Size().Height {
+		t.Errorf("the problem's hint spans %.0f–%.0f of a view %.0f high: out of sight", top, top+hint.Size().Height, scroll.Size().Height)
 	}
 }
 

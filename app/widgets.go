@@ -43,6 +43,7 @@ func (p *problemView) show(err error) {
 	}
 	p.hint.SetText(hint)
 	p.box.Show()
+	reveal(p.box) // below the form, it may be below the window's edge
 }
 
 func (p *problemView) hide() { p.box.Hide() }
