@@ -26,6 +26,18 @@ func (h *harness) exportDialog(i int) (*selectField, *widget.Button) {
 	return sel, h.dialogButton("Export…")
 }
 
+// TestImportExportShortcuts: Ctrl+I imports (the file chooser opens)
+// and Ctrl+E exports; they were reachable only through the menu bar.
+func TestImportExportShortcuts(t *testing.T) {
+	h := unlocked(t, githubURI)
+	h.shortcut(shortcutImport)
+	if h.picked != 1 {
+		t.Errorf("Ctrl+I: the file chooser opened %d times", h.picked)
+	}
+	h.shortcut(shortcutExport)
+	find(h, "format select", func(s *selectField) bool { return len(s.Options) == len(exportFormats) })
+}
+
 func (h *harness) check(prefix string) *checkField {
 	h.t.Helper()
 	return find(h, "check "+prefix, func(c *checkField) bool { return len(c.Text) >= len(prefix) && c.Text[:len(prefix)] == prefix })

@@ -337,6 +337,9 @@ var (
 	shortcutLock = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutFind = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutAdd  = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	// Import and export had no key but the menu bar's (Alt, then arrows).
+	shortcutImport = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutExport = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
 	// Alt+1… select the tabs, as in browsers; Ctrl+Page Down/Up step.
 	shortcutTabs = []fyne.Shortcut{
 		&desktop.CustomShortcut{KeyName: fyne.Key1, Modifier: fyne.KeyModifierAlt},
@@ -368,8 +371,8 @@ func (u *UI) setMenu() {
 			}
 		}),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Import…", u.showImport),
-		fyne.NewMenuItem("Export…", u.showExport),
+		item("Import…", shortcutImport, u.showImport),
+		item("Export…", shortcutExport, u.showExport),
 
 		fyne.NewMenuItemSeparator(),
 		item("Lock", shortcutLock, u.Lock),
