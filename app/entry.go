@@ -69,8 +69,10 @@ type revealToggle struct {
 	ring *focusRing
 }
 
+// newRevealToggle's ring lies inside the eye: on its edge it would fall
+// on the entry's own outline.
 func newRevealToggle(e *entry) *revealToggle {
-	t := &revealToggle{e: e, icon: canvas.NewImageFromResource(nil), ring: newFocusRing(0, theme.SizeNameInputRadius)}
+	t := &revealToggle{e: e, icon: canvas.NewImageFromResource(nil), ring: newFocusRing(-3, theme.SizeNameInputRadius)}
 	t.ExtendBaseWidget(t)
 	return t
 }

@@ -417,7 +417,7 @@ func TestPasswordEyeFromKeyboard(t *testing.T) {
 	if !ok || eye.e != v.token {
 		t.Fatalf("Tab from the token field went to %T, want its eye", h.w.Canvas().Focused())
 	}
-	if !h.ringedAt(eye, 0) {
+	if !h.ringedAt(eye, -3) {
 		t.Error("the focused eye has no visible ring")
 	}
 	for i, key := range []fyne.KeyName{fyne.KeySpace, fyne.KeyReturn} {
@@ -456,12 +456,16 @@ func TestFocusedControlsAreRinged(t *testing.T) {
 				if _, eye := c.(*revealToggle); eye {
 					h.ui.s.main.tabs.SelectIndex(3)
 				}
+				inset := 0
+				if _, eye := c.(*revealToggle); eye {
+					inset = -3
+				}
 				h.w.Canvas().Unfocus()
-				if h.ringedAt(c.(fyne.CanvasObject), 0) {
+				if h.ringedAt(c.(fyne.CanvasObject), inset) {
 					t.Errorf("%T: ring drawn before it has the focus", c)
 				}
 				h.w.Canvas().Focus(c)
-				if !h.ringedAt(c.(fyne.CanvasObject), 0) {
+				if !h.ringedAt(c.(fyne.CanvasObject), inset) {
 					t.Errorf("%T: no visible ring while focused", c)
 				}
 			}
