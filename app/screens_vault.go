@@ -193,9 +193,13 @@ func (f *createForm) build() fyne.CanvasObject {
 	f.pw, f.again = newPasswordEntry(), newPasswordEntry()
 	f.pw.SetPlaceHolder("Password")
 	f.again.SetPlaceHolder("Repeat the password")
+	// zxcvbn's scores 0–4 fill one to five fifths of the bar, so even a
+	// very weak password shows some of it; with no password the bar is
+	// hidden (its empty track read as a full bar, GUI QA).
 	f.meter = widget.NewProgressBar()
-	f.meter.Max = 4
+	f.meter.Max = 5
 	f.meter.TextFormatter = func() string { return "" }
+	f.meter.Hide()
 	f.verdict = widget.NewLabel("Strength: type a password or suggest a passphrase")
 	f.advice = widget.NewLabel("")
 	f.advice.Wrapping = fyne.TextWrapWord
@@ -222,11 +226,13 @@ func (f *createForm) build() fyne.CanvasObject {
 
 func (f *createForm) rate() {
 	s := estimate(f.pw.Text, []string{"twofold", filepath.Base(f.location.Text)})
-	f.meter.SetValue(float64(s.Score))
+	f.meter.SetValue(float64(s.Score + 1))
 	if f.pw.Text == "" {
+		f.meter.Hide()
 		f.verdict.SetText("Strength: type a password or suggest a passphrase")
 		return
 	}
+	f.meter.Show()
 	f.verdict.SetText("Strength: " + s.Label + " (zxcvbn estimate)")
 }
 

@@ -26,9 +26,22 @@ func TestFirstRunCreatesVaultAtDefaultLocation(t *testing.T) {
 	if got := h.entry("").Text; got != h.path {
 		t.Errorf("location = %q, want the default %q", got, h.path)
 	}
+	// The strength bar: hidden with no password, a fifth full for a very
+	// weak one (its empty track had read as a full bar), full for a
+	// suggested passphrase.
+	if present(h, func(*widget.ProgressBar) bool { return true }) {
+		t.Error("a strength bar is shown with no password typed")
+	}
+	bar := func() float64 { return find(h, "strength bar", func(*widget.ProgressBar) bool { return true }).Value }
 	test.Type(h.entry("Password"), "password")
 	h.mustSee("Strength: Very weak")
+	if v := bar(); v != 1 {
+		t.Errorf("very weak: the bar is at %v of 5", v)
+	}
 	test.Tap(h.button("Suggest a passphrase"))
+	if v := bar(); v != 5 {
+		t.Errorf("a suggested passphrase: the bar is at %v of 5", v)
+	}
 	pw := h.entry("Password").Text
 	if words := strings.Split(pw, "-"); len(words) != passphraseWords {
 		t.Fatalf("suggested %q: want %d words", pw, passphraseWords)
