@@ -111,7 +111,7 @@ func (v *addView) build() fyne.CanvasObject {
 	options := widget.NewForm(widget.NewFormItem("Type", v.typ), v.fDigits.item(), v.fPeriod.item(),
 		widget.NewFormItem("Algorithm", v.algorithm), v.fCounter.item(), v.fSteam.item())
 	v.advanced = newDisclosure("Advanced options", options)
-	return container.NewVScroll(container.NewVBox(
+	return scrollPage(
 		heading("Add an account"),
 		widget.NewForm(v.fGroup.item()),
 		widget.NewLabel("Paste the otpauth:// link (from the service's QR code or an export):"),
@@ -121,7 +121,7 @@ func (v *addView) build() fyne.CanvasObject {
 		widget.NewForm(v.fIssuer.item(), widget.NewFormItem("Account", v.account), v.fSecret.item()),
 		v.advanced.box,
 		manual,
-	))
+	)
 }
 
 // qrButtons is the row under the link: add it, or read a QR code from an

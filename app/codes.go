@@ -69,7 +69,8 @@ func codesScreen(d codesDeps) *codesView {
 	v.empty.Alignment = fyne.TextAlignCenter
 	v.empty.Wrapping = fyne.TextWrapWord
 	add := newButton("Add account", nil, d.add)
-	top := container.NewBorder(nil, nil, nil, add, container.NewThemeOverride(v.search, outlinedInput{}))
+	// Inset, as scrollPage is: Add account's focus ring fits at the edge.
+	top := container.NewPadded(container.NewBorder(nil, nil, nil, add, container.NewThemeOverride(v.search, outlinedInput{})))
 	// Built in reading order, which is Tab's order: the search and Add
 	// above the list (container.NewBorder puts the middle first).
 	v.content = container.New(layout.NewBorderLayout(top, nil, nil, nil), top, container.NewStack(v.list, container.NewCenter(v.empty)))

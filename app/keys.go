@@ -77,7 +77,7 @@ func keysScreen(d keysDeps) *keysView {
 		container.NewBorder(nil, nil, nil, refresh, v.pick), actions, v.status)
 	inv := container.NewVBox(widget.NewSeparator(),
 		widget.NewLabelWithStyle("Inventory", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.inventory)
-	v.content = container.NewVScroll(container.NewVBox(top, v.detail, inv))
+	v.content = scrollPage(top, v.detail, inv)
 	return v
 }
 

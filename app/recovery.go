@@ -49,8 +49,8 @@ func recoveryScreen(d recoveryDeps) *recoveryView {
 	v.fCodes = newField("Codes", v.codes)
 	add := newButton("Add recovery codes", nil, v.addSet)
 	form := widget.NewForm(widget.NewFormItem("Service", v.service), widget.NewFormItem("Account", v.account), v.fCodes.item())
-	v.content = container.NewVScroll(container.NewVBox(heading("Recovery codes"), v.list,
-		widget.NewSeparator(), widget.NewLabel("Add a set of recovery codes"), form, add))
+	v.content = scrollPage(heading("Recovery codes"), v.list,
+		widget.NewSeparator(), widget.NewLabel("Add a set of recovery codes"), form, add)
 	return v
 }
 

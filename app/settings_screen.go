@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -88,5 +87,5 @@ func settingsScreen(d settingsDeps) fyne.CanvasObject {
 		widget.NewFormItem("Clock", clockCheck),
 		widget.NewFormItem("", server),
 	)
-	return container.NewVScroll(container.NewVBox(heading("Settings"), form, note))
+	return scrollPage(heading("Settings"), form, note)
 }

@@ -51,8 +51,8 @@ func tokensScreen(d tokensDeps) *tokensView {
 	}
 	add := newButton("Add token", nil, v.addToken)
 	form := widget.NewForm(widget.NewFormItem("Name", v.name), v.fToken.item(), widget.NewFormItem("Service", v.service))
-	v.content = container.NewVScroll(container.NewVBox(heading("API tokens"), v.list,
-		widget.NewSeparator(), widget.NewLabel("Add an API token"), form, add))
+	v.content = scrollPage(heading("API tokens"), v.list,
+		widget.NewSeparator(), widget.NewLabel("Add an API token"), form, add)
 	return v
 }
 

@@ -13,6 +13,13 @@ import (
 	"github.com/twofold-app/twofold/assets"
 )
 
+// scrollPage is a tab's page: its rows, scrolled, inset by the theme's
+// padding, so that the focus ring of a control at the page's edge (drawn
+// 3 px outside it) is not cut off (GUI QA).
+func scrollPage(rows ...fyne.CanvasObject) *container.Scroll {
+	return container.NewVScroll(container.NewPadded(container.NewVBox(rows...)))
+}
+
 // problemView shows an error inline: a title and what to do.
 type problemView struct {
 	title *widget.Label
