@@ -92,7 +92,9 @@ func (l *codeList) update(id widget.ListItemID, it *listItem) {
 	it.row.onStar = func() { l.v.setFavourite(a, !a.Favourite) }
 	it.row.onHOTP = func() { l.v.nextHOTP(a) }
 	row := it.row
-	it.row.onMore = func() { l.v.showMenu(a, row.more, false) }
+	it.row.onMore = func() {
+		l.v.showMenu(a, func(p *widget.PopUpMenu) { p.ShowAtRelativePosition(fyne.NewPos(0, row.more.Size().Height), row.more) }, false)
+	}
 	it.row.set(l.v.rowData(a))
 	l.v.bound[it.row] = id
 }

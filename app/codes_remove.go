@@ -11,7 +11,8 @@ import (
 )
 
 // showMenu opens a row's menu under its "more" button.
-func (v *codesView) showMenu(a vault.Account, at fyne.CanvasObject, fromKeys bool) {
+// showMenu builds account a's menu and has show place it.
+func (v *codesView) showMenu(a vault.Account, show func(*widget.PopUpMenu), fromKeys bool) {
 	v.d.touch()
 	var items []*fyne.MenuItem
 	if a.Err == nil {
@@ -28,32 +29,34 @@ func (v *codesView) showMenu(a vault.Account, at fyne.CanvasObject, fromKeys boo
 	}
 	items = append(items, fyne.NewMenuItem("Remove…", func() { v.confirmRemove(a) }))
 	pop := widget.NewPopUpMenu(fyne.NewMenu("", items...), v.d.w.Canvas())
-	if fromKeys {
-		// Closed (Escape, or before an item's action runs), the menu
-		// gives the focus back to the list, on the account's line; an
-		// item that opens a dialog then moves it on to the dialog.
-		pop.OnDismiss = func() {
-			pop.Hide()
-			v.focusAccount(a.ID)
-		}
+	if !fromKeys {
+		show(pop)
+		return
 	}
-	pop.ShowAtRelativePosition(fyne.NewPos(0, at.Size().Height), at)
+	// Closed (Escape, or before an item's action runs), the menu gives
+	// the focus back to the list, on the account's line; an item that
+	// opens a dialog then moves it on to the dialog.
+	pop.OnDismiss = func() {
+		pop.Hide()
+		v.focusAccount(a.ID)
+	}
+	show(pop)
 }
 
-// menuAt opens the menu of the account on line i from the keyboard, under
-// that line's ⋮ (scrolled into view first, so the line is drawn).
+// menuAt opens the menu of the account on line i from the keyboard, at
+// the right end of that line, under it (scrolled into view first).
 func (v *codesView) menuAt(i int) {
 	a := v.accountAt(i)
 	if a == nil {
 		return
 	}
-	v.list.ScrollTo(i)
-	for r, j := range v.bound {
-		if j == i {
-			v.showMenu(*a, r.more, true)
-			return
-		}
-	}
+	l := v.list
+	l.ScrollTo(i)
+	top, h := l.lineSpan(i)
+	// Where the line's ⋮ is: its right end, below it. (The list reuses
+	// its rows, so the one drawing a line is not kept track of.)
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(l).Add(fyne.NewPos(l.Size().Width, top-l.GetScrollOffset()+h))
+	v.showMenu(*a, func(p *widget.PopUpMenu) { p.ShowAtPosition(pos) }, true)
 }
 
 // confirmRemove asks before removing a, naming it and saying where it

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -144,6 +145,13 @@ func TestLineMenuFromTheKeyboard(t *testing.T) {
 		h.key(key)
 		if h.openMenuItem(star) == nil {
 			t.Fatalf("%s: no menu with %q", key, star)
+		}
+		// It opens under the line it is for.
+		d := fyne.CurrentApp().Driver()
+		row := h.row("GitHub")
+		pop := find(h, "the menu", func(*widget.PopUpMenu) bool { return true })
+		if under := d.AbsolutePositionForObject(row).Y + row.Size().Height; math.Abs(float64(pop.Position().Y-under)) > 2 {
+			t.Errorf("%s: the menu opens at y %.0f, GitHub's line ends at %.0f", key, pop.Position().Y, under)
 		}
 		for range 2 { // Copy code, then the star
 			h.key(fyne.KeyDown)
