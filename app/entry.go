@@ -3,6 +3,7 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -10,7 +11,7 @@ import (
 // entry is Fyne's Entry made whole for the keyboard: it scrolls into view
 // when it gets the focus, Tab leaves it also when it takes several lines
 // (Fyne's multi-line entry keeps Tab, so the focus could not leave it),
-// and a password entry's show/hide toggle can be reached with Tab.
+// and Ctrl+H shows or hides a password entry's text.
 type entry struct {
 	widget.Entry
 	// escape is what Escape does while the entry has the focus; nil:
@@ -50,6 +51,19 @@ func (e *entry) FocusGained() {
 	reveal(e)
 }
 
+// shortcutReveal shows or hides what a password field holds.
+var shortcutReveal = &desktop.CustomShortcut{KeyName: fyne.KeyH, Modifier: fyne.KeyModifierShortcutDefault}
+
+// TypedShortcut implements fyne.Shortcutable: Ctrl+H in a password field
+// is its eye.
+func (e *entry) TypedShortcut(s fyne.Shortcut) {
+	if t, ok := e.ActionItem.(*revealToggle); ok && s.ShortcutName() == shortcutReveal.ShortcutName() {
+		t.toggle()
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}
+
 // TypedKey implements fyne.Focusable: Escape does e.escape.
 func (e *entry) TypedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape && e.escape != nil {
@@ -59,20 +73,20 @@ func (e *entry) TypedKey(ev *fyne.KeyEvent) {
 	e.Entry.TypedKey(ev)
 }
 
-// revealToggle is a password entry's eye: it shows or hides the text, on
-// a click or, focused, on Space or Enter. Fyne's own cannot take the
-// focus, so the keyboard could not reach it.
+// revealToggle is a password entry's eye: a click shows or hides the
+// text. From the keyboard, Ctrl+H does (as in KeePassXC), in the field
+// itself: the eye is no Tab stop, as a focusable control inside the
+// field put Shift+Tab out of order (Fyne walks backwards parent first,
+// so Shift+Tab from the eye skipped the field, and what was typed next
+// was lost; GUI QA).
 type revealToggle struct {
 	widget.BaseWidget
 	e    *entry
 	icon *canvas.Image
-	ring *focusRing
 }
 
-// newRevealToggle's ring lies inside the eye: on its edge it would fall
-// on the entry's own outline.
 func newRevealToggle(e *entry) *revealToggle {
-	t := &revealToggle{e: e, icon: canvas.NewImageFromResource(nil), ring: newFocusRing(-3, theme.SizeNameInputRadius)}
+	t := &revealToggle{e: e, icon: canvas.NewImageFromResource(nil)}
 	t.ExtendBaseWidget(t)
 	return t
 }
@@ -95,34 +109,7 @@ func (t *revealToggle) Tapped(*fyne.PointEvent) {
 	}
 }
 
-// FocusGained implements fyne.Focusable.
-func (t *revealToggle) FocusGained() { t.ring.show(true); t.Refresh() }
-
-// FocusLost implements fyne.Focusable.
-func (t *revealToggle) FocusLost() { t.ring.show(false); t.Refresh() }
-
-// TypedKey implements fyne.Focusable: Enter toggles (Space does, on its
-// character, as for buttons).
-func (t *revealToggle) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
-		t.toggle()
-	}
-}
-
-// TypedRune implements fyne.Focusable.
-func (t *revealToggle) TypedRune(r rune) {
-	if r == ' ' {
-		t.toggle()
-	}
-}
-
-// Disabled implements fyne.Disableable, so Tab passes it by in a
-// disabled entry.
-func (t *revealToggle) Disabled() bool { return t.e.Disabled() }
-
-func (t *revealToggle) CreateRenderer() fyne.WidgetRenderer {
-	return t.ring.renderer(t, &revealRenderer{t: t})
-}
+func (t *revealToggle) CreateRenderer() fyne.WidgetRenderer { return &revealRenderer{t: t} }
 
 type revealRenderer struct{ t *revealToggle }
 
@@ -154,9 +141,3 @@ func (r *revealRenderer) Refresh() {
 	r.t.icon.Refresh()
 }
 
-// Disable and Enable implement fyne.Disableable with the entry's state:
-// the toggle goes with its entry.
-func (t *revealToggle) Disable() { t.e.Disable() }
-
-// Enable: see Disable.
-func (t *revealToggle) Enable() { t.e.Enable() }

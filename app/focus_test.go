@@ -412,39 +412,39 @@ func TestFocusScrollsIntoView(t *testing.T) {
 	}
 }
 
-// TestPasswordEyeFromKeyboard: a password field's eye is the next Tab
-// stop, ringed when focused; Space or Enter there shows and hides what
-// was typed. A click on it shows it and leaves the focus in the field.
+// TestPasswordEyeFromKeyboard: Ctrl+H in a password field shows and
+// hides what it holds, as its eye does (as in KeePassXC); the eye is no
+// Tab stop, so Tab and Shift+Tab go field to field. A click on the eye
+// shows the text and leaves the focus in the field.
 func TestPasswordEyeFromKeyboard(t *testing.T) {
 	h := unlocked(t)
 	h.ui.s.main.tabs.SelectIndex(3)
 	v := h.ui.s.main.tokens
 	h.w.Canvas().Focus(v.token)
-	h.tab(false)
-	eye, ok := h.w.Canvas().Focused().(*revealToggle)
-	if !ok || eye.e != v.token {
-		t.Fatalf("Tab from the token field went to %T, want its eye", h.w.Canvas().Focused())
-	}
-	if !h.ringedAt(eye, -3) {
-		t.Error("the focused eye has no visible ring")
-	}
-	for i, key := range []fyne.KeyName{fyne.KeySpace, fyne.KeyReturn} {
-		h.key(key)
+	for i := range 2 {
+		v.token.TypedShortcut(shortcutReveal)
 		if hidden := v.token.Password; hidden != (i == 1) {
-			t.Errorf("after %s on the eye the token is hidden: %v", key, hidden)
+			t.Errorf("after Ctrl+H ×%d the token is hidden: %v", i+1, hidden)
 		}
 	}
-	if h.w.Canvas().Focused() != eye {
-		t.Errorf("focus left the eye for %T", h.w.Canvas().Focused())
+	h.tab(false)
+	if h.w.Canvas().Focused() != fyne.Focusable(v.service) {
+		t.Errorf("Tab from the token field went to %T, want the next field", h.w.Canvas().Focused())
 	}
-	test.Tap(eye)
+	h.tab(true)
+	h.tab(true)
+	if h.w.Canvas().Focused() != fyne.Focusable(v.name) {
+		t.Errorf("Shift+Tab twice from the service field went to %T, want the name field", h.w.Canvas().Focused())
+	}
+	h.w.Canvas().Focus(v.service)
+	test.Tap(v.token.ActionItem.(*revealToggle))
 	if v.token.Password || h.w.Canvas().Focused() != v.token {
 		t.Errorf("a click on the eye: hidden %v, focused %T; want shown and the field focused", v.token.Password, h.w.Canvas().Focused())
 	}
 }
 
-// TestFocusedControlsAreRinged: selects, checks and a password field's
-// eye show the focus with a ring a person can see in both themes (Fyne's
+// TestFocusedControlsAreRinged: selects and checks show the focus with a
+// ring a person can see in both themes (Fyne's
 // tint is 1.2–1.3:1), drawn on their edge as Fyne draws a focused entry's.
 func TestFocusedControlsAreRinged(t *testing.T) {
 	for _, choice := range []string{ThemeLight, ThemeDark} {
@@ -457,23 +457,13 @@ func TestFocusedControlsAreRinged(t *testing.T) {
 				find(h, "select", func(*selectField) bool { return true }),
 				find(h, "check", func(*checkField) bool { return true }),
 			}
-			h.ui.s.main.tabs.SelectIndex(3)
-			controls = append(controls, h.ui.s.main.tokens.token.ActionItem.(*revealToggle))
 			for _, c := range controls {
-				h.ui.s.main.tabs.SelectIndex(5)
-				if _, eye := c.(*revealToggle); eye {
-					h.ui.s.main.tabs.SelectIndex(3)
-				}
-				inset := 0
-				if _, eye := c.(*revealToggle); eye {
-					inset = -3
-				}
 				h.w.Canvas().Unfocus()
-				if h.ringedAt(c.(fyne.CanvasObject), inset) {
+				if h.ringedAt(c.(fyne.CanvasObject), 0) {
 					t.Errorf("%T: ring drawn before it has the focus", c)
 				}
 				h.w.Canvas().Focus(c)
-				if !h.ringedAt(c.(fyne.CanvasObject), inset) {
+				if !h.ringedAt(c.(fyne.CanvasObject), 0) {
 					t.Errorf("%T: no visible ring while focused", c)
 				}
 			}
