@@ -227,17 +227,23 @@ func TestListKeysSkipHeadings(t *testing.T) {
 	}
 }
 
-// TestListFocusStartsInView: Tab into a list scrolled away from the line
-// it had highlighted starts on a line in view; Enter copied the code of a
-// line off screen.
-func TestListFocusStartsInView(t *testing.T) {
+// longList unlocks a vault of 20 accounts in a window that shows a few.
+func longList(t *testing.T) (*harness, *codeList) {
+	t.Helper()
 	var uris []string
 	for i := range 20 {
 		uris = append(uris, fmt.Sprintf("otpauth://totp/Svc%02d:me?secret=JBSWY3DPEHPK3PXP&issuer=Svc%02d", i, i))
 	}
 	h := unlocked(t, uris...)
 	h.w.Resize(fyne.NewSize(640, 420))
-	l := h.list()
+	return h, h.list()
+}
+
+// TestListFocusStartsInView: Tab into a list scrolled away from the line
+// it had highlighted starts on a line in view; Enter copied the code of a
+// line off screen.
+func TestListFocusStartsInView(t *testing.T) {
+	h, l := longList(t)
 	h.w.Canvas().Focus(l) // on the first line
 	h.w.Canvas().Focus(h.ui.s.main.codes.search)
 	l.ScrollToBottom()
@@ -254,13 +260,7 @@ func TestListFocusStartsInView(t *testing.T) {
 // from the list; the line that was copied stays wholly in view (it was
 // half hidden behind the notice).
 func TestNoticeKeepsTheLineInView(t *testing.T) {
-	var uris []string
-	for i := range 20 {
-		uris = append(uris, fmt.Sprintf("otpauth://totp/Svc%02d:me?secret=JBSWY3DPEHPK3PXP&issuer=Svc%02d", i, i))
-	}
-	h := unlocked(t, uris...)
-	h.w.Resize(fyne.NewSize(640, 420))
-	l := h.list()
+	h, l := longList(t)
 	h.w.Canvas().Focus(l)
 	for l.drawn(l.highlight + 1) { // to the last line wholly in view
 		h.key(fyne.KeyDown)
