@@ -140,4 +140,3 @@ func (r *revealRenderer) Refresh() {
 	r.t.icon.Resource = res
 	r.t.icon.Refresh()
 }
-
