@@ -315,8 +315,8 @@ func TestEnterSubmitsForms(t *testing.T) {
 
 // TestTabReachesEveryControl: on every screen of an unlocked vault, Tab
 // visits each control on screen and comes round to the first again, and
-// Shift+Tab does the same the other way: no control keeps the focus (the
-// recovery codes box did: Fyne's multi-line entry takes Tab).
+// Shift+Tab goes back the same way, stop by stop: no control keeps the
+// focus (the recovery codes box did: Fyne's multi-line entry takes Tab).
 func TestTabReachesEveryControl(t *testing.T) {
 	h := unlocked(t, githubURI, pypiURI)
 	h.ui.s.main.recovery.service.SetText("GitHub")
@@ -326,6 +326,7 @@ func TestTabReachesEveryControl(t *testing.T) {
 	for i, tab := range h.ui.s.main.tabs.Items {
 		h.ui.s.main.tabs.SelectIndex(i)
 		want := h.focusables()
+		var forward []fyne.Focusable
 		for _, back := range []bool{false, true} {
 			h.w.Canvas().Unfocus()
 			var seen []fyne.Focusable
@@ -338,8 +339,24 @@ func TestTabReachesEveryControl(t *testing.T) {
 					t.Errorf("%s (back %v): Tab never reaches %T %v; reached %d of %d", tab.Text, back, f, f, len(slices.Compact(slices.Clone(seen))), len(want))
 				}
 			}
-			if n := len(want); n > 0 && seen[n] != seen[0] {
+			n := len(want)
+			if n > 0 && seen[n] != seen[0] {
 				t.Errorf("%s (back %v): Tab does not come round: after %d presses on %T, not on the first, %T", tab.Text, back, n, seen[n], seen[0])
+			}
+			if !back {
+				forward = seen[:n]
+				continue
+			}
+			// Shift+Tab runs exactly back along Tab's cycle: from each
+			// stop to the one Tab came from. (Fyne's backward walk visits
+			// a control before the controls inside it, so a list whose
+			// lines had buttons, or a field with a focusable eye, broke
+			// this.)
+			for j := 0; j+1 < len(seen); j++ {
+				if k := slices.Index(forward, seen[j]); k >= 0 && seen[j+1] != forward[(k+n-1)%n] {
+					t.Errorf("%s: Shift+Tab from %T went to %T, not where Tab came from (%T)", tab.Text, seen[j], seen[j+1], forward[(k+n-1)%n])
+					break
+				}
 			}
 		}
 	}
