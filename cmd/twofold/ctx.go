@@ -68,13 +68,21 @@ func askedForHelp(args []string) bool {
 	return false
 }
 
-// parse parses args, allowing flags after positional arguments.
+// parse parses args, allowing flags after positional arguments. After
+// "--" every argument is positional: a passkey ID (base64url) or a name
+// may start with "-".
 func (c *ctx) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	c.helpAsked = askedForHelp(args)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if strings.HasPrefix(err.Error(), "flag provided but not defined") {
+				err = unknownFlagError{err}
+			}
 			return nil, err
+		}
+		if n := len(args) - fs.NArg(); n > 0 && args[n-1] == "--" {
+			return append(pos, fs.Args()...), nil
 		}
 		if fs.NArg() == 0 {
 			return pos, nil
@@ -83,6 +91,14 @@ func (c *ctx) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = fs.Args()[1:]
 	}
 }
+
+// errUnknownFlag is what an argument starting with "-" that is no flag
+// is (errors.Is): often an ID or a name, which "--" lets through.
+var errUnknownFlag = errors.New("unknown flag")
+
+type unknownFlagError struct{ error }
+
+func (e unknownFlagError) Is(target error) bool { return target == errUnknownFlag }
 
 func (c *ctx) path() string {
 	if c.vaultPath != "" {
