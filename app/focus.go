@@ -174,15 +174,12 @@ func parts(o fyne.CanvasObject) []fyne.CanvasObject {
 		return []fyne.CanvasObject{c.content}
 	case *widget.PopUp:
 		return []fyne.CanvasObject{c.Content}
-
 	case *widget.Form:
 		var out []fyne.CanvasObject
 		for _, it := range c.Items {
 			out = append(out, it.Widget)
 		}
 		return out
-	case *entry:
-		return []fyne.CanvasObject{c.ActionItem}
 	}
 	return nil
 }

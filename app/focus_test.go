@@ -454,7 +454,7 @@ func TestPasswordEyeFromKeyboard(t *testing.T) {
 		t.Errorf("Shift+Tab twice from the service field went to %T, want the name field", h.w.Canvas().Focused())
 	}
 	h.w.Canvas().Focus(v.service)
-	test.Tap(v.token.ActionItem.(*revealToggle))
+	test.Tap(v.token.ActionItem.(fyne.Tappable))
 	if v.token.Password || h.w.Canvas().Focused() != v.token {
 		t.Errorf("a click on the eye: hidden %v, focused %T; want shown and the field focused", v.token.Password, h.w.Canvas().Focused())
 	}
