@@ -101,13 +101,17 @@ func (l *codeList) update(id widget.ListItemID, it *listItem) {
 
 // setHeights makes heading lines shorter than account lines.
 func (l *codeList) setHeights() {
-	for i, e := range l.v.entries {
-		if e.account == nil {
-			l.SetItemHeight(i, l.headingH)
-		} else {
-			l.SetItemHeight(i, l.rowH)
-		}
+	for i := range l.v.entries {
+		l.SetItemHeight(i, l.lineHeight(i))
 	}
+}
+
+// lineHeight is line i's height: a heading's or an account's.
+func (l *codeList) lineHeight(i widget.ListItemID) float32 {
+	if l.v.accountAt(i) == nil {
+		return l.headingH
+	}
+	return l.rowH
 }
 
 // showRing outlines a line in the primary colour (at least 3:1 against
@@ -154,10 +158,12 @@ func (l *codeList) FocusGained() {
 	l.keyboard = true
 	l.List.FocusGained()
 	l.keyboard = false
-	if first, ok := l.firstDrawn(); ok && !l.drawn(l.highlight) {
+	if !l.drawn(l.highlight) {
 		// The list was scrolled away from the line it had last: start on
 		// the first line in view, not on one Enter would copy unseen.
-		l.highlightLine(first)
+		if first, ok := l.firstDrawn(); ok {
+			l.highlightLine(first)
+		}
 	}
 	l.skipHeadings(1)
 	l.RefreshItem(l.highlight)
@@ -167,31 +173,36 @@ func (l *codeList) FocusGained() {
 // height, laid out as widget.List does (a padding between lines).
 func (l *codeList) lineSpan(i widget.ListItemID) (top, height float32) {
 	pad := l.Theme().Size(theme.SizeNamePadding)
-	for j := range i + 1 {
-		height = l.rowH
-		if l.v.accountAt(j) == nil {
-			height = l.headingH
-		}
-		if j < i {
-			top += height + pad
-		}
+	for j := range i {
+		top += l.lineHeight(j) + pad
 	}
-	return top, height
+	return top, l.lineHeight(i)
 }
 
-// drawn reports whether line i is wholly in view; firstDrawn is the
-// first account line that is.
-func (l *codeList) drawn(i widget.ListItemID) bool {
-	top, h := l.lineSpan(i)
+// inView reports whether the span [top, top+h) of the list's content is
+// wholly in view.
+func (l *codeList) inView(top, h float32) bool {
 	off := l.GetScrollOffset()
-	return i >= 0 && i < len(l.v.entries) && top >= off && top+h <= off+l.Size().Height
+	return top >= off && top+h <= off+l.Size().Height
 }
 
+// drawn reports whether line i is wholly in view.
+func (l *codeList) drawn(i widget.ListItemID) bool {
+	if i < 0 || i >= len(l.v.entries) {
+		return false
+	}
+	return l.inView(l.lineSpan(i))
+}
+
+// firstDrawn is the first account line wholly in view.
 func (l *codeList) firstDrawn() (widget.ListItemID, bool) {
+	pad, top := l.Theme().Size(theme.SizeNamePadding), float32(0)
 	for i := range l.v.entries {
-		if l.v.accountAt(i) != nil && l.drawn(i) {
+		h := l.lineHeight(i)
+		if l.v.accountAt(i) != nil && l.inView(top, h) {
 			return i, true
 		}
+		top += h + pad
 	}
 	return 0, false
 }

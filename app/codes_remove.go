@@ -10,8 +10,9 @@ import (
 	"github.com/twofold-app/twofold/vault/otp"
 )
 
-// showMenu opens a row's menu under its "more" button.
-// showMenu builds account a's menu and has show place it.
+// showMenu builds account a's menu and has show place it (under the
+// line's ⋮); opened from the keyboard, closing it gives the focus back to
+// the list.
 func (v *codesView) showMenu(a vault.Account, show func(*widget.PopUpMenu), fromKeys bool) {
 	v.d.touch()
 	var items []*fyne.MenuItem
@@ -29,16 +30,14 @@ func (v *codesView) showMenu(a vault.Account, show func(*widget.PopUpMenu), from
 	}
 	items = append(items, fyne.NewMenuItem("Remove…", func() { v.confirmRemove(a) }))
 	pop := widget.NewPopUpMenu(fyne.NewMenu("", items...), v.d.w.Canvas())
-	if !fromKeys {
-		show(pop)
-		return
-	}
-	// Closed (Escape, or before an item's action runs), the menu gives
-	// the focus back to the list, on the account's line; an item that
-	// opens a dialog then moves it on to the dialog.
-	pop.OnDismiss = func() {
-		pop.Hide()
-		v.focusAccount(a.ID)
+	if fromKeys {
+		// Closed (Escape, or before an item's action runs), the menu
+		// gives the focus back to the list, on the account's line; an
+		// item that opens a dialog then moves it on to the dialog.
+		pop.OnDismiss = func() {
+			pop.Hide()
+			v.focusAccount(a.ID)
+		}
 	}
 	show(pop)
 }

@@ -8,8 +8,9 @@ import (
 )
 
 // selectField is Fyne's Select with a focus ring on its edge (as Fyne
-// draws a focused entry's), scrolled into view when it gets the focus. Focused, Left and Right step through the choices and
-// Space opens the list.
+// draws a focused entry's), scrolled into view when it gets the focus.
+// Focused, Left and Right step through the choices and Space opens the
+// list.
 type selectField struct {
 	widget.Select
 	ring *focusRing
@@ -75,14 +76,13 @@ func (c *checkField) CreateRenderer() fyne.WidgetRenderer {
 // header drops the focus when Space folds it (the next Tab started again
 // at the window's top) and shows the focus only as a faint tint.
 type disclosure struct {
-	title  string
 	toggle *button
 	detail fyne.CanvasObject
 	box    *fyne.Container
 }
 
 func newDisclosure(title string, detail fyne.CanvasObject) *disclosure {
-	d := &disclosure{title: title, detail: detail}
+	d := &disclosure{detail: detail}
 	d.toggle = newButton(title, nil, func() { d.setOpen(!d.detail.Visible()) })
 	d.toggle.Importance = widget.LowImportance
 	d.toggle.Alignment = widget.ButtonAlignLeading

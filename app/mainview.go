@@ -222,9 +222,11 @@ func (m *mainView) say(msg string) {
 	m.notice.Show()
 	// The notice line takes room from the page above it: keep the code
 	// list's highlighted line in view (it was half hidden behind it).
-	m.content.Refresh()
-	if l := m.codes.list; l.focused && !l.drawn(l.highlight) {
-		l.ScrollTo(l.highlight)
+	if l := m.codes.list; l.focused {
+		m.content.Refresh() // lays the page out with the notice
+		if !l.drawn(l.highlight) {
+			l.ScrollTo(l.highlight)
+		}
 	}
 	m.hideNote = m.u.d.Timers.AfterFunc(noticeFor, func() {
 		m.notice.Hide()
