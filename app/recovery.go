@@ -73,11 +73,7 @@ func (v *recoveryView) reload() {
 }
 
 func (v *recoveryView) setRow(r vault.RecoverySet) fyne.CanvasObject {
-	name := r.Service
-	if r.Account != "" {
-		name += " (" + r.Account + ")"
-	}
-	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(r.Name(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	count := widget.NewLabel(fmt.Sprintf("%d of %d unused", r.Unused, r.Total))
 	copyNext := newButton("Copy next", theme.ContentCopyIcon(), func() { v.useNext(r) })
 	v.copyNext[r.ID] = copyNext
@@ -177,10 +173,7 @@ func (v *recoveryView) addSet() {
 		v.d.report(err)
 		return
 	}
-	name := service
-	if account != "" {
-		name += " (" + account + ")"
-	}
+	name := vault.RecoverySet{Service: service, Account: account}.Name()
 	detail := ""
 	if len(clashes) == 1 {
 		detail = " (" + clashes[0].Detail + ")"

@@ -160,11 +160,7 @@ func (s *Store) RecoveryClashes(service, account string) ([]Clash, error) {
 	var out []Clash
 	for _, r := range sets {
 		if sameText(r.Service, service) && sameText(r.Account, account) {
-			name := r.Service
-			if r.Account != "" {
-				name += " (" + r.Account + ")"
-			}
-			out = append(out, Clash{ID: r.ID, Group: r.Group, Name: name, Detail: fmt.Sprintf("%d of %d unused", r.Unused, r.Total)})
+			out = append(out, Clash{ID: r.ID, Group: r.Group, Name: r.Name(), Detail: fmt.Sprintf("%d of %d unused", r.Unused, r.Total)})
 		}
 	}
 	return out, nil

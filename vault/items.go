@@ -128,11 +128,10 @@ func (s *Store) items(kind Kind) ([]Item, error) {
 			return nil, err
 		}
 		for _, r := range sets {
-			name, names := r.Service, []string{r.Service}
+			name, names := r.Name(), []string{r.Service}
 			if r.Account != "" { // two accounts' sets are told apart as accounts are
 				// The bare service is the set without an account's exact
 				// name; it still finds this one as part of its names.
-				name = r.Service + " (" + r.Account + ")"
 				names = []string{name, r.Service + ":" + r.Account}
 			}
 			out = append(out, item(r.ID, KindRecovery, r.Group, name, name, names)) // its path too: group/Service (account)

@@ -49,6 +49,15 @@ type RecoverySet struct {
 	Unused  int
 }
 
+// Name is how the set is shown: "Service (account)", or the service alone
+// for a set without an account.
+func (r RecoverySet) Name() string {
+	if r.Account == "" {
+		return r.Service
+	}
+	return r.Service + " (" + r.Account + ")"
+}
+
 // Low reports whether the set is running out of codes.
 // A fresh set of three codes or fewer is not "running low": it is all
 // the service gave.

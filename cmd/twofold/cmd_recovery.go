@@ -20,14 +20,6 @@ func toRecoveryJSON(r vault.RecoverySet) recoveryJSON {
 	return recoveryJSON{vault.FormatUUID(r.ID), nonNil(r.Group), r.Service, r.Account, r.Total, r.Unused, r.Low()}
 }
 
-// setName is how a set is shown: "Service (account)", or the service.
-func setName(r vault.RecoverySet) string {
-	if r.Account == "" {
-		return r.Service
-	}
-	return r.Service + " (" + r.Account + ")"
-}
-
 func lowNote(r vault.RecoverySet) string {
 	if r.Low() {
 		return "  (running low: generate new codes on the service)"
@@ -98,7 +90,7 @@ func recoveryAdd(c *ctx, s *vault.Store, name, account, group string, replace bo
 	if err := s.Save(); err != nil {
 		return err
 	}
-	printf(c.stdout, "stored %d recovery codes for %s\n", r.Total, qualified(r.Group, setName(r)))
+	printf(c.stdout, "stored %d recovery codes for %s\n", r.Total, qualified(r.Group, r.Name()))
 	replaced(c, old)
 	return nil
 }
@@ -120,7 +112,7 @@ func recoveryList(c *ctx, s *vault.Store, pos []string) error {
 			printf(c.stderr, "no recovery codes stored yet: add a service's set with 'twofold recovery add NAME'\n")
 		}
 		for _, r := range sets {
-			printf(c.stdout, "%-40s %d of %d unused%s\n", qualified(r.Group, setName(r)), r.Unused, r.Total, lowNote(r))
+			printf(c.stdout, "%-40s %d of %d unused%s\n", qualified(r.Group, r.Name()), r.Unused, r.Total, lowNote(r))
 		}
 		return nil
 	}

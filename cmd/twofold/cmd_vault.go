@@ -207,7 +207,7 @@ func printList(c *ctx, accounts []vault.Account, sets []vault.RecoverySet, token
 	}
 	printf(c.stdout, "Recovery codes (%d)\n", len(sets))
 	for _, r := range sets {
-		printf(c.stdout, "   %-40s %d of %d unused%s\n", qualified(r.Group, setName(r)), r.Unused, r.Total, lowNote(r))
+		printf(c.stdout, "   %-40s %d of %d unused%s\n", qualified(r.Group, r.Name()), r.Unused, r.Total, lowNote(r))
 	}
 	printf(c.stdout, "API tokens (%d)\n", len(tokens))
 	for _, t := range tokens {
