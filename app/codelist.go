@@ -24,37 +24,41 @@ type codeList struct {
 	// puts it on the tapped line. Fyne reports the mouse hovering a line
 	// through the same callback; that does not move it, so Enter copies
 	// the outlined line wherever the pointer rests.
-	highlight widget.ListItemID
-	focused   bool
-	keyboard  bool // within the List's key or focus handling
-	// items maps template containers to their parts (a few dozen at most:
-	// the list recycles them).
-	items          map[*fyne.Container]*listItem
+	highlight      widget.ListItemID
+	focused        bool
+	keyboard       bool // within the List's key or focus handling
 	headingH, rowH float32
 }
 
-// listItem is the template of every line: a heading or a code row.
+// listItem is the template of every line: a heading or a code row,
+// stacked under ring, the keyboard focus outline (hidden unless on this
+// line). The list holds the stack; itemOf finds its parts again (a map
+// from stacks to parts kept every stack Fyne ever dropped).
 type listItem struct {
 	heading *widget.Label
 	row     *codeRow
-	ring    *canvas.Rectangle // the keyboard focus outline, hidden unless on this line
-	box     *fyne.Container
+	ring    *canvas.Rectangle
+}
+
+func (it listItem) box() *fyne.Container { return container.NewStack(it.heading, it.row, it.ring) }
+
+func itemOf(o fyne.CanvasObject) listItem {
+	parts := o.(*fyne.Container).Objects
+	return listItem{heading: parts[0].(*widget.Label), row: parts[1].(*codeRow), ring: parts[2].(*canvas.Rectangle)}
 }
 
 func newCodeList(v *codesView) *codeList {
-	l := &codeList{v: v, items: map[*fyne.Container]*listItem{}}
+	l := &codeList{v: v}
 	l.headingH = widget.NewLabel("").MinSize().Height
 	l.rowH = newCodeRow().MinSize().Height
 	l.Length = func() int { return len(v.entries) }
 	l.CreateItem = func() fyne.CanvasObject {
-		it := &listItem{heading: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), row: newCodeRow(),
+		it := listItem{heading: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), row: newCodeRow(),
 			ring: canvas.NewRectangle(color.Transparent)}
 		it.ring.Hide()
-		it.box = container.NewStack(it.heading, it.row, it.ring)
-		l.items[it.box] = it
-		return it.box
+		return it.box()
 	}
-	l.UpdateItem = func(id widget.ListItemID, o fyne.CanvasObject) { l.update(id, l.items[o.(*fyne.Container)]) }
+	l.UpdateItem = func(id widget.ListItemID, o fyne.CanvasObject) { l.update(id, itemOf(o)) }
 	l.OnSelected = func(id widget.ListItemID) {
 		l.Unselect(id)
 		l.moveHighlight(id) // a tap puts Fyne's keyboard highlight there too
@@ -73,14 +77,14 @@ func newCodeList(v *codesView) *codeList {
 	return l
 }
 
-func (l *codeList) update(id widget.ListItemID, it *listItem) {
+func (l *codeList) update(id widget.ListItemID, it listItem) {
 	if id >= len(l.v.entries) {
 		return
 	}
 	l.showRing(it.ring, l.focused && id == l.highlight)
 	e := l.v.entries[id]
 	if e.account == nil {
-		delete(l.v.bound, it.row)
+		l.v.unbind(it.row)
 		it.row.Hide()
 		it.heading.SetText(e.heading)
 		it.heading.Show()
@@ -96,7 +100,7 @@ func (l *codeList) update(id widget.ListItemID, it *listItem) {
 		l.v.showMenu(a, func(p *widget.PopUpMenu) { p.ShowAtRelativePosition(fyne.NewPos(0, row.more.Size().Height), row.more) }, false)
 	}
 	it.row.set(l.v.rowData(a))
-	l.v.bound[it.row] = id
+	l.v.bind(id, it.row)
 }
 
 // setHeights makes heading lines shorter than account lines.
@@ -177,6 +181,26 @@ func (l *codeList) lineSpan(i widget.ListItemID) (top, height float32) {
 		top += l.lineHeight(j) + pad
 	}
 	return top, l.lineHeight(i)
+}
+
+// shown is the range of lines the list shows, wholly or in part: first
+// to last, as widget.List works it out, and a line more on each side
+// (a line the list has just put aside still has its row bound, which
+// ticks off screen for a second at most; a line left out would freeze).
+func (l *codeList) shown() (first, last widget.ListItemID) {
+	pad, off, h := l.Theme().Size(theme.SizeNamePadding), l.GetScrollOffset(), l.Size().Height
+	first, top := -1, float32(0)
+	for i := range l.v.entries {
+		lh := l.lineHeight(i)
+		if first < 0 && top+lh+pad > off {
+			first = i
+		}
+		if top >= off+h {
+			return max(first-1, 0), i
+		}
+		top += lh + pad
+	}
+	return max(first-1, 0), len(l.v.entries) - 1
 }
 
 // inView reports whether the span [top, top+h) of the list's content is

@@ -118,6 +118,7 @@ func (d rowData) subtitle() string {
 type codeRow struct {
 	widget.BaseWidget
 	data     rowData
+	line     int // the list line it shows (codesView.bind)
 	onStar   func()
 	onHOTP   func()
 	onMore   func()

@@ -53,12 +53,16 @@ type codesView struct {
 	search   *entry
 	list     *codeList
 	empty    *widget.Label
-	bound    map[*codeRow]int // rows on screen → their entry index
-	content  fyne.CanvasObject
+	// rowAt maps lines to the row that shows them (or last showed them:
+	// the list recycles rows scrolled away, and drops them on a full
+	// refresh without telling, so tick asks rowAt for the lines in view
+	// only).
+	rowAt   map[int]*codeRow
+	content fyne.CanvasObject
 }
 
 func codesScreen(d codesDeps) *codesView {
-	v := &codesView{d: d, hotp: map[vault.UUID]string{}, bound: map[*codeRow]int{}}
+	v := &codesView{d: d, hotp: map[vault.UUID]string{}, rowAt: map[int]*codeRow{}}
 	v.search = newEntry()
 	v.search.SetPlaceHolder("Search (Ctrl+F); Enter copies the first code")
 	v.search.OnChanged = func(string) { d.touch(); v.filter() }
@@ -171,18 +175,29 @@ func (v *codesView) rowData(a vault.Account) rowData {
 	return d
 }
 
+// bind records that row shows line i.
+func (v *codesView) bind(i int, row *codeRow) {
+	v.unbind(row)
+	v.rowAt[i], row.line = row, i
+}
+
+// unbind records that row shows no line (it shows a heading).
+func (v *codesView) unbind(row *codeRow) {
+	if v.rowAt[row.line] == row {
+		delete(v.rowAt, row.line)
+	}
+}
+
 // tick refreshes the rows on screen: codes and countdowns change, the
 // rest stays. Rows scrolled out of view are not computed, and a row's
 // code is computed again only when its period ends (the secret is
 // decrypted once a period, not once a second).
 func (v *codesView) tick() {
 	t := v.d.now()
-	for row, i := range v.bound {
-		if i >= len(v.entries) || v.entries[i].account == nil {
-			continue
-		}
-		a := v.entries[i].account
-		if a.Err != nil || a.Type != otp.TOTP {
+	first, last := v.list.shown()
+	for i := first; i <= last; i++ {
+		row, a := v.rowAt[i], v.accountAt(i)
+		if row == nil || a == nil || row.data.Account.ID != a.ID || a.Err != nil || a.Type != otp.TOTP {
 			continue
 		}
 		c, ok := row.data.still(a.ID, t)

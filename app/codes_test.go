@@ -441,3 +441,51 @@ func TestKeyboardHighlightIsOutlined(t *testing.T) {
 		})
 	}
 }
+
+// countingCodes counts, per account, the codes computed (each one
+// decrypts the account's secret).
+type countingCodes struct {
+	CodeSource
+	asked map[vault.UUID]int
+}
+
+func (c *countingCodes) Code(id vault.UUID, t time.Time) (vault.Code, error) {
+	c.asked[id]++
+	return c.CodeSource.Code(id, t)
+}
+
+// TestTickFollowsTheLinesOnScreen: the countdown refreshes the lines on
+// screen, and computes (decrypts) only their codes, however the list
+// was scrolled and searched before. Fyne puts lines scrolled away aside
+// and drops them on a full refresh; such lines kept ticking, off
+// screen, each second, and their codes were computed each period.
+func TestTickFollowsTheLinesOnScreen(t *testing.T) {
+	h, l := longList(t)
+	v := h.ui.s.main.codes
+	for range 3 {
+		l.ScrollToBottom()
+		v.search.SetText("svc") // a full refresh of the list
+		v.search.SetText("")
+		l.ScrollToTop()
+	}
+	src := &countingCodes{CodeSource: v.d.src, asked: map[vault.UUID]int{}}
+	v.d.src = src
+	h.clock.Advance(30 * time.Second) // a new period on every line
+	rows := h.rows()
+	if len(rows) == 0 || len(rows) >= 20 {
+		t.Fatalf("%d lines on screen of 20", len(rows))
+	}
+	want := groupCode(expected(t, "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP", h.clock.Now()))
+	onScreen := map[vault.UUID]bool{}
+	for _, r := range rows {
+		onScreen[r.data.Account.ID] = true
+		if r.code.Text != want || r.left.Text != "30 s" {
+			t.Errorf("%s shows %q, %q; want %q, 30 s", r.data.Account.Issuer, r.code.Text, r.left.Text, want)
+		}
+	}
+	for _, a := range v.accounts {
+		if n := src.asked[a.ID]; n > 1 || (n > 0 && !onScreen[a.ID]) {
+			t.Errorf("%s (on screen: %v): code computed %d times in one period", a.Issuer, onScreen[a.ID], n)
+		}
+	}
+}
