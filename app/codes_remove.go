@@ -74,16 +74,14 @@ func (v *codesView) confirmRemove(a vault.Account) {
 }
 
 // remove moves a to the recycle bin and saves. When the save fails, the
-// removal is undone in memory too (Revert), so the account stays listed,
-// as it still is on disk, and no later save writes a removal the person
-// was told failed.
+// removal is undone in memory too (savingVault), so the account stays
+// listed, as it still is on disk.
 func (v *codesView) remove(a vault.Account) {
 	v.d.touch()
 	err := v.d.src.Remove(a.ID)
 	if err == nil {
 		if err = v.d.src.Save(); err != nil {
-			v.removeFailed(a, err)
-			return
+			err = fmt.Errorf("%w; %s was not removed", err, a.Name())
 		}
 	}
 	v.reload()
@@ -95,16 +93,4 @@ func (v *codesView) remove(a vault.Account) {
 	if v.d.removed != nil {
 		v.d.removed(a)
 	}
-}
-
-// removeFailed drops the unsaved removal after saveErr; if even that
-// fails, the window locks, which drops it with everything else in memory.
-func (v *codesView) removeFailed(a vault.Account, saveErr error) {
-	if err := v.d.src.Revert(); err != nil {
-		v.d.lock()
-		v.d.report(fmt.Errorf("%w; %s was not removed, and Twofold locked the vault to drop the unsaved removal: unlock it and try again", saveErr, a.Name()))
-		return
-	}
-	v.reload()
-	v.d.report(fmt.Errorf("%w; %s was not removed", saveErr, a.Name()))
 }

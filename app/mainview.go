@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"path/filepath"
 	"slices"
 	"time"
@@ -45,15 +46,22 @@ type mainView struct {
 func newMainView(u *UI, s *session) *mainView {
 	m := &mainView{u: u, s: s, notice: widget.NewLabel("")}
 	m.notice.Importance = widget.SuccessImportance
+	m.notice.Wrapping = fyne.TextWrapWord // on one line, a long name widened the window past the screen
 	m.notice.Hide()
 	m.clockNote = widget.NewLabel("")
 	m.clockNote.Wrapping = fyne.TextWrapWord
 	m.clockNote.Importance = widget.WarningImportance
 	m.clockNote.Hide()
-	report := func(err error) { showError(u.w, err) }
-	m.codes = codesScreen(codesDeps{src: s.v, now: u.codeNow, copy: m.copy, report: report, touch: u.touch, add: m.showAdd,
+	report := func(err error) {
+		if u.s != s && errors.Is(err, vault.ErrLocked) {
+			return // the screen of a session locked meanwhile, nothing to tell
+		}
+		showError(u.w, err)
+	}
+	sv := savingVault{Vault: s.v, lock: u.Lock}
+	m.codes = codesScreen(codesDeps{src: sv, now: u.codeNow, copy: m.copy, report: report, touch: u.touch, add: m.showAdd,
 		favourites: u.updateTray, w: u.w, removed: m.removed, lock: u.Lock, save: u.d.Files.Save, said: m.say})
-	ad := addDeps{w: u.w, adder: s.v, touch: u.touch, added: m.added, openImage: m.chooseQRImage}
+	ad := addDeps{w: u.w, adder: sv, touch: u.touch, added: m.added, openImage: m.chooseQRImage}
 	if u.d.Capture != nil {
 		ad.scanScreen, ad.pasteImage = m.scanScreen, m.pasteQRImage
 	}
@@ -62,9 +70,9 @@ func newMainView(u *UI, s *session) *mainView {
 		m.imp = &importFlow{w: u.w, work: u.d.Work, pick: u.d.Files.Open, store: st, current: func() bool { return u.s == s },
 			done: m.imported, lock: u.Lock}
 	}
-	m.recovery = recoveryScreen(recoveryDeps{store: s.v, copy: m.copy, report: report, touch: u.touch, said: m.say, w: u.w})
-	m.tokens = tokensScreen(tokensDeps{store: s.v, now: u.d.Now, copy: m.copy, report: report, touch: u.touch, said: m.say, w: u.w})
-	m.keys = keysScreen(keysDeps{w: u.w, opts: u.d.Keys, inv: s.v, post: u.d.UI, touch: u.touch})
+	m.recovery = recoveryScreen(recoveryDeps{store: sv, copy: m.copy, report: report, touch: u.touch, said: m.say, w: u.w})
+	m.tokens = tokensScreen(tokensDeps{store: sv, now: u.d.Now, copy: m.copy, report: report, touch: u.touch, said: m.say, w: u.w})
+	m.keys = keysScreen(keysDeps{w: u.w, opts: u.d.Keys, inv: sv, post: u.d.UI, touch: u.touch})
 	settings := settingsScreen(settingsDeps{current: u.settings, update: m.updateSettings})
 	icons := []fyne.Resource{theme.HomeIcon(), theme.ContentAddIcon(), theme.ListIcon(), theme.AccountIcon(), theme.StorageIcon(), theme.SettingsIcon()}
 	m.tabs = container.NewAppTabs()
