@@ -489,3 +489,18 @@ func TestTickFollowsTheLinesOnScreen(t *testing.T) {
 		}
 	}
 }
+
+// TestLongNamesKeepTheWindowsWidth: a notice naming an account with a
+// long name wraps; as one line it made the window's minimum width grow
+// past the screen's edge, pushing Lock and the rows' buttons off it.
+func TestLongNamesKeepTheWindowsWidth(t *testing.T) {
+	long := "otpauth://totp/Example%20Corporation%20International%20Holdings%20Regional%20Office:" +
+		"a.very.long.email.address@subdomain.example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example%20Corporation%20International%20Holdings%20Regional%20Office"
+	h := unlocked(t, long)
+	before := h.w.Content().MinSize().Width
+	h.list().Select(h.entryIndex("Example Corporation International Holdings Regional Office"))
+	h.mustSee("Copied Example Corporation")
+	if w := h.w.Content().MinSize().Width; w > before {
+		t.Errorf("the window's minimum width grew from %.0f to %.0f with the notice", before, w)
+	}
+}
