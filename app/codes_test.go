@@ -491,7 +491,8 @@ func TestTickFollowsTheLinesOnScreen(t *testing.T) {
 }
 
 // TestLongNamesKeepTheWindowsWidth: a notice naming an account with a
-// long name wraps; as one line it made the window's minimum width grow
+// long name wraps, and the names of recovery-code sets and tokens are cut
+// short with "…"; as one line each made the window's minimum width grow
 // past the screen's edge, pushing Lock and the rows' buttons off it.
 func TestLongNamesKeepTheWindowsWidth(t *testing.T) {
 	long := "otpauth://totp/Example%20Corporation%20International%20Holdings%20Regional%20Office:" +
@@ -502,5 +503,21 @@ func TestLongNamesKeepTheWindowsWidth(t *testing.T) {
 	h.mustSee("Copied Example Corporation")
 	if w := h.w.Content().MinSize().Width; w > before {
 		t.Errorf("the window's minimum width grew from %.0f to %.0f with the notice", before, w)
+	}
+	name := "Example Corporation International Holdings Regional Office"
+	h.ui.s.main.tabs.SelectIndex(2)
+	h.ui.s.main.recovery.service.SetText(name)
+	h.ui.s.main.recovery.account.SetText("a.very.long.email.address@subdomain.example.com")
+	h.ui.s.main.recovery.codes.SetText("aaaa-1111\nbbbb-2222")
+	test.Tap(h.button("Add recovery codes"))
+	h.ui.s.main.tabs.SelectIndex(3)
+	h.ui.s.main.tokens.name.SetText(name + " deploy token for the build servers")
+	h.ui.s.main.tokens.token.SetText(pypiToken(t, `[1, ["first-project-with-a-long-name", "second-project-with-a-long-name", "third"]]`))
+	test.Tap(h.button("Add token"))
+	for i, tab := range []string{"recovery codes", "tokens"} {
+		h.ui.s.main.tabs.SelectIndex(2 + i)
+		if w := h.w.Content().MinSize().Width; w > before {
+			t.Errorf("with a long name on the %s tab the window's minimum width is %.0f, was %.0f", tab, w, before)
+		}
 	}
 }

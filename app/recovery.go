@@ -73,7 +73,7 @@ func (v *recoveryView) reload() {
 }
 
 func (v *recoveryView) setRow(r vault.RecoverySet) fyne.CanvasObject {
-	title := widget.NewLabelWithStyle(r.Name(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := nameLabel(r.Name())
 	count := widget.NewLabel(fmt.Sprintf("%d of %d unused", r.Unused, r.Total))
 	copyNext := newButton("Copy next", theme.ContentCopyIcon(), func() { v.useNext(r) })
 	v.copyNext[r.ID] = copyNext
@@ -81,7 +81,7 @@ func (v *recoveryView) setRow(r vault.RecoverySet) fyne.CanvasObject {
 	if r.Unused == 0 {
 		copyNext.Disable()
 	}
-	row := container.NewVBox(container.NewBorder(nil, nil, title, container.NewHBox(copyNext, show), count))
+	row := container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewHBox(copyNext, show), count))
 	if r.Low() {
 		warn := widget.NewLabel(lowWarning(r))
 		warn.Importance = widget.WarningImportance

@@ -106,15 +106,16 @@ func expiryText(t vault.Token, now time.Time) (string, bool) {
 func isPyPI(t vault.Token) bool { return t.Service == "pypi" || t.Service == "testpypi" }
 
 func (v *tokensView) tokenRow(t vault.Token) fyne.CanvasObject {
-	title := widget.NewLabelWithStyle(t.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := nameLabel(t.Name)
 	exp, soon := expiryText(t, v.d.now())
 	info := widget.NewLabel(t.Service + " · " + scopeText(t) + " · " + exp)
+	info.Wrapping = fyne.TextWrapWord // a token may name many projects
 	if soon {
 		info.Importance = widget.WarningImportance
 	}
 	copyBtn := newButton("Copy", theme.ContentCopyIcon(), func() { v.copyToken(t) })
 	v.copies[t.ID] = copyBtn
-	row := container.NewVBox(container.NewBorder(nil, nil, title, copyBtn, info))
+	row := container.NewVBox(title, container.NewBorder(nil, nil, nil, copyBtn, info))
 	if isPyPI(t) && t.AccountWide() {
 		warn := widget.NewLabel("This PyPI token can upload to every project of the account. Prefer a token scoped to one project.")
 		warn.Importance = widget.WarningImportance

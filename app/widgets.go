@@ -175,3 +175,13 @@ func (p *tabPage) MinSize() fyne.Size {
 func (p *tabPage) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(p.content)
 }
+
+// nameLabel is an item's name as the heading of its row, on a line of
+// its own and cut short with "…" where the window is narrower: beside
+// the row's buttons, a long name set the window's minimum width (past
+// the screen's edge for some).
+func nameLabel(name string) *widget.Label {
+	l := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
