@@ -2,15 +2,23 @@
 // package (CC0; https://simpleicons.org): a rounded square in the brand's
 // colour with the brand's mark in white (or black on light colours).
 //
-//   npm pack simple-icons@16.37.0 && tar xzf simple-icons-16.37.0.tgz
-//   node assets/services/generate.mjs package
+//   npm pack simple-icons@16.37.0 svgpath@2.6.0 && tar xzf simple-icons-16.37.0.tgz &&
+//     mkdir svgpath && tar xzf svgpath-2.6.0.tgz -C svgpath
+//   node assets/services/generate.mjs package svgpath/package
+//
+// Paths are rewritten by svgpath (MIT) with their arcs as cubic curves:
+// Fyne's SVG renderer dropped marks whose arcs had their flags run
+// together ("a19.79 19.79 0 00-4.88", as simple-icons writes them), and
+// drew Discord's wrong once they were apart.
 //
 // Brand marks are trademarks of their owners; Twofold shows them only to
 // label the user's own accounts, as the simple-icons disclaimer allows.
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 
 const pkg = process.argv[2] ?? "package";
+const svgpath = createRequire(import.meta.url)(path.resolve(process.argv[3] ?? "svgpath/package"));
 const out = path.dirname(new URL(import.meta.url).pathname);
 const data = JSON.parse(fs.readFileSync(path.join(pkg, "data/simple-icons.json")));
 const icons = Array.isArray(data) ? data : data.icons;
@@ -32,7 +40,7 @@ for (const icon of icons) {
   const slug = icon.slug ?? slugOf(icon.title);
   if (!slugs.includes(slug)) continue;
   const svg = fs.readFileSync(path.join(pkg, "icons", slug + ".svg"), "utf8");
-  const d = svg.match(/ d="([^"]+)"/)[1];
+  const d = svgpath(svg.match(/ d="([^"]+)"/)[1]).unarc().toString();
   const ink = luminance(icon.hex) > 0.45 ? "#000000" : "#ffffff";
   fs.writeFileSync(path.join(out, slug + ".svg"),
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><title>${icon.title}</title>` +
