@@ -50,6 +50,7 @@ var problems = []struct {
 	{errNoQROnClipboard, problem{"No QR code found in the copied image", "Copy an image of the whole code, zoomed in if it is small; or save it as an image and choose Open QR image…"}},
 	{errScreenCapture, problem{"Could not capture the screen", "Take a screenshot yourself, or save the QR code as an image, and choose Open QR image…"}},
 	{errClipboardImage, problem{"Could not read an image from the clipboard", "Copy the QR code as an image (in a browser: right-click it, Copy Image), or save it and choose Open QR image…"}},
+	{transfer.ErrNotImage, problem{"This file is not an image", "Choose a screenshot or photo of the QR code (PNG, JPEG or GIF). An export of another app is imported with Import… (Ctrl+I)."}},
 	{transfer.ErrNoQRCode, problem{"No QR code found in the image", "Use a sharp screenshot of the whole QR code, with some white around it."}},
 	{errNotOTPQR, problem{"This QR code is not a one-time password code", "It holds a web link or other text. Use the QR code the service shows when you turn on two-factor authentication, or Google Authenticator's \"Transfer accounts\" code."}},
 	{transfer.ErrIncompleteBatch, problem{"Some codes of this Google Authenticator export are missing", "Google Authenticator splits large exports into several QR codes: open all their images together (select them all, or drop them at once)."}},

@@ -121,7 +121,7 @@ func TestQRImageErrorsAreExplained(t *testing.T) {
 	h.mustSee("This QR code is not a one-time password code")
 	h.mustNotSee("example.com")
 	h.drop(h.writeFile("fake.png", []byte("not an image")))
-	h.mustSee("The file is damaged")
+	h.mustSee("This file is not an image") // it said "The file is damaged … Export it again"
 }
 
 func TestDropGoogleBatchGoesToPreview(t *testing.T) {

@@ -194,7 +194,7 @@ func importFiles(files []string, o transfer.Options) (*transfer.Result, error) {
 	}()
 	for _, f := range files {
 		found, err := transfer.DecodeQRFile(f, o.Limits)
-		if errors.Is(err, transfer.ErrMalformed) {
+		if errors.Is(err, transfer.ErrMalformed) || errors.Is(err, transfer.ErrNotImage) {
 			// Not "name the format": several files are always images.
 			return nil, fmt.Errorf("%w: %s is not an image of QR codes (%v); several files are read as images: import other files one at a time", vault.ErrInvalid, f, err)
 		}

@@ -31,6 +31,7 @@ var transferHints = []struct {
 	{transfer.ErrCostTooHigh, "the file's header asks for an absurd key derivation cost; it is damaged or was crafted: export it again from the app"},
 	{transfer.ErrTooLarge, "this is far larger than any authenticator export; check the file, or import it in parts"},
 	{transfer.ErrUnsupported, "export again from the app in a supported form (an unencrypted or password-protected export), or as otpauth:// URIs"},
+	{transfer.ErrNotImage, "give a screenshot or photo of the QR code (PNG, JPEG or GIF); an export file is imported with 'twofold import FILE'"},
 	{transfer.ErrNoQRCode, "crop the image to the QR code, make it larger or sharper, and avoid glare; a screenshot works best"},
 	{errInvalidEntries, "fix or remove those entries in the file (or export it again), or add --skip-invalid to import the others without them"},
 	{errExportExists, "choose a new file name: an export never replaces a file"},

@@ -31,6 +31,9 @@ var (
 	// or write (an encrypted Bitwarden export, an Aegis biometric-only
 	// vault, an account type the target format lacks).
 	ErrUnsupported = errors.New("unsupported import or export variant")
+	// ErrNotImage: a file given as a QR code image is no image of a
+	// format this package reads (PNG, JPEG, GIF).
+	ErrNotImage = errors.New("not a PNG, JPEG or GIF image")
 	// ErrNoQRCode: an image holds no readable QR code.
 	ErrNoQRCode = errors.New("no QR code found in the image")
 	// ErrIncompleteBatch: Google Authenticator migration codes from one

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/gif"  // GIF screenshots and exports
@@ -27,6 +28,9 @@ func parseImage(data []byte, o *Options) (*Result, error) {
 // so a small file cannot make the decoder allocate gigabytes.
 func decodeImage(data []byte, l Limits) (image.Image, error) {
 	cfg, kind, err := image.DecodeConfig(bytes.NewReader(data))
+	if errors.Is(err, image.ErrFormat) {
+		return nil, ErrNotImage
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read image: %v: %w", err, ErrMalformed)
 	}
