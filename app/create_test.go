@@ -137,3 +137,50 @@ func TestWeakPasswordQuestionFromTheKeyboard(t *testing.T) {
 		t.Fatalf("no vault file after Use it anyway: %v", err)
 	}
 }
+
+// at is where o is in the window once the window has laid itself out
+// again, as the desktop driver does on its next frames (the test canvas
+// does not when a line appears or goes; a wrapped label measures its
+// height at the width of the layout before).
+func (h *harness) at(o fyne.CanvasObject) fyne.Position {
+	for range 3 {
+		relayout(h.w.Content())
+	}
+	return fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+}
+
+// TestCreateButtonsStayPut: while a person types, the strength bar and
+// "The passwords differ" appear and go, and nothing moves: the form was
+// centred in the window, so every button moved by 20–40 px and a click
+// aimed at "Create vault" landed in the key file field (GUI QA).
+func TestCreateButtonsStayPut(t *testing.T) {
+	h := newHarness(t)
+	h.createScreen()
+	create := find(h, "Create vault", func(b *button) bool { return b.Text == "Create vault" })
+	keyFile := h.entry("Key file")
+	wantCreate, wantKeyFile := h.at(create), h.at(keyFile)
+	check := func(when string) {
+		t.Helper()
+		if got := h.at(create); got != wantCreate {
+			t.Errorf("%s: Create vault is at %v, was at %v", when, got, wantCreate)
+		}
+		if got := h.at(keyFile); got != wantKeyFile {
+			t.Errorf("%s: the key file field is at %v, was at %v", when, got, wantKeyFile)
+		}
+	}
+	pw, again := h.entry("Password"), h.entry("Repeat")
+	test.Type(pw, "tulip-marble")
+	h.mustSee("Strength: Fair")
+	check("with the strength bar shown")
+	test.Type(again, "tulip-marbel")
+	test.Tap(h.button("Create vault"))
+	h.mustSee("The passwords differ")
+	check("with the passwords differing")
+	again.SetText("")
+	test.Type(again, "tulip-marble")
+	h.mustNotSee("The passwords differ")
+	check("once the passwords are the same")
+	pw.SetText("")
+	h.mustSee("Strength: type a password")
+	check("with the password cleared")
+}

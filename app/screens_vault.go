@@ -224,7 +224,7 @@ func (f *createForm) build() fyne.CanvasObject {
 	f.create.Importance = widget.HighImportance
 	back := newButton("Back", nil, f.d.back)
 	return page(container.NewHBox(appIcon(48), heading("Create your vault")),
-		where, f.pw, f.again, f.meterBox, f.verdict, suggest, f.advice,
+		where, f.pw, f.again, reserveSpace(f.meterBox), f.verdict, suggest, f.advice,
 		keyRow, container.NewHBox(f.create, back), f.busy.box, f.problem.box)
 }
 
