@@ -29,6 +29,14 @@ type strength struct {
 	Bits  float64
 }
 
+// strongEnough is the lowest score a vault password is taken at without
+// a question. zxcvbn's scores below 3 fall short of protecting a password
+// against an offline attack on a slow hash, which is what a copied vault
+// file faces (this port's 3 is about 34 bits, 2×10¹⁰ guesses). KeePassXC
+// likewise asks before it takes a database password in the lowest three
+// of its five grades.
+const strongEnough = 3
+
 var strengthLabels = [...]string{"Very weak", "Weak", "Fair", "Strong", "Very strong"}
 
 // estimateLimit bounds the text zxcvbn looks at: its matching is

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/twofold-app/twofold/vault"
@@ -181,6 +183,7 @@ type createForm struct {
 	again    *entry
 	keyFile  *entry
 	meter    *widget.ProgressBar
+	meterBox *container.ThemeOverride // colours the meter by strength
 	verdict  *widget.Label
 	advice   *widget.Label
 	location *entry
@@ -199,7 +202,8 @@ func (f *createForm) build() fyne.CanvasObject {
 	f.meter = widget.NewProgressBar()
 	f.meter.Max = 5
 	f.meter.TextFormatter = func() string { return "" }
-	f.meter.Hide()
+	f.meterBox = container.NewThemeOverride(f.meter, strengthTheme{theme.ColorNamePrimary})
+	f.meterBox.Hide()
 	f.verdict = widget.NewLabel("Strength: type a password or suggest a passphrase")
 	f.advice = widget.NewLabel("")
 	f.advice.Wrapping = fyne.TextWrapWord
@@ -220,21 +224,61 @@ func (f *createForm) build() fyne.CanvasObject {
 	f.create.Importance = widget.HighImportance
 	back := newButton("Back", nil, f.d.back)
 	return page(container.NewHBox(appIcon(48), heading("Create your vault")),
-		where, f.pw, f.again, f.meter, f.verdict, suggest, f.advice,
+		where, f.pw, f.again, reserveSpace(f.meterBox), f.verdict, suggest, f.advice,
 		keyRow, container.NewHBox(f.create, back), f.busy.box, f.problem.box)
 }
 
 func (f *createForm) rate() {
-	s := estimate(f.pw.Text, []string{"twofold", filepath.Base(f.location.Text)})
-	f.meter.SetValue(float64(s.Score + 1))
+	s := f.strength()
+	f.meter.Value = float64(s.Score + 1)
+	f.meterBox.Theme = strengthTheme{strengthColour(s.Score)}
+	f.meterBox.Refresh() // the meter too, in its new colour
 	if f.pw.Text == "" {
-		f.meter.Hide()
+		f.meterBox.Hide()
 		f.verdict.SetText("Strength: type a password or suggest a passphrase")
 		return
 	}
-	f.meter.Show()
+	f.meterBox.Show()
 	f.verdict.SetText("Strength: " + s.Label + " (zxcvbn estimate)")
 }
+
+func (f *createForm) strength() strength {
+	return estimate(f.pw.Text, []string{"twofold", filepath.Base(f.location.Text)})
+}
+
+// strengthColour is the strength bar's colour for a zxcvbn score: an
+// error's for the scores Create asks about that are weak or worse, a
+// warning's for a fair one (asked about too), success for one Create
+// takes without a question.
+func strengthColour(score int) fyne.ThemeColorName {
+	switch {
+	case score <= 1:
+		return theme.ColorNameError
+	case score < strongEnough:
+		return theme.ColorNameWarning
+	}
+	return theme.ColorNameSuccess
+}
+
+// strengthTheme draws the strength bar (a Fyne ProgressBar, which draws
+// in the primary colour) in colour instead, taking every colour from the
+// app's current theme, so the bar follows a change of theme.
+type strengthTheme struct{ colour fyne.ThemeColorName }
+
+func (strengthTheme) current() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+
+func (t strengthTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == theme.ColorNamePrimary {
+		n = t.colour
+	}
+	return t.current().Color(n, v)
+}
+
+func (t strengthTheme) Font(s fyne.TextStyle) fyne.Resource { return t.current().Font(s) }
+
+func (t strengthTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.current().Icon(n) }
+
+func (t strengthTheme) Size(n fyne.ThemeSizeName) float32 { return t.current().Size(n) }
 
 // recheck takes "the passwords differ" away once they no longer do (a
 // suggested passphrase fills both).
@@ -275,6 +319,7 @@ func (f *createForm) chooseLocation() {
 	}, f.w)
 }
 
+// submit creates the vault, after asking when the password is weak.
 func (f *createForm) submit() {
 	if f.pw.Text != f.again.Text {
 		f.problem.show(errPasswordsDiffer)
@@ -292,6 +337,35 @@ func (f *createForm) submit() {
 		wipe()
 		return
 	}
+	if s := f.strength(); f.pw.Text != "" && s.Score < strongEnough {
+		f.askWeak(s, func(ok bool) {
+			if !ok {
+				wipe()
+				f.w.Canvas().Focus(f.pw)
+				return
+			}
+			f.start(path, c, wipe)
+		})
+		return
+	}
+	f.start(path, c, wipe)
+}
+
+// askWeak asks whether to create the vault with a weak password, as
+// KeePassXC does; going back to change it is what Enter, Space or Escape
+// do when the question opens.
+func (f *createForm) askWeak(s strength, answer func(ok bool)) {
+	msg := fmt.Sprintf("This password is weak: the estimate rates it %s. "+
+		"Whoever gets a copy of the vault file can try passwords on it for as long as they like, "+
+		"and the vault holds the 2FA secrets of all your accounts. "+
+		"A longer password or a suggested passphrase protects them. Use it anyway?", strings.ToLower(s.Label))
+	d := newConfirmDialog("Use a weak password?", "Use it anyway", "Change password", message(f.w, msg), answer, f.w)
+	d.setConfirmImportance(widget.WarningImportance) // focuses Change password
+	d.Show()
+}
+
+// start creates the vault at path with c (wiped after).
+func (f *createForm) start(path string, c vault.Credentials, wipe func()) {
 	inputs := []fyne.Disableable{f.pw, f.again, f.keyFile, f.location, f.create}
 	setEnabled(inputs, false)
 	f.busy.start()

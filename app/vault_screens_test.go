@@ -287,3 +287,32 @@ func TestOpenExistingWithPasswordAndKeyFile(t *testing.T) {
 		t.Errorf("recent = %q", saved.RecentVaults)
 	}
 }
+
+// TestUnlockButtonStaysPut: the progress of the key derivation and a
+// wrong password's problem appear below Unlock and move neither it nor
+// the fields above it (the form was centred in the window, and moved by
+// half of every line that appeared).
+func TestUnlockButtonStaysPut(t *testing.T) {
+	h := newHarness(t)
+	h.makeVault()
+	h.open()
+	pw := h.entry("Password")
+	unlock := find(h, "Unlock", func(b *button) bool { return b.Text == "Unlock" })
+	wantPw, wantUnlock := h.at(pw), h.at(unlock)
+	check := func(when string) {
+		t.Helper()
+		if got := h.at(pw); got != wantPw {
+			t.Errorf("%s: the password field is at %v, was at %v", when, got, wantPw)
+		}
+		if got := h.at(unlock); got != wantUnlock {
+			t.Errorf("%s: Unlock is at %v, was at %v", when, got, wantUnlock)
+		}
+	}
+	test.Type(pw, "not the password")
+	test.Tap(unlock)
+	h.mustSee("Deriving the key")
+	check("while the key is derived")
+	h.work.flush()
+	h.mustSee("Wrong password or key file")
+	check("with a wrong password's problem shown")
+}

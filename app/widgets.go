@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -111,10 +112,39 @@ func heading(text string) *widget.Label {
 	return l
 }
 
-// page centres a form-like column with a sensible width.
+// page is a form-like column with a sensible width, centred across the
+// window and laid out from its top. (Centred vertically too, every
+// control moved by half the height of a line that appeared or went below
+// or above it, the strength bar or a problem, and a click aimed at
+// "Create vault" landed in the key file field; GUI QA.)
 func page(objs ...fyne.CanvasObject) fyne.CanvasObject {
-	col := container.NewVBox(objs...)
-	return container.NewVScroll(container.NewCenter(container.New(&widthLayout{width: 460}, col)))
+	col := container.New(&widthLayout{width: 460}, container.NewVBox(objs...))
+	row := container.NewHBox(layout.NewSpacer(), col, layout.NewSpacer())
+	return container.NewVScroll(container.New(layout.NewCustomPaddedLayout(24, 24, 4, 4), row))
+}
+
+// reserveSpace holds o where it lies in a column, taking its room whether
+// it is shown or hidden, so that showing it moves nothing below it.
+func reserveSpace(o fyne.CanvasObject) fyne.CanvasObject {
+	return container.New(reservedLayout{}, o)
+}
+
+// reservedLayout is a stack that measures its hidden objects too.
+type reservedLayout struct{}
+
+func (reservedLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
+}
+
+func (reservedLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
 }
 
 // widthLayout gives its single child at least a fixed width.

@@ -1,0 +1,186 @@
+package app
+
+import (
+	"image/color"
+	"os"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/twofold-app/twofold/vault"
+)
+
+// createScreen opens the window on the first-run screen and goes on to
+// "Create your vault".
+func (h *harness) createScreen() {
+	h.t.Helper()
+	h.open()
+	test.Tap(h.button("Create a new vault"))
+	h.mustSee("Create your vault")
+}
+
+// barColour is the colour the strength bar is drawn in: a pixel of its
+// filled part, in the window's rendering.
+func (h *harness) barColour() color.Color {
+	h.t.Helper()
+	bar := find(h, "strength bar", func(*widget.ProgressBar) bool { return true })
+	img := h.capture()
+	p := fyne.CurrentApp().Driver().AbsolutePositionForObject(bar)
+	return img.At(int(p.X+bar.Size().Width/10), int(p.Y+bar.Size().Height/2))
+}
+
+// themeColour is n in the window's current theme.
+func themeColour(n fyne.ThemeColorName) color.Color {
+	s := fyne.CurrentApp().Settings()
+	return s.Theme().Color(n, s.ThemeVariant())
+}
+
+func sameColour(a, b color.Color) bool {
+	x, y := color.NRGBAModel.Convert(a).(color.NRGBA), color.NRGBAModel.Convert(b).(color.NRGBA)
+	near := func(p, q uint8) bool { return max(p, q)-min(p, q) <= 2 }
+	return near(x.R, y.R) && near(x.G, y.G) && near(x.B, y.B) && near(x.A, y.A)
+}
+
+// TestCreateAsksBeforeAWeakPassword: the strength bar is drawn in the
+// colour of its verdict (it was blue for a very weak password), and
+// Create asks before it makes a vault with a password rated below
+// Strong (a very weak one was taken without a word); a strong one is
+// taken at once.
+func TestCreateAsksBeforeAWeakPassword(t *testing.T) {
+	for _, tc := range []struct {
+		password, label string
+		colour          fyne.ThemeColorName
+		asks            bool
+	}{
+		{"abc", "Very weak", theme.ColorNameError, true},
+		{"horse battery", "Weak", theme.ColorNameError, true},
+		{"tulip-marble", "Fair", theme.ColorNameWarning, true},
+		{"purple-monkey-dishwasher", "Strong", theme.ColorNameSuccess, false},
+	} {
+		t.Run(tc.label, func(t *testing.T) {
+			h := newHarness(t)
+			h.createScreen()
+			test.Type(h.entry("Password"), tc.password)
+			test.Type(h.entry("Repeat"), tc.password)
+			h.mustSee("Strength: " + tc.label + " (")
+			if got, want := h.barColour(), themeColour(tc.colour); !sameColour(got, want) {
+				t.Errorf("the strength bar is drawn in %v, want %s %v", got, tc.colour, want)
+			}
+			test.Tap(h.button("Create vault"))
+			if got := h.hasText("This password is weak"); got != tc.asks {
+				t.Fatalf("asked about the password: %v, want %v; texts %q", got, tc.asks, h.texts())
+			}
+			if tc.asks {
+				if len(h.work.jobs) != 0 {
+					t.Fatal("the vault is being created while Create asks")
+				}
+				test.Tap(h.dialogButton("Use it anyway"))
+			}
+			h.mustSee("Creating the vault")
+			h.work.flush()
+			s, err := vault.Open(h.path, vault.Credentials{Password: []byte(tc.password)}, nil)
+			if err != nil {
+				t.Fatalf("the new vault does not open with its password: %v", err)
+			}
+			s.Lock()
+		})
+	}
+}
+
+// TestWeakPasswordQuestionFromTheKeyboard: Enter in the repeat field
+// asks about a very weak password with "Change password" focused;
+// Escape goes back to the password field and creates nothing, and the
+// vault is made only on an explicit "Use it anyway".
+func TestWeakPasswordQuestionFromTheKeyboard(t *testing.T) {
+	h := newHarness(t)
+	h.createScreen()
+	pw, again := h.entry("Password"), h.entry("Repeat")
+	test.Type(pw, "abc")
+	test.Type(again, "abc")
+	h.w.Canvas().Focus(again)
+	h.key(fyne.KeyReturn)
+	h.mustSee("This password is weak: the estimate rates it very weak.")
+	if b := h.focusedButton(); b == nil || b.Text != "Change password" || !h.ringed(b) {
+		t.Fatalf("focused when asked: %v, want Change password with its ring", h.w.Canvas().Focused())
+	}
+	h.key(fyne.KeyEscape)
+	h.mustNotSee("This password is weak")
+	if len(h.work.jobs) != 0 {
+		t.Fatal("Escape created the vault")
+	}
+	if h.w.Canvas().Focused() != pw {
+		t.Errorf("focused after Escape: %T, want the password field", h.w.Canvas().Focused())
+	}
+
+	h.w.Canvas().Focus(again)
+	h.key(fyne.KeyReturn)
+	h.key(fyne.KeyReturn) // on Change password
+	h.mustNotSee("This password is weak")
+	if len(h.work.jobs) != 0 {
+		t.Fatal("Enter on Change password created the vault")
+	}
+
+	h.w.Canvas().Focus(again)
+	h.key(fyne.KeyReturn)
+	h.w.Canvas().FocusNext()
+	if b := h.focusedButton(); b == nil || b.Text != "Use it anyway" {
+		t.Fatalf("after Tab: focused %v, want Use it anyway", h.w.Canvas().Focused())
+	}
+	h.key(fyne.KeyReturn)
+	h.mustSee("Creating the vault")
+	h.work.flush()
+	h.mustSee("No accounts yet")
+	if _, err := os.Stat(h.path); err != nil {
+		t.Fatalf("no vault file after Use it anyway: %v", err)
+	}
+}
+
+// at is where o is in the window once the window has laid itself out
+// again, as the desktop driver does on its next frames (the test canvas
+// does not when a line appears or goes; a wrapped label measures its
+// height at the width of the layout before).
+func (h *harness) at(o fyne.CanvasObject) fyne.Position {
+	for range 3 {
+		relayout(h.w.Content())
+	}
+	return fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+}
+
+// TestCreateButtonsStayPut: while a person types, the strength bar and
+// "The passwords differ" appear and go, and nothing moves: the form was
+// centred in the window, so every button moved by 20–40 px and a click
+// aimed at "Create vault" landed in the key file field (GUI QA).
+func TestCreateButtonsStayPut(t *testing.T) {
+	h := newHarness(t)
+	h.createScreen()
+	create := find(h, "Create vault", func(b *button) bool { return b.Text == "Create vault" })
+	keyFile := h.entry("Key file")
+	wantCreate, wantKeyFile := h.at(create), h.at(keyFile)
+	check := func(when string) {
+		t.Helper()
+		if got := h.at(create); got != wantCreate {
+			t.Errorf("%s: Create vault is at %v, was at %v", when, got, wantCreate)
+		}
+		if got := h.at(keyFile); got != wantKeyFile {
+			t.Errorf("%s: the key file field is at %v, was at %v", when, got, wantKeyFile)
+		}
+	}
+	pw, again := h.entry("Password"), h.entry("Repeat")
+	test.Type(pw, "tulip-marble")
+	h.mustSee("Strength: Fair")
+	check("with the strength bar shown")
+	test.Type(again, "tulip-marbel")
+	test.Tap(h.button("Create vault"))
+	h.mustSee("The passwords differ")
+	check("with the passwords differing")
+	again.SetText("")
+	test.Type(again, "tulip-marble")
+	h.mustNotSee("The passwords differ")
+	check("once the passwords are the same")
+	pw.SetText("")
+	h.mustSee("Strength: type a password")
+	check("with the password cleared")
+}
