@@ -65,7 +65,11 @@ func codesScreen(d codesDeps) *codesView {
 	v := &codesView{d: d, hotp: map[vault.UUID]string{}, rowAt: map[int]*codeRow{}}
 	v.search = newEntry()
 	v.search.SetPlaceHolder("Search (Ctrl+F); Enter copies the first code")
-	v.search.OnChanged = func(string) { d.touch(); v.filter() }
+	v.search.OnChanged = func(string) {
+		d.touch()
+		v.filter()
+		v.list.ScrollToTop() // to the first match, the one Enter copies
+	}
 	v.search.OnSubmitted = func(string) { v.copyFirst() }
 	v.search.escape = func() { v.search.SetText("") }
 	v.list = newCodeList(v)

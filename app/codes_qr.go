@@ -23,7 +23,7 @@ const qrWarning = "The QR code holds the account's secret: anyone who sees or ph
 // confirmQR warns what a QR code gives away, then shows it.
 func (v *codesView) confirmQR(a vault.Account) {
 	v.d.touch()
-	confirm(v.d.w, "Show the QR code of "+a.Name()+"?", qrWarning, "Show QR code", widget.WarningImportance, func() { v.showQR(a) })
+	confirm(v.d.w, "Show this account's QR code?", a.Name()+"\n\n"+qrWarning, "Show QR code", widget.WarningImportance, func() { v.showQR(a) })
 }
 
 // showQR shows a's otpauth:// QR code, to be scanned from the screen or
@@ -47,7 +47,9 @@ func (v *codesView) showQR(a vault.Account) {
 	})
 	closeBtn := newButton("Close", nil, func() { d.Hide() })
 	closeBtn.Importance = widget.HighImportance
-	d = newAppDialog(v.d.w, a.Name(), container.NewVBox(pic, note))
+	name := widget.NewLabelWithStyle(a.Name(), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	name.Wrapping = fyne.TextWrapWord // a title would not wrap: long names were cut off
+	d = newAppDialog(v.d.w, "QR code", container.NewVBox(name, pic, note))
 	d.setButtons(closeBtn, save, closeBtn)
 	d.Show()
 }

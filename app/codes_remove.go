@@ -70,7 +70,9 @@ func (v *codesView) confirmRemove(a vault.Account) {
 	}
 	msg += "\n\nIf two-factor authentication is still on for this account, " +
 		"make sure you have another way to sign in first."
-	confirm(v.d.w, "Remove "+name+"?", msg, "Remove", widget.DangerImportance, func() { v.remove(a) })
+	// The name goes in the text, which wraps: a title does not, and cut
+	// long names off at the window's edge (QA).
+	confirm(v.d.w, "Remove this account?", msg, "Remove", widget.DangerImportance, func() { v.remove(a) })
 }
 
 // remove moves a to the recycle bin and saves. When the save fails, the
@@ -85,6 +87,11 @@ func (v *codesView) remove(a vault.Account) {
 		}
 	}
 	v.reload()
+	if l := v.list; l.focused && len(v.entries) > 0 {
+		// The line below moved up to the highlight: it may be a heading.
+		l.highlightLine(min(l.highlight, len(v.entries)-1))
+		l.skipHeadings(1)
+	}
 	if err != nil {
 		v.d.report(err)
 		return

@@ -81,7 +81,8 @@ func TestRemoveAccountFromRowMenu(t *testing.T) {
 	h := unlocked(t, githubURI, pypiURI)
 	test.Tap(h.row("GitHub").more)
 	test.Tap(h.menuItem("Remove…"))
-	h.mustSee("Remove GitHub (me@example.com)?")
+	h.mustSee("Remove this account?")
+	h.mustSee("GitHub (me@example.com) will be moved")
 	h.mustSee("moved to the vault's recycle bin")
 	test.Tap(h.dialogButton("Remove"))
 
@@ -100,7 +101,7 @@ func TestRemoveAccountWithDeleteKey(t *testing.T) {
 	h.w.Canvas().Focus(l)
 	l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown}) // GitHub → PyPI
 	l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
-	h.mustSee("Remove PyPI (me)?")
+	h.mustSee("PyPI (me) will be moved")
 	test.Tap(h.dialogButton("Remove"))
 	if got := h.listed(); !slices.Equal(got, []string{"GitHub", "Acme Corp"}) {
 		t.Errorf("listed after removing PyPI: %q", got)
@@ -115,9 +116,10 @@ func TestRemoveCancelKeepsTheAccount(t *testing.T) {
 	l := h.list()
 	h.w.Canvas().Focus(l)
 	l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
-	h.mustSee("Remove GitHub (me@example.com)?")
+	h.mustSee("Remove this account?")
+	h.mustSee("GitHub (me@example.com) will be moved")
 	test.Tap(h.dialogButton("Cancel"))
-	h.mustNotSee("Remove GitHub")
+	h.mustNotSee("Remove this account?")
 	if got := h.listed(); !slices.Equal(got, []string{"GitHub", "PyPI"}) {
 		t.Errorf("listed after cancelling: %q", got)
 	}
@@ -214,4 +216,23 @@ func TestRemoveWithoutRecycleBinSaysDeleted(t *testing.T) {
 	if tree := kx.Do(t, "", "ls", "-R", "-f"); strings.Contains(tree, "GitHub") {
 		t.Errorf("GitHub still in the file:\n%s", tree)
 	}
+}
+
+// TestRemoveKeepsTheFocusOnAnAccount: removing the last account of a
+// group from the keyboard leaves the list's highlight on an account
+// line; it was left on the next group's heading, where Enter copies
+// nothing (QA).
+func TestRemoveKeepsTheFocusOnAnAccount(t *testing.T) {
+	h := unlocked(t, githubURI, acmeURI, "Work|"+pypiURI)
+	v, l := h.ui.s.main.codes, h.list()
+	work := slices.IndexFunc(v.entries, func(e listEntry) bool { return e.heading == "Work" })
+	last := v.accountAt(work - 1)
+	h.w.Canvas().Focus(l)
+	l.highlightLine(work - 1)
+	v.remove(*last)
+	if a := v.accountAt(l.highlight); a == nil || !l.focused {
+		t.Errorf("after removing %s the highlight is on line %d (%q), focused %v", last.Name(), l.highlight, v.entries[l.highlight].heading, l.focused)
+	}
+	h.key(fyne.KeyReturn)
+	h.mustSee("Copied PyPI")
 }

@@ -494,6 +494,7 @@ func TestTickFollowsTheLinesOnScreen(t *testing.T) {
 // long name wraps, and the names of recovery-code sets and tokens are cut
 // short with "…"; as one line each made the window's minimum width grow
 // past the screen's edge, pushing Lock and the rows' buttons off it.
+// Dialogs name it in their text, which wraps, not in their title.
 func TestLongNamesKeepTheWindowsWidth(t *testing.T) {
 	long := "otpauth://totp/Example%20Corporation%20International%20Holdings%20Regional%20Office:" +
 		"a.very.long.email.address@subdomain.example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example%20Corporation%20International%20Holdings%20Regional%20Office"
@@ -505,6 +506,15 @@ func TestLongNamesKeepTheWindowsWidth(t *testing.T) {
 		t.Errorf("the window's minimum width grew from %.0f to %.0f with the notice", before, w)
 	}
 	name := "Example Corporation International Holdings Regional Office"
+	a := h.row(name).data.Account
+	for _, open := range []func(){func() { h.ui.s.main.codes.confirmRemove(a) }, func() { h.ui.s.main.codes.showQR(a) }} {
+		open()
+		top := h.w.Canvas().Overlays().Top()
+		if w := top.MinSize().Width; w > h.w.Canvas().Size().Width {
+			t.Errorf("a dialog naming the account is %.0f wide, in a window %.0f wide", w, h.w.Canvas().Size().Width)
+		}
+		h.w.Canvas().Overlays().Remove(top)
+	}
 	h.ui.s.main.tabs.SelectIndex(2)
 	h.ui.s.main.recovery.service.SetText(name)
 	h.ui.s.main.recovery.account.SetText("a.very.long.email.address@subdomain.example.com")
@@ -519,5 +529,17 @@ func TestLongNamesKeepTheWindowsWidth(t *testing.T) {
 		if w := h.w.Content().MinSize().Width; w > before {
 			t.Errorf("with a long name on the %s tab the window's minimum width is %.0f, was %.0f", tab, w, before)
 		}
+	}
+}
+
+// TestSearchShowsTheFirstMatch: a search starts the list at its top,
+// where the first match is, the one Enter copies; the list kept its
+// scroll position, the first matches hidden above it (QA).
+func TestSearchShowsTheFirstMatch(t *testing.T) {
+	h, l := longList(t)
+	l.ScrollToBottom()
+	test.Type(h.ui.s.main.codes.search, "svc0")
+	if !l.drawn(0) {
+		t.Errorf("the first match is scrolled out of view (offset %.0f)", l.GetScrollOffset())
 	}
 }

@@ -188,7 +188,8 @@ func TestDialogsAnswerFromTheKeyboard(t *testing.T) {
 	l := h.list()
 	h.w.Canvas().Focus(l)
 	l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
-	h.mustSee("Remove GitHub (me@example.com)?")
+	h.mustSee("Remove this account?")
+	h.mustSee("GitHub (me@example.com) will be moved")
 	b := h.focusedButton()
 	if b == nil || b.Text != "Cancel" {
 		t.Fatalf("focused when the remove dialog opens: %v, want Cancel", h.w.Canvas().Focused())
@@ -197,7 +198,7 @@ func TestDialogsAnswerFromTheKeyboard(t *testing.T) {
 		t.Error("the focused Cancel has no visible ring")
 	}
 	h.key(fyne.KeyEscape)
-	h.mustNotSee("Remove GitHub")
+	h.mustNotSee("Remove this account?")
 	if got := h.listed(); !slices.Equal(got, []string{"GitHub", "PyPI"}) {
 		t.Fatalf("listed after Escape: %q", got)
 	}
