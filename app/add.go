@@ -39,10 +39,25 @@ func newField(label string, input fyne.CanvasObject) *field {
 	e.Importance = widget.DangerImportance
 	e.Wrapping = fyne.TextWrapWord
 	e.Hide()
-	return &field{label: label, input: input, err: e}
+	f := &field{label: label, input: input, err: e}
+	if in, ok := input.(*entry); ok && in.OnChanged == nil {
+		// An error about what was typed goes once it is typed again: it
+		// stayed under the corrected field until the next submit (QA).
+		in.OnChanged = func(string) { f.ok() }
+	}
+	return f
 }
 
-func (f *field) fail(msg string) { f.err.SetText(msg); f.err.Show() }
+// fail shows msg under the field. The input is refreshed too: a label
+// never drawn yet belongs to no canvas, so showing it marks nothing to
+// redraw, and from the keyboard (Space or Enter on a button, which
+// changes nothing else) the message stayed unseen until the pointer
+// moved (QA).
+func (f *field) fail(msg string) {
+	f.err.SetText(msg)
+	f.err.Show()
+	f.input.Refresh()
+}
 func (f *field) ok()             { f.err.Hide() }
 
 func (f *field) item() *widget.FormItem {

@@ -68,3 +68,32 @@ func TestAddAccountManuallyExplainsEachField(t *testing.T) {
 		t.Errorf("steam code = %q", got)
 	}
 }
+
+// TestFieldErrorGoesWhenTheFieldChanges: an error under a field goes
+// once the person types in that field again; it stayed under the
+// corrected text until the next submit (QA). Errors under other fields
+// stay.
+func TestFieldErrorGoesWhenTheFieldChanges(t *testing.T) {
+	h := unlocked(t)
+	h.shortcut(shortcutAdd)
+	a := h.ui.s.main.add
+	test.Tap(h.button("Add account"))
+	h.mustSee("The secret is missing")
+	if !a.fIssuer.err.Visible() {
+		t.Fatal("no error under Service")
+	}
+	test.Type(a.secret, "JBSW")
+	h.mustNotSee("The secret is missing")
+	if !a.fIssuer.err.Visible() {
+		t.Error("typing the secret took the Service error away")
+	}
+	test.Type(a.uri, "otpauth://totp/X?secret=%%%")
+	test.Tap(h.button("Add from link"))
+	if !a.fURI.err.Visible() {
+		t.Fatal("no error under the link")
+	}
+	test.Type(a.uri, "x")
+	if a.fURI.err.Visible() {
+		t.Error("the link's error stays after the link changed")
+	}
+}
