@@ -361,7 +361,7 @@ func (rr *codeRowRenderer) Refresh() {
 		r.star.SetIcon(starOutline)
 	}
 	rr.Layout(r.Size())
-	for _, o := range []fyne.CanvasObject{r.code, r.next, r.left, r.barBg, r.bar} {
+	for _, o := range []fyne.CanvasObject{r.code, r.next, r.left, r.barBg, r.bar, r.hotp, r.more} {
 		o.Refresh()
 	}
 }

@@ -39,8 +39,14 @@ type mainView struct {
 	clockNote *widget.Label
 	hideNote  func()
 	stopTick  func()
-	visible   bool
-	content   fyne.CanvasObject
+	// retheme is set by a theme change, made on the settings tab: Fyne's
+	// pass over the window drops the refreshes of objects in hidden tabs
+	// (they belong to no canvas until drawn again), so the code lines
+	// kept their ⋮ buttons in the old theme's colour, near-white on
+	// white. Their tab refreshes them when it is shown next.
+	retheme bool
+	visible bool
+	content fyne.CanvasObject
 }
 
 func newMainView(u *UI, s *session) *mainView {
@@ -112,6 +118,10 @@ func (m *mainView) tabChanged() {
 	}
 	if !active {
 		return // hidden, minimised or locked: nothing to show (no key scan)
+	}
+	if m.retheme && m.tabs.SelectedIndex() == 0 {
+		m.retheme = false
+		m.codes.list.Refresh()
 	}
 	switch m.tabs.SelectedIndex() {
 	case 2:
@@ -249,6 +259,7 @@ func (m *mainView) updateSettings(change func(*Settings)) {
 	change(&s)
 	m.u.saveSettings(s)
 	if s.Theme != old.Theme {
+		m.retheme = true
 		m.u.applyTheme()
 	}
 	if s.ClockCheck != old.ClockCheck || s.TimeServer != old.TimeServer {
