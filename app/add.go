@@ -58,7 +58,8 @@ func (f *field) fail(msg string) {
 	f.err.Show()
 	f.input.Refresh()
 }
-func (f *field) ok()             { f.err.Hide() }
+
+func (f *field) ok() { f.err.Hide() }
 
 func (f *field) item() *widget.FormItem {
 	return widget.NewFormItem(f.label, container.NewVBox(f.input, f.err))
