@@ -170,6 +170,13 @@ func TestTokenExpiry(t *testing.T) {
 		v.token.SetText(pypiToken(t, fmt.Sprintf(`[0, %d, %d]`, tc.expires.Unix(), tc.expires.Add(-48*time.Hour).Unix())))
 		test.Tap(h.button("Add token"))
 	}
+	// The expired one says so when added (QA: a green "Added" only) and
+	// under its line.
+	h.mustSee("Added the token PyPI gone; it has already expired")
+	h.mustSee("PyPI gone expired on 2025-01-02: PyPI refuses it. Create a new token")
+	if n := strings.Count(strings.Join(h.texts(), "\n"), "refuses it"); n != 1 {
+		t.Errorf("%d expiry warnings for one expired token", n)
+	}
 	for text, warned := range map[string]bool{
 		"pypi · whole account · expires 2026-01-02": false,
 		"pypi · whole account · expires 2025-01-05": true,

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"time"
 
@@ -95,12 +96,30 @@ func expiryText(t vault.Token, now time.Time) (string, bool) {
 		return "expiry unknown", false
 	case t.Expires.IsZero():
 		return "no expiry", false
-	case !t.Expires.After(now):
+	case expired(t, now):
 		return "expired " + t.Expires.Format("2006-01-02"), true
 	case t.Expires.Sub(now) < 14*24*time.Hour:
 		return "expires " + t.Expires.Format("2006-01-02"), true
 	}
 	return "expires " + t.Expires.Format("2006-01-02"), false
+}
+
+// expired reports whether t is known to have expired by now.
+func expired(t vault.Token, now time.Time) bool {
+	return t.ExpiryKnown() && !t.Expires.IsZero() && !t.Expires.After(now)
+}
+
+// serviceName names t's service in a sentence.
+func serviceName(t vault.Token) string {
+	switch t.Service {
+	case "pypi":
+		return "PyPI"
+	case "testpypi":
+		return "TestPyPI"
+	case "":
+		return "the service"
+	}
+	return t.Service
 }
 
 func isPyPI(t vault.Token) bool { return t.Service == "pypi" || t.Service == "testpypi" }
@@ -116,6 +135,13 @@ func (v *tokensView) tokenRow(t vault.Token) fyne.CanvasObject {
 	copyBtn := newButton("Copy", theme.ContentCopyIcon(), func() { v.copyToken(t) })
 	v.copies[t.ID] = copyBtn
 	row := container.NewVBox(title, container.NewBorder(nil, nil, nil, copyBtn, info))
+	if expired(t, v.d.now()) {
+		warn := widget.NewLabel(fmt.Sprintf("%s expired on %s: %s refuses it. Create a new token there and add it "+
+			"under the same name: it replaces this one.", t.Name, t.Expires.Format("2006-01-02"), serviceName(t)))
+		warn.Importance = widget.WarningImportance
+		warn.Wrapping = fyne.TextWrapWord
+		row.Add(warn)
+	}
 	if isPyPI(t) && t.AccountWide() {
 		warn := widget.NewLabel("This PyPI token can upload to every project of the account. Prefer a token scoped to one project.")
 		warn.Importance = widget.WarningImportance
@@ -161,14 +187,14 @@ func (v *tokensView) addToken() {
 	// raw is wiped when this returns; the question may outlive it.
 	kept := memguard.NewBufferFromBytes(bytes.Clone(raw))
 	service := strings.TrimSpace(v.service.Text)
-	var added vault.UUID
+	var added vault.Token
 	replaceStep{
 		w: v.d.w, kind: vault.KindToken, name: name, clashes: clashes,
 		question: "Replace the token " + name + "?",
 		why:      replaceWhy("The vault has a token named " + name + ". A rotated token replaces the old one."),
 		add: func() error {
-			t, err := v.d.store.AddToken(vault.NewToken{Name: name, Token: kept.Bytes(), Service: service})
-			added = t.ID
+			var err error
+			added, err = v.d.store.AddToken(vault.NewToken{Name: name, Token: kept.Bytes(), Service: service})
 			return err
 		},
 		remove: v.d.store.Remove, save: v.d.store.Save, release: kept.Destroy,
@@ -181,8 +207,12 @@ func (v *tokensView) addToken() {
 			v.token.SetText("")
 			v.service.SetText("")
 			v.reload()
-			v.d.said("Added the token " + name)
-			if b := v.copies[added]; b != nil { // the new token, scrolled into view
+			msg := "Added the token " + name
+			if expired(added, v.d.now()) {
+				msg += "; it has already expired"
+			}
+			v.d.said(msg)
+			if b := v.copies[added.ID]; b != nil { // the new token, scrolled into view
 				v.d.w.Canvas().Focus(b)
 			}
 		},
