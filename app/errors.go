@@ -30,7 +30,7 @@ var problems = []struct {
 	{vault.ErrNoVault, problem{"There is no vault at this location", "Create a new vault here, or choose an existing KeePass file."}},
 	{vault.ErrNotKeePass, problem{"This is not a KeePass file", "Choose a .kdbx file made by Twofold, KeePassXC or KeePass."}},
 	{vault.ErrUnsupportedFormat, problem{"This KeePass format is not supported", "Twofold reads KDBX 3.1 and 4.x. Open the file in KeePassXC, save it, and try again."}},
-	{vault.ErrCorrupt, problem{"The vault file is damaged", "It may be truncated or altered. Restore the backup next to it (the same name ending in .bak) or your last copy; Twofold did not change the file."}},
+	{vault.ErrCorrupt, problem{"The vault file is damaged", "It may be truncated or altered. Twofold did not change it. If a backup is next to it (the same name ending in .bak, which Twofold writes before each save), restore that; otherwise your last copy."}},
 	{vault.ErrChangedOnDisk, problem{"The vault changed on disk", "Another program saved it since Twofold opened it. Lock and unlock to load the new version, then make your change again."}},
 	{vault.ErrBusy, problem{"The vault is being saved by another program", "Try again in a moment."}},
 	{vault.ErrExists, problem{"A file already exists there", "Choose another location, or open the existing file instead."}},

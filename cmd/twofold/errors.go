@@ -23,7 +23,7 @@ var hints = []struct {
 	{vault.ErrNoVault, "create one with 'twofold init', or point --vault (or $TWOFOLD_VAULT) at an existing KeePass file"},
 	{vault.ErrNotKeePass, "this file is not a KeePass database; check the --vault path"},
 	{vault.ErrUnsupportedFormat, "open and re-save the file with KeePassXC, then try again"},
-	{vault.ErrCorrupt, "the file is damaged; restore the backup next to it (" + "VAULT.bak" + ") or your last copy; Twofold did not change it"},
+	{vault.ErrCorrupt, "the file is damaged; Twofold did not change it: restore VAULT.bak next to it if there is one (Twofold writes it before each save), otherwise your last copy"},
 	{vault.ErrChangedOnDisk, "another program saved the vault since Twofold opened it; run the command again to work on the new version"},
 	{vault.ErrBusy, "another program is saving this vault right now; try again in a moment"},
 	{vault.ErrExists, "choose another path, or open the existing vault instead"},
