@@ -63,12 +63,7 @@ func (v *codesView) menuAt(i int) {
 func (v *codesView) confirmRemove(a vault.Account) {
 	v.d.touch()
 	name := a.Name()
-	msg := name + " will be moved to the vault's recycle bin (the KeePass \"Recycle Bin\" group), " +
-		"where KeePassXC can restore it."
-	if !v.d.src.RecycleBinEnabled() {
-		msg = name + " will be deleted for good: this vault's recycle bin is turned off (in KeePass or KeePassXC)."
-	}
-	msg += "\n\nIf two-factor authentication is still on for this account, " +
+	msg := where(name, v.d.src.RecycleBinEnabled()) + "\n\nIf two-factor authentication is still on for this account, " +
 		"make sure you have another way to sign in first."
 	// The name goes in the text, which wraps: a title does not, and cut
 	// long names off at the window's edge (QA).

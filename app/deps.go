@@ -56,8 +56,7 @@ type TokenStore interface {
 	TokenSecret(id vault.UUID) (*memguard.LockedBuffer, error)
 	AddToken(vault.NewToken) (vault.Token, error)
 	TokenClashes(name string, token []byte) ([]vault.Clash, error)
-	Remove(id vault.UUID) error
-	Save() error
+	itemRemover
 }
 
 // Vault is an unlocked vault as the window holds it. *vault.Store

@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"gopkg.in/macaroon.v2"
+
+	"github.com/twofold-app/twofold/vault"
 )
 
 func TestRecoveryCodes(t *testing.T) {
@@ -236,5 +238,34 @@ func TestAddedTokensAndCodesAreShown(t *testing.T) {
 				inView(r.copyNext[s.ID], r.content)
 			}
 		}
+	}
+}
+
+// TestRemoveToken: a token is removed from the window, after a question
+// that says where it goes and that removing does not revoke it;
+// Cancel keeps it. (Only the CLI's rm could remove one.)
+func TestRemoveToken(t *testing.T) {
+	h := unlocked(t)
+	h.ui.s.main.tabs.SelectIndex(3)
+	v := h.ui.s.main.tokens
+	v.name.SetText("GH deploy")
+	v.token.SetText("ghp_" + strings.Repeat("a", 36))
+	test.Tap(h.button("Add token"))
+	test.Tap(h.button("Remove…"))
+	h.mustSee("The token GH deploy will be moved to the vault's recycle bin")
+	h.mustSee("does not revoke it: if it may have leaked, revoke it on github too")
+	test.Tap(h.dialogButton("Cancel"))
+	h.mustSee("GH deploy")
+	test.Tap(h.button("Remove…"))
+	test.Tap(h.dialogButton("Remove"))
+	h.mustSee("Removed the token GH deploy (moved to the recycle bin)")
+	h.mustSee("No API tokens yet")
+	s, err := vault.Open(h.path, vault.Credentials{Password: []byte(testPassword)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Lock()
+	if tokens, _ := s.Tokens(); len(tokens) != 0 {
+		t.Errorf("saved tokens: %+v", tokens)
 	}
 }

@@ -134,7 +134,8 @@ func (v *tokensView) tokenRow(t vault.Token) fyne.CanvasObject {
 	}
 	copyBtn := newButton("Copy", theme.ContentCopyIcon(), func() { v.copyToken(t) })
 	v.copies[t.ID] = copyBtn
-	row := container.NewVBox(title, container.NewBorder(nil, nil, nil, copyBtn, info))
+	remove := newButton("Remove…", theme.DeleteIcon(), func() { v.confirmRemove(t) })
+	row := container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewHBox(copyBtn, remove), info))
 	if expired(t, v.d.now()) {
 		warn := widget.NewLabel(fmt.Sprintf("%s expired on %s: %s refuses it. Create a new token there and add it "+
 			"under the same name: it replaces this one.", t.Name, t.Expires.Format("2006-01-02"), serviceName(t)))
@@ -149,6 +150,20 @@ func (v *tokensView) tokenRow(t vault.Token) fyne.CanvasObject {
 		row.Add(warn)
 	}
 	return row
+}
+
+// confirmRemove asks before removing t, then removes it (the window
+// had no way to: only the CLI's rm).
+func (v *tokensView) confirmRemove(t vault.Token) {
+	v.d.touch()
+	removal{w: v.d.w, store: v.d.store, id: t.ID, what: "the token " + t.Name, report: v.d.report,
+		caution: "Removing it here does not revoke it: if it may have leaked, revoke it on " + serviceName(t) + " too.",
+		done: func(notice string) {
+			v.reload()
+			if notice != "" {
+				v.d.said(notice)
+			}
+		}}.ask("Remove this token?")
 }
 
 // copyToken copies a token. (The clipboard API takes a string, so the
