@@ -21,7 +21,7 @@ func TestAddAccountFromURI(t *testing.T) {
 	h.entry("otpauth://").SetText(githubURI)
 	h.entry("Group").SetText("Work / Code")
 	test.Tap(h.button("Add from link"))
-	h.mustSee("Added GitHub (me@example.com)")
+	h.mustSee("Added GitHub (me@example.com) to the group Work / Code") // the group, kept for the next account, is named
 	if h.ui.s.main.tabs.SelectedIndex() != 0 {
 		t.Error("not back on the codes tab")
 	}

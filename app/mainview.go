@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -188,7 +189,13 @@ func (m *mainView) added(a vault.Account) {
 	// The keyboard focus leaves the add form, now hidden (Enter there
 	// would add again, unseen), for the new account's line.
 	m.codes.focusAccount(a.ID)
-	m.say("Added " + a.Name())
+	msg := "Added " + a.Name()
+	if len(a.Group) > 0 {
+		// The add form keeps its group for the next account, above the
+		// fields a QR code fills, where it went unnoticed (QA).
+		msg += " to the group " + strings.Join(a.Group, " / ")
+	}
+	m.say(msg)
 }
 
 // removed confirms a removal (the tray may have listed the account).
