@@ -312,10 +312,32 @@ func (v *addView) fieldFor(err error) *field {
 	return v.fSecret
 }
 
-// store adds the account and saves; errors go under at. An account of
-// the same issuer and name with another secret is replaced only if the
+// store adds the account and saves; errors go under at. A secret
+// shorter than services give asks first: it was most likely cut off when
+// copied (QA: "secret=AA" was added without a word). An account of the
+// same issuer and name with another secret is replaced only if the
 // person says so; the same account again is refused.
 func (v *addView) store(key *otp.Key, at *field) {
+	if !key.ShortSecret() {
+		v.storeChecked(key, at)
+		return
+	}
+	k := key.Clone() // the caller destroys key on return; the question outlives it
+	msg := fmt.Sprintf("This secret is only %d bits long (%d base32 characters). Services give 80 bits or more "+
+		"(16 or 32 characters): if part of it was cut off when you copied it, its codes will never be accepted. "+
+		"Copy it again from the service, or add it anyway if the service really uses so short a secret.",
+		8*k.Secret.Size(), (8*k.Secret.Size()+4)/5)
+	d := newConfirmDialog("Add a short secret?", "Add anyway", "Go back", message(v.d.w, msg), func(ok bool) {
+		defer k.Destroy()
+		if ok {
+			v.storeChecked(k, at)
+		}
+	}, v.d.w)
+	d.setConfirmImportance(widget.WarningImportance)
+	d.Show()
+}
+
+func (v *addView) storeChecked(key *otp.Key, at *field) {
 	fail := func(err error) {
 		var fe *otp.FieldError
 		if errors.As(err, &fe) {

@@ -97,3 +97,29 @@ func TestFieldErrorGoesWhenTheFieldChanges(t *testing.T) {
 		t.Error("the link's error stays after the link changed")
 	}
 }
+
+// TestShortSecretAsksFirst: a secret shorter than any service gives
+// (here 8 bits: "AA") was most likely cut off when copied; adding it asks
+// first, Go back adds nothing, Add anyway adds it. A usual 80-bit secret
+// does not ask.
+func TestShortSecretAsksFirst(t *testing.T) {
+	h := unlocked(t)
+	h.shortcut(shortcutAdd)
+	short := "otpauth://totp/Short:x?secret=AA&issuer=Short"
+	h.entry("otpauth://").SetText(short)
+	test.Tap(h.button("Add from link"))
+	h.mustSee("This secret is only 8 bits long (2 base32 characters)")
+	test.Tap(h.dialogButton("Go back"))
+	h.mustNotSee("Added Short")
+	if got := h.savedNames(); len(got) != 0 {
+		t.Errorf("saved %q after Go back", got)
+	}
+	test.Tap(h.button("Add from link"))
+	test.Tap(h.dialogButton("Add anyway"))
+	h.mustSee("Added Short (x)")
+	h.shortcut(shortcutAdd)
+	h.entry("otpauth://").SetText(githubURI) // 80 bits
+	test.Tap(h.button("Add from link"))
+	h.mustNotSee("short secret")
+	h.mustSee("Added GitHub")
+}

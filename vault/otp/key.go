@@ -60,6 +60,18 @@ func (k *Key) Clone() *Key {
 	return c
 }
 
+// CommonSecretBytes is the length of the shortest secrets services hand
+// out: 80 bits, 16 base32 characters (RFC 4226 asks for 128; 80 is
+// common all the same). A shorter secret was most likely cut off when it
+// was copied, and its codes would never be accepted.
+const CommonSecretBytes = 10
+
+// ShortSecret reports whether k's secret is shorter than
+// CommonSecretBytes.
+func (k *Key) ShortSecret() bool {
+	return k != nil && k.Secret != nil && k.Secret.Size() < CommonSecretBytes
+}
+
 func (k *Key) secretBytes() []byte {
 	if k == nil || k.Secret == nil {
 		return nil
