@@ -90,7 +90,7 @@ func recoveryAdd(c *ctx, s *vault.Store, name, account, group string, replace bo
 	if err := s.Save(); err != nil {
 		return err
 	}
-	printf(c.stdout, "stored %d recovery codes for %s\n", r.Total, qualified(r.Group, r.Name()))
+	printf(c.stdout, "stored %s for %s\n", plural(r.Total, "recovery code", "recovery codes"), qualified(r.Group, r.Name()))
 	replaced(c, old)
 	return nil
 }
@@ -151,7 +151,8 @@ func recoveryUse(c *ctx, s *vault.Store, name string) error {
 	}
 	printLine(c.stdout, code)
 	if left <= vault.LowRecoveryCodes {
-		printf(c.stderr, "warning: %d unused recovery codes left for %s: generate new ones on the service\n", left, it.Title)
+		printf(c.stderr, "warning: %s left for %s: generate new ones on the service\n",
+			plural(left, "unused recovery code", "unused recovery codes"), it.Title)
 	}
 	return nil
 }
