@@ -227,7 +227,8 @@ func (v *addView) addFromURI() {
 func explainOTP(err error) string {
 	var fe *otp.FieldError
 	if errors.As(err, &fe) {
-		return fmt.Sprintf("The %s is not valid: %s.", fe.Field, fe.Reason)
+		msg := fe.Error() // "digits must be 4 to 10, got 12"
+		return strings.ToUpper(msg[:1]) + msg[1:] + "."
 	}
 	p := describe(err)
 	return p.Title + ". " + p.Hint + " (" + err.Error() + ")"

@@ -17,7 +17,7 @@ func TestAddAccountFromURI(t *testing.T) {
 	h.mustSee("Not an otpauth:// link")
 	h.entry("otpauth://").SetText("otpauth://totp/X:me?secret=JBSWY3DPEHPK3PXP&digits=12")
 	test.Tap(h.button("Add from link"))
-	h.mustSee("The digits is not valid")
+	h.mustSee("Digits must be 4 to 10, got 12.")
 	h.entry("otpauth://").SetText(githubURI)
 	h.entry("Group").SetText("Work / Code")
 	test.Tap(h.button("Add from link"))

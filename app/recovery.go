@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -32,6 +33,9 @@ type recoveryView struct {
 	account *entry
 	codes   *entry
 	fCodes  *field
+	// skipped lists, under the form, the lines of the last set added
+	// that were not taken as codes, for the person to check.
+	skipped *widget.Label
 	content fyne.CanvasObject
 	// copyNext is each set's "Copy next" button, for the focus to stay on
 	// a set's button when the list is rebuilt after using a code.
@@ -49,8 +53,12 @@ func recoveryScreen(d recoveryDeps) *recoveryView {
 	v.fCodes = newField("Codes", v.codes)
 	add := newButton("Add recovery codes", nil, v.addSet)
 	form := widget.NewForm(widget.NewFormItem("Service", v.service), widget.NewFormItem("Account", v.account), v.fCodes.item())
+	v.skipped = widget.NewLabel("")
+	v.skipped.Importance = widget.WarningImportance
+	v.skipped.Wrapping = fyne.TextWrapWord
+	v.skipped.Hide()
 	v.content = scrollPage(heading("Recovery codes"), v.list,
-		widget.NewSeparator(), widget.NewLabel("Add a set of recovery codes"), form, add)
+		widget.NewSeparator(), widget.NewLabel("Add a set of recovery codes"), form, add, v.skipped)
 	return v
 }
 
@@ -156,13 +164,15 @@ func (v *recoveryView) showCodes(r vault.RecoverySet) {
 func (v *recoveryView) addSet() {
 	v.d.touch()
 	v.fCodes.ok()
+	v.skipped.Hide()
 	raw := []byte(v.codes.Text)
 	defer clear(raw)
-	codes, err := vault.ParseRecoveryCodes(raw)
+	pasted, err := vault.ParseRecoveryCodes(raw)
 	if err != nil {
-		v.fCodes.fail("No codes found: paste them one per line, like 1234-5678 or a1b2c3d4.")
+		v.fCodes.fail("No codes found: paste them one per line, like 1234-5678 or a1b2c3d4." + notCodes(pasted.Skipped))
 		return
 	}
+	codes := pasted.Codes
 	if strings.TrimSpace(v.service.Text) == "" {
 		v.fCodes.fail("Name the service these codes belong to.")
 		return
@@ -194,8 +204,13 @@ func (v *recoveryView) addSet() {
 			v.service.SetText("")
 			v.account.SetText("")
 			v.codes.SetText("")
+			v.showSkipped(pasted.Skipped)
 			v.reload()
-			v.d.said(fmt.Sprintf("Added %d recovery codes for %s", len(codes), name))
+			said := "Added " + plural(len(codes), "recovery code", "recovery codes") + " for " + name
+			if n := len(pasted.Skipped); n > 0 {
+				said += "; skipped " + plural(n, "line", "lines") + " (listed under the form)"
+			}
+			v.d.said(said)
 			// The focus goes to the new set (scrolled into view), not left
 			// on the Add button below the grown list.
 			if b := v.copyNext[added]; b != nil {
@@ -203,4 +218,41 @@ func (v *recoveryView) addSet() {
 			}
 		},
 	}.run()
+}
+
+// showSkipped lists under the form the lines not taken as codes (none:
+// hidden), so that a code the parser missed is not lost unnoticed.
+func (v *recoveryView) showSkipped(skipped []string) {
+	if len(skipped) == 0 {
+		v.skipped.Hide()
+		return
+	}
+	v.skipped.SetText("Skipped " + plural(len(skipped), "line that does not look like a code", "lines that do not look like codes") +
+		"; check that none is one:\n" + strings.Join(skipped, "\n"))
+	v.skipped.Show()
+}
+
+// notCodes names the first lines not taken when no code was found.
+func notCodes(skipped []string) string {
+	if len(skipped) == 0 {
+		return ""
+	}
+	const most = 3
+	var q []string
+	for _, s := range skipped[:min(len(skipped), most)] {
+		q = append(q, strconv.Quote(s))
+	}
+	if len(skipped) > most {
+		q = append(q, "and "+strconv.Itoa(len(skipped)-most)+" more")
+	}
+	return " Not taken as codes: " + strings.Join(q, ", ") + "."
+}
+
+// plural is a count with its noun in the number it needs: "1 code",
+// "2 codes".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

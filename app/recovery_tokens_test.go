@@ -99,10 +99,35 @@ func TestRecoveryCodesExplainBadInput(t *testing.T) {
 	r := h.ui.s.main.recovery
 	r.codes.SetText("hello there")
 	test.Tap(h.button("Add recovery codes"))
-	h.mustSee("No codes found")
+	h.mustSee(`No codes found: paste them one per line, like 1234-5678 or a1b2c3d4. Not taken as codes: "hello there".`)
 	r.codes.SetText("1234-5678")
 	test.Tap(h.button("Add recovery codes"))
 	h.mustSee("Name the service")
+}
+
+// TestRecoveryCodesListSkippedLines: a hex code of letters only is kept
+// with its set, and what was not taken as a code (prose, a word) is
+// listed under the form, so that no code is lost unnoticed; the list
+// goes with the next set that leaves nothing out.
+func TestRecoveryCodesListSkippedLines(t *testing.T) {
+	h := unlocked(t)
+	h.ui.s.main.tabs.SelectIndex(2)
+	r := h.ui.s.main.recovery
+	r.service.SetText("Hex")
+	r.codes.SetText("Save these codes in a safe place\n1a2b3c4d\ndeadbeef\n5e6f7a8b\nImportant\n")
+	test.Tap(h.button("Add recovery codes"))
+	h.mustSee("3 of 3 unused")
+	h.mustSee("Added 3 recovery codes for Hex; skipped 2 lines (listed under the form)")
+	h.mustSee("Skipped 2 lines that do not look like codes; check that none is one:\nSave these codes in a safe place\nImportant")
+	test.Tap(h.button("Show all"))
+	h.mustSee("deadbeef")
+	h.key(fyne.KeyEscape)
+
+	r.service.SetText("Solo")
+	r.codes.SetText("9876-5432")
+	test.Tap(h.button("Add recovery codes"))
+	h.mustSee("Added 1 recovery code for Solo")
+	h.mustNotSee("Skipped")
 }
 
 func pypiToken(t *testing.T, caveat string) string {

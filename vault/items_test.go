@@ -16,16 +16,31 @@ import (
 
 func TestParseRecoveryCodesInCommonFormats(t *testing.T) {
 	cases := map[string]struct {
-		in   string
-		want []string
+		in            string
+		want, skipped []string
 	}{
-		"github": {"Your recovery codes:\n\na1b2c-3d4e5\nf6a7b-8c9d0\n", []string{"a1b2c-3d4e5", "f6a7b-8c9d0"}},
+		"github": {"Your recovery codes:\n\na1b2c-3d4e5\nf6a7b-8c9d0\n", []string{"a1b2c-3d4e5", "f6a7b-8c9d0"}, []string{"Your recovery codes:"}},
 		"google two columns": {"1. 1234 5678    6. 8765 4321\n2. 1111 2222    7. 3333 4444\n",
-			[]string{"1234 5678", "8765 4321", "1111 2222", "3333 4444"}},
-		"pypi hex":           {"0123456789abcdef\nfedcba9876543210\n", []string{"0123456789abcdef", "fedcba9876543210"}},
-		"bullets and CRLF":   {"- ABCD-EFGH\r\n* IJKL-MNOP\r\n• 2345-6789\r\n", []string{"ABCD-EFGH", "IJKL-MNOP", "2345-6789"}},
-		"comma separated":    {"abc123, def456,ghi789", []string{"abc123", "def456", "ghi789"}},
-		"duplicates dropped": {"abc123\nabc123\n", []string{"abc123"}},
+			[]string{"1234 5678", "8765 4321", "1111 2222", "3333 4444"}, nil},
+		"pypi hex":           {"0123456789abcdef\nfedcba9876543210\n", []string{"0123456789abcdef", "fedcba9876543210"}, nil},
+		"bullets and CRLF":   {"- ABCD-EFGH\r\n* IJKL-MNOP\r\n• 2345-6789\r\n", []string{"ABCD-EFGH", "IJKL-MNOP", "2345-6789"}, nil},
+		"comma separated":    {"abc123, def456,ghi789", []string{"abc123", "def456", "ghi789"}, nil},
+		"duplicates dropped": {"abc123\nabc123\n", []string{"abc123"}, nil},
+		// A hex code may have no digit: it has the others' shape and
+		// alphabet.
+		"hex code of letters only": {"1a2b3c4d\ndeadbeef\n5e6f7a8b\n", []string{"1a2b3c4d", "deadbeef", "5e6f7a8b"}, nil},
+		"grouped letters only among codes": {"1. k9x2 m4p7\n2. abcd efgh\n3. q3r8 t5w6\n",
+			[]string{"k9x2 m4p7", "abcd efgh", "q3r8 t5w6"}, nil},
+		// Codes of digits alone have no letters.
+		"letters among digits":  {"1234 5678\nabcd efgh\n9876 5432\n", []string{"1234 5678", "9876 5432"}, []string{"abcd efgh"}},
+		"a set of letters only": {"abcd efgh\nijkl mnop\n", []string{"abcd efgh", "ijkl mnop"}, nil},
+		// Prose around the codes stays out, even a word of the codes'
+		// length, and is reported; rules of dashes are not.
+		"prose around codes": {"Save these codes in a safe place\n--------\nabcd1234\nwxyz5678\nSecurity\nKeep them secret\n",
+			[]string{"abcd1234", "wxyz5678"}, []string{"Save these codes in a safe place", "Security", "Keep them secret"}},
+		// Of another shape than the codes: not taken, but reported.
+		"letters of another shape": {"1a2b3c4d\nabcdef\n5e6f7a8b\n", []string{"1a2b3c4d", "5e6f7a8b"}, []string{"abcdef"}},
+		"a piece of a line":        {"abc123, Thank you", []string{"abc123"}, []string{"Thank you"}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -33,13 +48,32 @@ func TestParseRecoveryCodesInCommonFormats(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(got, c.want) {
-				t.Errorf("got %q, want %q", got, c.want)
+			if !reflect.DeepEqual(got.Codes, c.want) {
+				t.Errorf("got %q, want %q", got.Codes, c.want)
+			}
+			if !reflect.DeepEqual(got.Skipped, c.skipped) {
+				t.Errorf("skipped %q, want %q", got.Skipped, c.skipped)
 			}
 		})
 	}
-	if _, err := vault.ParseRecoveryCodes([]byte("no codes here, only words\n")); !errors.Is(err, vault.ErrInvalid) {
-		t.Errorf("prose: %v, want ErrInvalid", err)
+}
+
+// Text without a code is refused, and the error names what was not
+// taken: a lone phrase of letters could be prose as well as a code.
+func TestParseRecoveryCodesRefusesProseAndSaysWhat(t *testing.T) {
+	for in, want := range map[string]string{
+		"no codes here, only words\n": `: "no codes here, only words" is not a code (`,
+		"hello there":                 `: "hello there" is not a code (`,
+		"abcd efgh\n":                 `: "abcd efgh" is not a code (`,
+		"one\ntwo\nthree\nfour\n":     `: "one", "two", "three" and 1 more are not codes (`,
+	} {
+		got, err := vault.ParseRecoveryCodes([]byte(in))
+		if !errors.Is(err, vault.ErrInvalid) || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseRecoveryCodes(%q) error = %v, want ErrInvalid and %s", in, err, want)
+		}
+		if len(got.Codes) != 0 || len(got.Skipped) == 0 {
+			t.Errorf("ParseRecoveryCodes(%q) = %q", in, got)
+		}
 	}
 }
 

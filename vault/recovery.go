@@ -101,44 +101,6 @@ func formatStoredCodes(codes []RecoveryCode) []byte {
 	return b.Bytes()
 }
 
-// codeToken is what one recovery code looks like: letters and digits in
-// groups joined by single spaces or dashes, 6 to 40 characters.
-var codeToken = regexp.MustCompile(`^[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*$`)
-
-// listMarker strips "1.", "1)", "-", "*", "•" in front of a code.
-var listMarker = regexp.MustCompile(`^(?:\d{1,3}[.)]\s+|[-*•]\s+)`)
-
-// ParseRecoveryCodes reads codes as services print them: one per line or
-// several per line (separated by tabs, commas or two or more spaces),
-// numbered or bulleted, with or without grouping spaces and dashes. Lines
-// of prose ("Your backup codes:") are skipped: a code has a digit or a
-// dash. Duplicates are dropped.
-func ParseRecoveryCodes(text []byte) ([]string, error) {
-	var out []string
-	seen := map[string]bool{}
-	sc := bufio.NewScanner(bytes.NewReader(text))
-	split := regexp.MustCompile(`\t|,|;|\s{2,}`)
-	for sc.Scan() {
-		for _, tok := range split.Split(strings.TrimSpace(sc.Text()), -1) {
-			tok = strings.TrimSpace(listMarker.ReplaceAllString(strings.TrimSpace(tok), ""))
-			if !looksLikeCode(tok) || seen[tok] {
-				continue
-			}
-			seen[tok] = true
-			out = append(out, tok)
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: no recovery codes found in the input (expected one code per line, like 1234-5678 or a1b2c3d4)", ErrInvalid)
-	}
-	return out, nil
-}
-
-func looksLikeCode(tok string) bool {
-	n := len(strings.NewReplacer(" ", "", "-", "").Replace(tok))
-	return n >= 6 && n <= 40 && codeToken.MatchString(tok) && strings.ContainsAny(tok, "0123456789-")
-}
-
 // AddRecoveryCodes stores a new set of codes for a service.
 func (s *Store) AddRecoveryCodes(service, account string, group []string, codes []string) (RecoverySet, error) {
 	if strings.TrimSpace(service) == "" {

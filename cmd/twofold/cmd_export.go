@@ -251,9 +251,10 @@ func (e *exporter) summary(format string, skipped []transfer.Skipped) {
 		where = "standard output"
 	}
 	if format == "pdf" {
-		printf(e.c.stderr, "exported %d account(s) and %d recovery-code set(s) to %s (pdf)\n", n, e.kitSets, where)
+		printf(e.c.stderr, "exported %s and %s to %s (pdf)\n",
+			plural(n, "account", "accounts"), plural(e.kitSets, "recovery-code set", "recovery-code sets"), where)
 	} else {
-		printf(e.c.stderr, "exported %d account(s) to %s (%s)\n", n, where, format)
+		printf(e.c.stderr, "exported %s to %s (%s)\n", plural(n, "account", "accounts"), where, format)
 	}
 	for _, s := range skipped {
 		printf(e.c.stderr, "warning: not exported: %s: %v\n", s.Name, s.Err)

@@ -163,7 +163,7 @@ func applyImport(c *ctx, s *vault.Store, r *transfer.Result, p *transfer.Preview
 		printImportResult(c, s, p, added, o.dryRun, refuse)
 	}
 	if err == nil && refuse { // a dry run says so too: scripts check the status
-		err = fmt.Errorf("%w: %d %s of the file cannot be imported (see the preview); nothing was imported", errInvalidEntries, bad, entriesWord(bad))
+		err = fmt.Errorf("%w: %s of the file cannot be imported (see the preview); nothing was imported", errInvalidEntries, plural(bad, "entry", "entries"))
 	}
 	return err
 }
@@ -256,7 +256,7 @@ func printImportResult(c *ctx, s *vault.Store, p *transfer.Preview, added []vaul
 	n := p.Count(transfer.Invalid)
 	switch {
 	case dryRun && refuse:
-		printf(c.stdout, "dry run: nothing was written (the import would stop: %d %s cannot be imported)\n", n, entriesWord(n))
+		printf(c.stdout, "dry run: nothing was written (the import would stop: %s cannot be imported)\n", plural(n, "entry", "entries"))
 		printf(c.stderr, "warning: to import the other %d without %s, add --skip-invalid\n", p.Count(transfer.New), themWord(n))
 		return
 	case dryRun:
@@ -266,10 +266,10 @@ func printImportResult(c *ctx, s *vault.Store, p *transfer.Preview, added []vaul
 	case len(added) == 0:
 		printf(c.stdout, "nothing to import: the vault is unchanged\n")
 	default:
-		printf(c.stdout, "imported %d account(s) into %s\n", len(added), s.Path())
+		printf(c.stdout, "imported %s into %s\n", plural(len(added), "account", "accounts"), s.Path())
 	}
 	if n > 0 {
-		printf(c.stderr, "warning: %d %s of the file could not be imported (listed above)\n", n, entriesWord(n))
+		printf(c.stderr, "warning: %s of the file could not be imported (listed above)\n", plural(n, "entry", "entries"))
 	}
 }
 
@@ -278,13 +278,6 @@ func themWord(n int) string {
 		return "it"
 	}
 	return "them"
-}
-
-func entriesWord(n int) string {
-	if n == 1 {
-		return "entry"
-	}
-	return "entries"
 }
 
 func toImportJSON(p *transfer.Preview, added []vault.Account, dryRun bool) importJSON {

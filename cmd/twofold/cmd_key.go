@@ -248,13 +248,6 @@ func (k *keyCLI) readPIN(prompt string) (string, error) {
 	return string(buf.Bytes()), nil
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
 func keySetPIN(k *keyCLI, d *fido.Device, _ []string) error {
 	return k.done(d.SetPIN(k.cx, k.callbacks()), "PIN set.")
 }

@@ -114,7 +114,7 @@ func qrTexts(c *ctx, s *vault.Store, pos []string, google bool) ([][]byte, []str
 	}
 	names := make([]string, len(uris))
 	for i := range names {
-		names[i] = fmt.Sprintf("Google Authenticator transfer (%d accounts)", src.Len()-len(more))
+		names[i] = "Google Authenticator transfer (" + plural(src.Len()-len(more), "account", "accounts") + ")"
 	}
 	return uris, names, nil
 }

@@ -68,7 +68,7 @@ func recoveryAdd(c *ctx, s *vault.Store, name, account, group string, replace bo
 	if err != nil {
 		return err
 	}
-	codes, err := vault.ParseRecoveryCodes(text)
+	pasted, err := vault.ParseRecoveryCodes(text)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func recoveryAdd(c *ctx, s *vault.Store, name, account, group string, replace bo
 	if err != nil {
 		return err
 	}
-	r, err := s.AddRecoveryCodes(name, account, keptGroup(group, old), codes)
+	r, err := s.AddRecoveryCodes(name, account, keptGroup(group, old), pasted.Codes)
 	if err != nil {
 		return err
 	}
@@ -90,9 +90,23 @@ func recoveryAdd(c *ctx, s *vault.Store, name, account, group string, replace bo
 	if err := s.Save(); err != nil {
 		return err
 	}
-	printf(c.stdout, "stored %d recovery codes for %s\n", r.Total, qualified(r.Group, r.Name()))
+	printf(c.stdout, "stored %s for %s\n", plural(r.Total, "recovery code", "recovery codes"), qualified(r.Group, r.Name()))
 	replaced(c, old)
+	reportSkipped(c, pasted.Skipped)
 	return nil
+}
+
+// reportSkipped lists on standard error the lines of the input not taken
+// as codes, so that a code the parser missed is not lost unnoticed.
+func reportSkipped(c *ctx, skipped []string) {
+	if len(skipped) == 0 {
+		return
+	}
+	printf(c.stderr, "skipped %s (check that none is one):\n",
+		plural(len(skipped), "line that does not look like a code", "lines that do not look like codes"))
+	for _, line := range skipped {
+		printf(c.stderr, "  %s\n", line)
+	}
 }
 
 func recoveryList(c *ctx, s *vault.Store, pos []string) error {
@@ -151,7 +165,8 @@ func recoveryUse(c *ctx, s *vault.Store, name string) error {
 	}
 	printLine(c.stdout, code)
 	if left <= vault.LowRecoveryCodes {
-		printf(c.stderr, "warning: %d unused recovery codes left for %s: generate new ones on the service\n", left, it.Title)
+		printf(c.stderr, "warning: %s left for %s: generate new ones on the service\n",
+			plural(left, "unused recovery code", "unused recovery codes"), it.Title)
 	}
 	return nil
 }

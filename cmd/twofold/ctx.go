@@ -33,9 +33,19 @@ type ctx struct {
 func (c *ctx) flags() *flag.FlagSet {
 	fs := flag.NewFlagSet("twofold "+c.cmd.name, flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
-	fs.StringVar(&c.vaultPath, "vault", "", "vault file (default $TWOFOLD_VAULT or $XDG_DATA_HOME/twofold/vault.kdbx)")
+	fs.StringVar(&c.vaultPath, "vault", "", vaultFlagHelp)
 	fs.StringVar(&c.keyFile, "keyfile", "", "key file, with or instead of a password")
 	fs.StringVar(&c.passwordFile, "password-file", "", "read the password from the first line of this file")
+	c.setUsage(fs)
+	return fs
+}
+
+// vaultFlagHelp explains --vault, in every command and in the window's.
+const vaultFlagHelp = "vault file (default $TWOFOLD_VAULT or $XDG_DATA_HOME/twofold/vault.kdbx)"
+
+// setUsage makes fs print the command's usage line, summary, notes and
+// options.
+func (c *ctx) setUsage(fs *flag.FlagSet) {
 	fs.Usage = func() {
 		// Asked for (--help), the help is the output, for a pager or a
 		// file; after a usage error it goes with the error.
@@ -51,7 +61,6 @@ func (c *ctx) flags() *flag.FlagSet {
 		printf(w, "\nOptions:\n")
 		fs.PrintDefaults()
 	}
-	return fs
 }
 
 // askedForHelp reports -h, -help or --help among args, before a "--"

@@ -30,7 +30,7 @@ func runGUI(args []string, e env) int {
 	}
 	fs := flag.NewFlagSet("twofold gui", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	vaultPath := fs.String("vault", "", "vault file (default $TWOFOLD_VAULT or $XDG_DATA_HOME/twofold/vault.kdbx)")
+	vaultPath := fs.String("vault", "", vaultFlagHelp)
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		return 0
 	} else if err != nil {

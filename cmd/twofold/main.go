@@ -73,6 +73,7 @@ func commands() []command {
 		{"export", "export accounts (otpauth URIs, Aegis, Google Authenticator, KeePass, PDF recovery kit)", "export --format uri|aegis|google|kdbx|pdf --yes-export-secrets [--out FILE] [--encrypt] [QUERY]", cmdExport},
 		{"qr", "show or save an account's QR code, or Google Authenticator transfer codes", "qr NAME --yes-export-secrets [--out FILE.png] | qr --google [QUERY] --yes-export-secrets [--out FILE.png]", cmdQR},
 		{"key", "security keys: info, PIN, test, passkeys, fingerprints, reset", keyUsage, cmdKey},
+		{"gui", "open Twofold's window (what twofold with no command does)", "gui [--vault PATH]", cmdGUI},
 	}
 }
 
@@ -91,7 +92,7 @@ func main() {
 	}
 	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now,
 		listen: listen, ticker: realTicker}
-	if wantsGUI(os.Args[1:]) {
+	if wantsGUI(os.Args[1:]) && !askedForHelp(os.Args[1:]) {
 		os.Exit(runGUI(os.Args[1:], e))
 	}
 	os.Exit(run(os.Args[1:], e))
@@ -191,6 +192,24 @@ func leadingGlobals(args []string) (globals, rest []string, err error) {
 		globals, args = append(globals, args[:n]...), args[n:]
 	}
 	return globals, args, nil
+}
+
+// cmdGUI is `twofold gui` as far as run sees it: main opens the window
+// before run, so run gets `twofold gui --help` and `twofold help gui`,
+// which print the help as every command does, and a window command line
+// with a flag the window does not take, which runGUI refuses.
+func cmdGUI(c *ctx, args []string) error {
+	fs := flag.NewFlagSet("twofold gui", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.String("vault", "", vaultFlagHelp)
+	c.setUsage(fs)
+	if _, err := c.parse(fs, args); err != nil {
+		return err
+	}
+	if code := runGUI(append([]string{"gui"}, args...), c.env); code != 0 {
+		return exitError(code)
+	}
+	return nil
 }
 
 // exitError carries a child's exit status through (token exec).

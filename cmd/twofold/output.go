@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -28,6 +29,15 @@ func printf(w io.Writer, format string, args ...any) {
 // printLine is fmt.Fprintln with every argument shown safely.
 func printLine(w io.Writer, args ...any) {
 	fmt.Fprintln(w, safeArgs(args)...)
+}
+
+// plural is a count with its noun in the number it needs: "1 code",
+// "2 codes", "0 codes".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // printText writes text that is the program's own (a hint, help), never

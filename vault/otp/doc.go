@@ -21,7 +21,9 @@
 //   - URIs and field values that contain a secret are built in locked
 //     memory.
 //
-// Errors never quote secret text; they give positions instead.
+// Errors never quote secret text; they say where the fault is, counting
+// characters from 1. The one character they may show is one that is not
+// base32 (printable, quoted): it is no symbol of the key.
 //
 // Codes themselves are ordinary strings: they are meant to be shown.
 package otp

@@ -25,7 +25,8 @@ var (
 
 // FieldError reports one bad parameter. Field names the parameter as the
 // source spells it ("digits", "period", "TimeOtp-Length", ...), Reason says
-// what is wrong with it. It unwraps to ErrInvalid.
+// what is wrong with it, worded to follow the name ("must be 4 to 10, got
+// 12"), so that Error reads as a sentence. It unwraps to ErrInvalid.
 type FieldError struct {
 	Field  string
 	Reason string
@@ -33,7 +34,7 @@ type FieldError struct {
 
 // Error implements error.
 func (e *FieldError) Error() string {
-	return "invalid " + e.Field + ": " + e.Reason
+	return e.Field + " " + e.Reason
 }
 
 // Unwrap lets errors.Is(err, ErrInvalid) match.

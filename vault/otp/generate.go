@@ -57,7 +57,7 @@ func (p Params) counterAt(t time.Time) (uint64, error) {
 		return p.Counter, nil
 	}
 	if t.Unix() < 0 {
-		return 0, fieldError("time", fmt.Sprintf("%s is before 1970", t.UTC().Format(time.RFC3339)))
+		return 0, fieldError("time", fmt.Sprintf("must be 1970 or later, got %s", t.UTC().Format(time.RFC3339)))
 	}
 	return uint64(t.Unix()) / uint64(p.Period), nil
 }

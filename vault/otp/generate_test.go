@@ -201,8 +201,21 @@ func TestValidate(t *testing.T) {
 			t.Errorf("Validate(%+v) = %v", p, err)
 		}
 	}
-	if msg := (Params{Digits: 99, Period: 30}).Validate().Error(); msg != "invalid digits: must be 4 to 10, got 99" {
-		t.Errorf("message %q", msg)
+	// The messages read as sentences: the field's name, then what is wrong.
+	for p, want := range map[Params]string{
+		{Digits: 99, Period: 30}:                      "digits must be 4 to 10, got 99",
+		{Digits: 6, Period: 0}:                        "period must be 1 to 86400 seconds, got 0",
+		{Digits: 6, Period: 30, Steam: true}:          "digits must be 5 for Steam, got 6",
+		{Digits: 5, Type: HOTP, Steam: true}:          "steam needs TOTP: Steam Guard codes are time-based",
+		{Digits: 6, Period: 30, Algorithm: 7}:         "algorithm must be SHA1, SHA256 or SHA512, got 7",
+		{Digits: 6, Period: 30, Type: 9, Issuer: "x"}: "type must be TOTP or HOTP, got 9",
+	} {
+		if msg := p.Validate().Error(); msg != want {
+			t.Errorf("Validate(%+v) = %q, want %q", p, msg, want)
+		}
+	}
+	if _, err := ParseAlgorithm("MD5"); err == nil || err.Error() != `algorithm must be SHA1, SHA256 or SHA512, got "MD5"` {
+		t.Errorf("ParseAlgorithm(MD5) error = %v", err)
 	}
 }
 

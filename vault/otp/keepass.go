@@ -374,7 +374,7 @@ func parseKeeOtpEncoding(s string) (secretEncoding, error) {
 	case "utf8", "utf-8":
 		return encUTF8, nil
 	}
-	return 0, fieldError("encoding", fmt.Sprintf("unknown secret encoding %q", s))
+	return 0, fieldError("encoding", fmt.Sprintf("must be base32, base64, hex or utf8, got %q", s))
 }
 
 // fromKeePass2 reads KeePass 2's TimeOtp-* (prefixTOTP) or HmacOtp-*

@@ -101,7 +101,7 @@ func ParseAlgorithm(s string) (Algorithm, error) {
 	case "SHA512":
 		return SHA512, nil
 	}
-	return 0, fieldError("algorithm", fmt.Sprintf("unknown algorithm %q", s))
+	return 0, fieldError("algorithm", fmt.Sprintf("must be SHA1, SHA256 or SHA512, got %q", s))
 }
 
 // Defaults shared by every format.
@@ -132,10 +132,10 @@ type Params struct {
 // *FieldError (which unwraps to ErrInvalid) naming the first bad field.
 func (p Params) Validate() error {
 	if p.Type != TOTP && p.Type != HOTP {
-		return fieldError("type", fmt.Sprintf("unknown type %d", int(p.Type)))
+		return fieldError("type", fmt.Sprintf("must be TOTP or HOTP, got %d", int(p.Type)))
 	}
 	if p.Algorithm < SHA1 || p.Algorithm > SHA512 {
-		return fieldError("algorithm", fmt.Sprintf("unknown algorithm %d", int(p.Algorithm)))
+		return fieldError("algorithm", fmt.Sprintf("must be SHA1, SHA256 or SHA512, got %d", int(p.Algorithm)))
 	}
 	if err := p.validateDigits(); err != nil {
 		return err
@@ -154,10 +154,10 @@ func (p Params) validateDigits() error {
 		return nil
 	}
 	if p.Type != TOTP {
-		return fieldError("steam", "steam guard codes are time-based, not hotp")
+		return fieldError("steam", "needs TOTP: Steam Guard codes are time-based")
 	}
 	if p.Digits != SteamDigits {
-		return fieldError("digits", fmt.Sprintf("must be %d for steam, got %d", SteamDigits, p.Digits))
+		return fieldError("digits", fmt.Sprintf("must be %d for Steam, got %d", SteamDigits, p.Digits))
 	}
 	return nil
 }

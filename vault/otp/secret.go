@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/awnumar/memguard"
 	"github.com/twofold-app/twofold/vault/internal/secret"
@@ -56,8 +58,10 @@ func base32Value(c byte) int {
 // isSeparator reports the characters people put between base32 groups.
 func isSeparator(c byte) bool { return isSpace(c) || c == '-' }
 
-// scanBase32 validates s and counts its symbols. It reports positions, never
-// the offending characters, so error messages hold no part of a secret.
+// scanBase32 validates s and counts its symbols. It reports where the
+// fault is, as a person counts characters (from 1), and quotes no symbol
+// of the secret: only a character that is not base32, which is no part of
+// the key, and only if it is printable.
 func scanBase32(s []byte) (int, error) {
 	n, padded := 0, false
 	for i, c := range s {
@@ -66,9 +70,9 @@ func scanBase32(s []byte) (int, error) {
 		case c == '=':
 			padded = true
 		case padded:
-			return 0, badSecret("base32 symbol after '=' padding at position %d", i)
+			return 0, badSecret("character %d follows the '=' padding, which ends a base32 secret", charNumber(s, i))
 		case base32Value(c) < 0:
-			return 0, badSecret("character at position %d is not base32", i)
+			return 0, badSecret("character %d%s is not base32", charNumber(s, i), quotedChar(s[i:]))
 		default:
 			n++
 		}
@@ -101,6 +105,21 @@ func decodeBase32(dst, s []byte) {
 			acc &= 1<<bits - 1
 		}
 	}
+}
+
+// charNumber is the number, counted from 1 as a person counts, of the
+// character at byte offset i of s (UTF-8).
+func charNumber(s []byte, i int) int { return utf8.RuneCount(s[:i]) + 1 }
+
+// quotedChar is " ('x')" for the character s starts with if it is
+// printable, else "" (a control character or broken UTF-8 is better
+// located by its number than shown).
+func quotedChar(s []byte) string {
+	r, _ := utf8.DecodeRune(s)
+	if r == utf8.RuneError || !unicode.IsPrint(r) {
+		return ""
+	}
+	return fmt.Sprintf(" (%q)", r)
 }
 
 func badSecret(format string, args ...any) error {

@@ -83,13 +83,29 @@ func TestParseSecretErrors(t *testing.T) {
 	}
 }
 
-// Errors give positions, never the secret's characters.
-func TestParseSecretErrorHidesSecret(t *testing.T) {
-	_, err := ParseSecret([]byte("QQQQQQQQ!QQQQQQQ"))
-	if err == nil || strings.Contains(err.Error(), "QQQ") || strings.Contains(err.Error(), "!") {
-		t.Fatalf("error %v", err)
+// Errors say where the fault is, counting characters from 1 as a person
+// does, and never show the secret's symbols: only a printable character
+// that is not base32 (no part of the key) is quoted.
+func TestParseSecretErrorSaysWhereAndHidesSecret(t *testing.T) {
+	for in, want := range map[string]string{
+		"QQQQQQQQ!QQQQQQQ": "parse secret: character 9 ('!') is not base32: bad otp secret",
+		"!QQQQQQQ":         "parse secret: character 1 ('!') is not base32: bad otp secret",
+		"QQQQ9QQQ":         "parse secret: character 5 ('9') is not base32: bad otp secret",
+		"QQ QQ\x01QQQQ":    "parse secret: character 6 is not base32: bad otp secret",
+		"QQéQQQQQ":         "parse secret: character 3 ('é') is not base32: bad otp secret",
+		"QQQé!QQQ":         "parse secret: character 4 ('é') is not base32: bad otp secret",
+		"QQ\xffQQQQQ":      "parse secret: character 3 is not base32: bad otp secret",
+		"QQQQQQQ=Q":        "parse secret: character 9 follows the '=' padding, which ends a base32 secret: bad otp secret",
+	} {
+		_, err := ParseSecret([]byte(in))
+		if err == nil || err.Error() != want {
+			t.Errorf("ParseSecret(%q) error = %v, want %q", in, err, want)
+		}
+		if err != nil && strings.Contains(err.Error(), "QQ") {
+			t.Errorf("ParseSecret(%q) error %q shows the secret", in, err)
+		}
 	}
-	_, err = decodeSecret([]byte("abcdefgz"), encHex)
+	_, err := decodeSecret([]byte("abcdefgz"), encHex)
 	if err == nil || strings.Contains(err.Error(), "z") {
 		t.Fatalf("hex error %v", err)
 	}

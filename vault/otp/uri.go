@@ -133,7 +133,7 @@ func unescapeInto(v, tmp []byte) ([]byte, error) {
 			continue
 		}
 		if i+2 >= len(v) || unhex(v[i+1]) < 0 || unhex(v[i+2]) < 0 {
-			return nil, badSecret("bad percent-escape at position %d", i)
+			return nil, badSecret("bad percent-escape at character %d of the secret", charNumber(v, i))
 		}
 		t = append(t, byte(unhex(v[i+1])<<4|unhex(v[i+2])))
 		i += 2
@@ -266,7 +266,7 @@ func splitLabel(label, issuer string) (string, string) {
 func parseNumber(field, v string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil {
-		return 0, fieldError(field, fmt.Sprintf("not a whole number: %q", v))
+		return 0, fieldError(field, fmt.Sprintf("must be a whole number, got %q", v))
 	}
 	return n, nil
 }
@@ -274,7 +274,7 @@ func parseNumber(field, v string) (int, error) {
 func parseCounter(field, v string) (uint64, error) {
 	n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
 	if err != nil {
-		return 0, fieldError(field, fmt.Sprintf("not a counter value: %q", v))
+		return 0, fieldError(field, fmt.Sprintf("must be a whole number, 0 or more, got %q", v))
 	}
 	return n, nil
 }

@@ -142,6 +142,15 @@ func TestParseURIErrorsHideSecret(t *testing.T) {
 	}
 }
 
+// A bad percent-escape in the secret is located as a person counts, from 1.
+func TestParseURIPercentEscapeErrorSaysWhere(t *testing.T) {
+	_, err := ParseURI([]byte("otpauth://totp/x?secret=JBSWY3DP%zzHPK3PXP"))
+	want := "parse uri for \"x\": parse secret: bad percent-escape at character 9 of the secret: bad otp secret"
+	if err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %q", err, want)
+	}
+}
+
 // URI writes what KeePassXC 2.7's Totp::writeSettings writes for the same
 // settings (see its format string), except an empty issuer.
 func TestURIKeePassXCLayout(t *testing.T) {

@@ -150,12 +150,12 @@ func migrationAccount(op *gauthpb.MigrationPayload_OtpParameters) (Account, erro
 	case gauthpb.MigrationPayload_DIGIT_COUNT_EIGHT:
 		a.Digits = 8
 	default:
-		return a, &otp.FieldError{Field: "digits", Reason: fmt.Sprintf("unknown digit count %d", op.GetDigits())}
+		return a, &otp.FieldError{Field: "digits", Reason: fmt.Sprintf("must be 6 or 8 (the file's digit count %d is unknown)", op.GetDigits())}
 	}
 	switch op.GetType() {
 	case gauthpb.MigrationPayload_OTP_TYPE_HOTP:
 		if op.GetCounter() < 0 {
-			return a, &otp.FieldError{Field: "counter", Reason: "negative"}
+			return a, &otp.FieldError{Field: "counter", Reason: "must not be negative"}
 		}
 		a.Type, a.Period, a.Counter = otp.HOTP, 0, uint64(op.GetCounter())
 	case gauthpb.MigrationPayload_OTP_TYPE_TOTP, gauthpb.MigrationPayload_OTP_TYPE_UNSPECIFIED:

@@ -124,14 +124,15 @@ func intField(n flexInt, def int) int {
 	return int(max(min(v, math.MaxInt), math.MinInt))
 }
 
-// counterField converts a JSON counter; negative counters are an error.
+// counterField converts a JSON counter; negative counters are an error,
+// worded to follow the field's name (the Reason of an otp.FieldError).
 func counterField(n flexInt, add int64) (uint64, error) {
 	v := n.or(0)
 	if v < 0 {
-		return 0, fmt.Errorf("counter %d is negative", v)
+		return 0, fmt.Errorf("must not be negative, got %d", v)
 	}
 	if add > 0 && v > 1<<63-1-add {
-		return 0, fmt.Errorf("counter %d is too large", v)
+		return 0, fmt.Errorf("is too large: %d", v)
 	}
 	return uint64(v + add), nil
 }

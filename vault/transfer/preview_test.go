@@ -93,9 +93,9 @@ func TestPreviewAndApply(t *testing.T) {
 		"new ACME (bob)",
 		"new Other (carol)",
 		"duplicate Other (carol)",
-		"cannot import Bad:digits: parse uri for \"Bad/digits\": invalid digits: must be 4 to 10, got 0",
-		"cannot import Bad:period: parse uri for \"Bad/period\": invalid period: must be 1 to 86400 seconds, got 0",
-		"cannot import Bad:secret: parse uri for \"Bad/secret\": parse secret: character at position 3 is not base32: bad otp secret",
+		"cannot import Bad:digits: parse uri for \"Bad/digits\": digits must be 4 to 10, got 0",
+		"cannot import Bad:period: parse uri for \"Bad/period\": period must be 1 to 86400 seconds, got 0",
+		"cannot import Bad:secret: parse uri for \"Bad/secret\": parse secret: character 4 ('!') is not base32: bad otp secret",
 		"cannot import Bad:type: parse uri: otp type \"motp\": unsupported otp kind",
 		"cannot import line 10: not an otpauth:// URI: malformed otpauth uri",
 	}
