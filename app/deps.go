@@ -46,8 +46,7 @@ type RecoveryStore interface {
 	UseRecoveryCode(id vault.UUID) (string, int, error)
 	AddRecoveryCodes(service, account string, group []string, codes []string) (vault.RecoverySet, error)
 	RecoveryClashes(service, account string) ([]vault.Clash, error)
-	Remove(id vault.UUID) error
-	Save() error
+	itemRemover
 }
 
 // TokenStore is what the API-tokens screen needs.

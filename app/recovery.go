@@ -89,7 +89,8 @@ func (v *recoveryView) setRow(r vault.RecoverySet) fyne.CanvasObject {
 	if r.Unused == 0 {
 		copyNext.Disable()
 	}
-	row := container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewHBox(copyNext, show), count))
+	remove := newButton("Remove…", theme.DeleteIcon(), func() { v.confirmRemove(r) })
+	row := container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewHBox(copyNext, show, remove), count))
 	if r.Low() {
 		warn := widget.NewLabel(lowWarning(r))
 		warn.Importance = widget.WarningImportance
@@ -97,6 +98,25 @@ func (v *recoveryView) setRow(r vault.RecoverySet) fyne.CanvasObject {
 		row.Add(warn)
 	}
 	return row
+}
+
+// confirmRemove asks before removing r, then removes it (the window had
+// no way to: only the CLI's rm).
+func (v *recoveryView) confirmRemove(r vault.RecoverySet) {
+	v.d.touch()
+	caution := "Removing them here does not revoke them: codes you have not used still sign in to " + r.Service +
+		" until you generate new ones there."
+	if r.Unused == 0 {
+		caution = ""
+	}
+	removal{w: v.d.w, store: v.d.store, id: r.ID, what: "the recovery codes of " + r.Name(), report: v.d.report,
+		caution: caution,
+		done: func(notice string) {
+			v.reload()
+			if notice != "" {
+				v.d.said(notice)
+			}
+		}}.ask("Remove these recovery codes?")
 }
 
 func lowWarning(r vault.RecoverySet) string {

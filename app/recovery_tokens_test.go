@@ -294,3 +294,32 @@ func TestRemoveToken(t *testing.T) {
 		t.Errorf("saved tokens: %+v", tokens)
 	}
 }
+
+// TestRemoveRecoverySet: a set of recovery codes is removed from the
+// window, after a question that says where it goes and that unused codes
+// still work on the service; Cancel keeps it.
+func TestRemoveRecoverySet(t *testing.T) {
+	h := unlocked(t)
+	h.ui.s.main.tabs.SelectIndex(2)
+	r := h.ui.s.main.recovery
+	r.service.SetText("GitHub")
+	r.codes.SetText("aaaa-1111\nbbbb-2222")
+	test.Tap(h.button("Add recovery codes"))
+	test.Tap(h.button("Remove…"))
+	h.mustSee("The recovery codes of GitHub will be moved to the vault's recycle bin")
+	h.mustSee("codes you have not used still sign in to GitHub")
+	test.Tap(h.dialogButton("Cancel"))
+	h.mustSee("2 of 2 unused")
+	test.Tap(h.button("Remove…"))
+	test.Tap(h.dialogButton("Remove"))
+	h.mustSee("Removed the recovery codes of GitHub (moved to the recycle bin)")
+	h.mustSee("No recovery codes yet")
+	s, err := vault.Open(h.path, vault.Credentials{Password: []byte(testPassword)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Lock()
+	if sets, _ := s.RecoverySets(); len(sets) != 0 {
+		t.Errorf("saved sets: %+v", sets)
+	}
+}
