@@ -277,6 +277,11 @@ func cmdAdd(c *ctx, args []string) error {
 		return err
 	}
 	printf(c.stdout, "added %s\n", qualified(a.Group, a.Name()))
+	if key.ShortSecret() {
+		// The window asks first; a script is only warned.
+		printf(c.stderr, "warning: the secret is only %d bits; services give 80 or more (16 or 32 base32 characters): "+
+			"if it was cut off when copied, its codes will never be accepted\n", 8*key.Secret.Size())
+	}
 	replaced(c, old)
 	return nil
 }
