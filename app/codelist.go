@@ -94,7 +94,7 @@ func (l *codeList) update(id widget.ListItemID, it listItem) {
 	it.row.Show()
 	a := *e.account
 	it.row.onStar = func() { l.v.setFavourite(a, !a.Favourite) }
-	it.row.onHOTP = func() { l.v.nextHOTP(a) }
+	it.row.onHOTP = func() { l.v.nextAndCopy(a) }
 	row := it.row
 	it.row.onMore = func() {
 		l.v.showMenu(a, func(p *widget.PopUpMenu) { p.ShowAtRelativePosition(fyne.NewPos(0, row.more.Size().Height), row.more) }, false)

@@ -240,13 +240,14 @@ func (v *codesView) copyAccount(a vault.Account) {
 	case a.Err != nil:
 		v.d.report(a.Err)
 	case a.Type == otp.HOTP:
-		code := v.hotp[a.ID]
-		if code == "" {
-			if code = v.nextHOTP(a); code == "" {
-				return
-			}
+		// A click or Enter never uses up a counter value: a stray click
+		// (one landing on the list as a dialog closed) did (QA). Next
+		// does, and copies.
+		if code := v.hotp[a.ID]; code != "" {
+			v.d.copy(a.Name(), code)
+		} else if v.d.said != nil {
+			v.d.said("No code of " + a.Name() + " yet: press Next (or Next code in its menu) to use the next counter value")
 		}
-		v.d.copy(a.Name(), code)
 	default:
 		c, err := v.d.src.Code(a.ID, v.d.now())
 		if err != nil {
@@ -263,6 +264,13 @@ func (v *codesView) copyFirst() {
 			v.activate(i)
 			return
 		}
+	}
+}
+
+// nextAndCopy advances an HOTP counter, shows the new code and copies it.
+func (v *codesView) nextAndCopy(a vault.Account) {
+	if code := v.nextHOTP(a); code != "" {
+		v.d.copy(a.Name(), code)
 	}
 }
 

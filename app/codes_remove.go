@@ -19,7 +19,7 @@ func (v *codesView) showMenu(a vault.Account, show func(*widget.PopUpMenu), from
 	if a.Err == nil {
 		items = append(items, fyne.NewMenuItem("Copy code", func() { v.copyAccount(a) }))
 		if a.Type == otp.HOTP {
-			items = append(items, fyne.NewMenuItem("Next code", func() { v.nextHOTP(a) }))
+			items = append(items, fyne.NewMenuItem("Next code", func() { v.nextAndCopy(a) }))
 		}
 		star := "Add to favourites"
 		if a.Favourite {

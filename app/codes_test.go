@@ -543,3 +543,35 @@ func TestSearchShowsTheFirstMatch(t *testing.T) {
 		t.Errorf("the first match is scrolled out of view (offset %.0f)", l.GetScrollOffset())
 	}
 }
+
+// TestHOTPClickUsesNoCounter: a click or Enter on an HOTP line never uses
+// up a counter value (a stray click, one landing on the list as a dialog
+// closed, did: QA); Next does, and copies the new code; a click then
+// copies that same code again.
+func TestHOTPClickUsesNoCounter(t *testing.T) {
+	h := unlocked(t, hotpURI)
+	counter := func() uint64 {
+		s, err := vault.Open(h.path, vault.Credentials{Password: []byte(testPassword)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Lock()
+		accounts, _ := s.Accounts()
+		return accounts[0].Counter
+	}
+	h.list().Select(h.entryIndex("Bank"))
+	h.mustSee("No code of Bank (me) yet: press Next")
+	if got := h.app.Clipboard().Content(); got != "" || counter() != 5 {
+		t.Fatalf("after a click: clipboard %q, counter %d", got, counter())
+	}
+	test.Tap(h.row("Bank").hotp)
+	want := expected(t, hotpURI, t0) // the code at counter 5
+	if got := h.app.Clipboard().Content(); got != want || counter() != 6 {
+		t.Fatalf("after Next: clipboard %q (want %q), counter %d", got, want, counter())
+	}
+	h.app.Clipboard().SetContent("")
+	h.list().Select(h.entryIndex("Bank"))
+	if got := h.app.Clipboard().Content(); got != want || counter() != 6 {
+		t.Errorf("a click after Next: clipboard %q (want %q), counter %d", got, want, counter())
+	}
+}

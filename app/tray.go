@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
 )
 
 // TrayOptions connect the window to a system tray (cmd/twofold passes
@@ -94,7 +95,14 @@ func (u *UI) copyFromTray(a vault.Account) {
 	if u.s == nil {
 		return
 	}
-	u.s.main.codes.copyAccount(a)
+	c := u.s.main.codes
+	if a.Type == otp.HOTP && c.hotp[a.ID] == "" {
+		// The tray's "Copy" is chosen from a menu, never a stray click:
+		// the next counter value is used, as Next does.
+		c.nextAndCopy(a)
+		return
+	}
+	c.copyAccount(a)
 }
 
 func (u *UI) showFromTray() {
