@@ -42,6 +42,7 @@ var problems = []struct {
 	{vault.ErrDuplicate, problem{"The name is already in use", "Several items have this name already. Remove the old ones first (Codes: the ⋮ menu of each row), or choose another name."}},
 	{otp.ErrMalformedURI, problem{"Not an otpauth:// link", "It looks like otpauth://totp/Issuer:account?secret=BASE32&issuer=Issuer."}},
 	{otp.ErrNoSecret, problem{"The secret is missing", "The secret is the text the service shows under its QR code."}},
+	{otp.ErrShortSecret, problem{"The secret is too short", "Services give secrets of 80 bits or more (16 or 32 characters): this one was most likely cut off. Copy or export it again."}},
 	{otp.ErrBadSecret, problem{"The secret is not valid base32", "Use letters A–Z and digits 2–7; spaces and lower case are fine."}},
 	{otp.ErrUnsupported, problem{"This kind of one-time password is not supported", "Twofold supports TOTP, HOTP and Steam Guard."}},
 	{otp.ErrInvalid, problem{"Invalid one-time password settings", "Check digits (4–10), period (1–86400 s) and algorithm."}},

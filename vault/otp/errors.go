@@ -15,6 +15,9 @@ var (
 	// ErrBadSecret means the secret is present but cannot be decoded
 	// (bad base32, hex or base64, bad percent-escape, impossible length).
 	ErrBadSecret = errors.New("bad otp secret")
+	// ErrShortSecret means the secret is shorter than services give
+	// (CommonSecretBytes): most likely cut off when copied.
+	ErrShortSecret = errors.New("otp secret shorter than services give")
 	// ErrNoOTP means a KeePass entry carries no OTP fields at all.
 	ErrNoOTP = errors.New("entry has no otp")
 	// ErrUnsupported means the input describes something this package does

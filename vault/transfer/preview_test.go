@@ -217,3 +217,24 @@ func TestImportKeePass(t *testing.T) {
 		t.Errorf("wrong password: %v", err)
 	}
 }
+
+// TestCutShortSecretIsNotImported: a list cut short mid-line ends in a
+// URI with part of a secret, which is still valid base32; it was imported
+// as a new account (and, beside a vault account of that name, advised
+// the person to remove the good one as stale: QA). A secret under 80
+// bits cannot be imported, and says why.
+func TestCutShortSecretIsNotImported(t *testing.T) {
+	list := "otpauth://totp/GitHub:me?secret=JBSWY3DPEHPK3PXP&issuer=GitHub\n" +
+		"otpauth://totp/Airbnb:Elijah?secret=7ELGJSGXNCCT" // 7 bytes of 10
+	r, err := Import([]byte(list), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Destroy()
+	if len(r.Accounts) != 1 || r.Accounts[0].Issuer != "GitHub" {
+		t.Errorf("imported %+v", r.Accounts)
+	}
+	if len(r.Skipped) != 1 || !errors.Is(r.Skipped[0].Err, otp.ErrShortSecret) || !strings.Contains(r.Skipped[0].Err.Error(), "56 bits") {
+		t.Errorf("skipped %+v", r.Skipped)
+	}
+}

@@ -128,6 +128,11 @@ func (b *builder) addRaw(a Account, raw []byte) error {
 	if len(raw) == 0 {
 		return b.skip(a.Name(), fmt.Errorf("empty secret: %w", otp.ErrNoSecret))
 	}
+	if len(raw) < otp.CommonSecretBytes {
+		// A file cut short ends in a URI or entry with half a secret.
+		return b.skip(a.Name(), fmt.Errorf("secret of %d bits, services give 80 or more: the file may be cut short "+
+			"(if the secret is right, add the account by hand): %w", 8*len(raw), otp.ErrShortSecret))
+	}
 	if err := b.entry(); err != nil {
 		return err
 	}
