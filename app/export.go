@@ -127,9 +127,8 @@ type exportView struct {
 
 // showExport is the "Export…" menu item.
 func (u *UI) showExport() {
-	if u.s == nil {
-		showError(u.w, vault.ErrLocked)
-		return
+	if u.s == nil || u.w.Canvas().Overlays().Top() != nil {
+		return // locked, or a dialog is open: one at a time (QA: they stacked)
 	}
 	st, ok := u.s.v.(*vault.Store)
 	if !ok {

@@ -283,9 +283,8 @@ func wipeAll(bs [][]byte) {
 
 // showImport is the "Import…" menu item: choose a file, read it, preview.
 func (u *UI) showImport() {
-	if u.s == nil {
-		showError(u.w, vault.ErrLocked)
-		return
+	if u.s == nil || u.w.Canvas().Overlays().Top() != nil {
+		return // locked, or a dialog is open: one at a time (QA: they stacked)
 	}
 	imp := u.s.main.imp
 	if imp == nil {

@@ -178,3 +178,47 @@ func TestLockClosesDialogs(t *testing.T) {
 		t.Errorf("%d dialogs still open after locking", n)
 	}
 }
+
+// TestMenuFollowsTheLock: while the vault is locked the menu items that
+// need it are disabled, and Ctrl+E opens nothing (each press opened a
+// "The vault is locked" error, stacked over the unlock screen: QA);
+// unlocked, they are enabled. With a dialog open, Ctrl+E does not open
+// a second one on top.
+func TestMenuFollowsTheLock(t *testing.T) {
+	h := unlocked(t, githubURI)
+	items := func() (enabled, disabled []string) {
+		for _, m := range h.w.MainMenu().Items {
+			for _, it := range m.Items {
+				if it.IsSeparator {
+					continue
+				}
+				if it.Disabled {
+					disabled = append(disabled, it.Label)
+				} else {
+					enabled = append(enabled, it.Label)
+				}
+			}
+		}
+		return enabled, disabled
+	}
+	if _, off := items(); len(off) != 0 {
+		t.Errorf("unlocked, disabled: %q", off)
+	}
+	h.shortcut(shortcutExport)
+	h.shortcut(shortcutExport)
+	if n := len(h.w.Canvas().Overlays().List()); n != 1 {
+		t.Errorf("two Ctrl+E: %d dialogs open", n)
+	}
+	h.ui.Lock()
+	if on, _ := items(); len(on) != 0 {
+		t.Errorf("locked, enabled: %q", on)
+	}
+	h.shortcut(shortcutExport)
+	if n := len(h.w.Canvas().Overlays().List()); n != 0 {
+		t.Errorf("Ctrl+E while locked: %d dialogs open; texts %q", n, h.texts())
+	}
+	h.unlock(testPassword)
+	if _, off := items(); len(off) != 0 {
+		t.Errorf("unlocked again, disabled: %q", off)
+	}
+}

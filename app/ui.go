@@ -209,6 +209,7 @@ func (u *UI) unlocked(v Vault) {
 	s.main.focusSearch()
 	u.checkClock()
 	u.updateTray()
+	u.syncMenu()
 }
 
 // Lock wipes the vault from memory, clears the clipboard (if it still
@@ -229,6 +230,7 @@ func (u *UI) Lock() {
 	u.closeOverlays()
 	u.showUnlock()
 	u.updateTray()
+	u.syncMenu()
 }
 
 // closeOverlays takes every dialog and pop-up off the window: a QR code,
@@ -378,6 +380,26 @@ func (u *UI) setMenu() {
 		item("Lock", shortcutLock, u.Lock),
 	)
 	u.w.SetMainMenu(fyne.NewMainMenu(vaultMenu, u.viewMenu(item)))
+	u.syncMenu()
+}
+
+// syncMenu disables the menu items that need an unlocked vault while it
+// is locked: they stayed enabled, and Import… or Export… opened a
+// "The vault is locked" error over the unlock screen, once per press
+// (QA). Quit stays.
+func (u *UI) syncMenu() {
+	m := u.w.MainMenu()
+	if m == nil {
+		return
+	}
+	for _, menu := range m.Items {
+		for _, it := range menu.Items {
+			if !it.IsSeparator && it.Label != "Quit" {
+				it.Disabled = u.s == nil
+			}
+		}
+	}
+	m.Refresh()
 }
 
 // viewMenu selects the tabs from the keyboard.
