@@ -16,6 +16,8 @@ type entry struct {
 	// escape is what Escape does while the entry has the focus; nil:
 	// nothing (Fyne's entry ignores it).
 	escape func()
+	// left is called when the entry loses the focus; nil: nothing.
+	left func()
 }
 
 func newEntry() *entry {
@@ -51,6 +53,14 @@ func (e *entry) AcceptsTab() bool { return false }
 func (e *entry) FocusGained() {
 	e.Entry.FocusGained()
 	reveal(e)
+}
+
+// FocusLost implements fyne.Focusable.
+func (e *entry) FocusLost() {
+	e.Entry.FocusLost()
+	if e.left != nil {
+		e.left()
+	}
 }
 
 // shortcutReveal shows or hides what a password field holds.

@@ -64,7 +64,18 @@ func settingsScreen(d settingsDeps) fyne.CanvasObject {
 	server := newEntry()
 	server.SetPlaceHolder("Time server (default " + DefaultTimeServer + ")")
 	server.SetText(s.TimeServer)
-	server.OnSubmitted = func(text string) { d.update(func(s *Settings) { s.TimeServer = strings.TrimSpace(text) }) }
+	savedServer := s.TimeServer
+	saveServer := func() {
+		if text := strings.TrimSpace(server.Text); text != savedServer {
+			savedServer = text
+			d.update(func(s *Settings) { s.TimeServer = text })
+		}
+	}
+	// Saved on Enter and on leaving the field, like the other settings
+	// (QA: it was saved on Enter only, and a server typed and tabbed away
+	// from was lost); not on each key, which would query each prefix.
+	server.OnSubmitted = func(string) { saveServer() }
+	server.left = saveServer
 	autoLock.OnChanged = func(string) {
 		d.update(func(s *Settings) { s.AutoLockMinutes = autoLockChoices[autoLock.SelectedIndex()] })
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fyne.io/fyne/v2/test"
 	"slices"
 	"testing"
 	"time"
@@ -62,5 +63,25 @@ func TestSettingsFileIsCheckedAndDefaulted(t *testing.T) {
 	p := DefaultSettingsPath(func(k string) string { return map[string]string{"XDG_CONFIG_HOME": "/x/cfg", "HOME": "/home/u"}[k] })
 	if p != "/x/cfg/twofold/settings.json" {
 		t.Errorf("path = %s", p)
+	}
+}
+
+// TestTimeServerSavedOnLeavingTheField: the time server is saved when the
+// field is left (Tab), as every other setting is saved when changed; it
+// was saved on Enter only, and a server typed and tabbed away from was
+// lost (QA).
+func TestTimeServerSavedOnLeavingTheField(t *testing.T) {
+	h := unlocked(t, githubURI)
+	h.ui.s.main.tabs.SelectIndex(5)
+	server := h.entry("Time server (default " + DefaultTimeServer + ")")
+	h.w.Canvas().Focus(server)
+	test.Type(server, "time.example.org")
+	h.tab(false)
+	got, err := h.settings.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.TimeServer != "time.example.org" {
+		t.Errorf("saved time server %q after Tab", got.TimeServer)
 	}
 }
