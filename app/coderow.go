@@ -48,6 +48,9 @@ type rowData struct {
 	HOTPCode string
 	// At is when Code was computed, on the wall clock (TOTP only).
 	At time.Time
+	// Namesake: another account in the vault has this one's name; the
+	// line then says when each was added, to tell them apart.
+	Namesake bool
 }
 
 // still returns account id's TOTP code at t without computing it, when
@@ -106,6 +109,9 @@ func (d rowData) fraction() float32 {
 func (d rowData) subtitle() string {
 	if d.Account.Err != nil {
 		return d.Account.Err.Error()
+	}
+	if d.Namesake && !d.Account.Added.IsZero() {
+		return strings.TrimPrefix(d.Account.Account+" · added "+d.Account.Added.Local().Format("2006-01-02 15:04"), " · ")
 	}
 	return d.Account.Account
 }

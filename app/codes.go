@@ -58,6 +58,7 @@ type codesView struct {
 	// refresh without telling, so tick asks rowAt for the lines in view
 	// only).
 	rowAt   map[int]*codeRow
+	names   map[string]int // accounts per name, to tell namesakes apart
 	content fyne.CanvasObject
 }
 
@@ -94,6 +95,10 @@ func (v *codesView) reload() {
 		return
 	}
 	v.accounts = accounts
+	v.names = map[string]int{}
+	for _, a := range accounts {
+		v.names[a.Name()]++
+	}
 	v.filter()
 }
 
@@ -167,7 +172,7 @@ func (v *codesView) showEmpty(q string) {
 
 // rowData computes what entry i shows now.
 func (v *codesView) rowData(a vault.Account) rowData {
-	d := rowData{Account: a, HOTPCode: v.hotp[a.ID]}
+	d := rowData{Account: a, HOTPCode: v.hotp[a.ID], Namesake: v.names[a.Name()] > 1}
 	if a.Err == nil && a.Type == otp.TOTP {
 		t := v.d.now()
 		c, err := v.d.src.Code(a.ID, t)

@@ -63,6 +63,9 @@ func (v *codesView) menuAt(i int) {
 func (v *codesView) confirmRemove(a vault.Account) {
 	v.d.touch()
 	name := a.Name()
+	if v.names[name] > 1 && !a.Added.IsZero() {
+		name += ", added " + a.Added.Local().Format("2006-01-02 15:04") // which of the namesakes
+	}
 	msg := where(name, v.d.src.RecycleBinEnabled()) + "\n\nIf two-factor authentication is still on for this account, " +
 		"make sure you have another way to sign in first."
 	// The name goes in the text, which wraps: a title does not, and cut

@@ -236,3 +236,21 @@ func TestRemoveKeepsTheFocusOnAnAccount(t *testing.T) {
 	h.key(fyne.KeyReturn)
 	h.mustSee("Copied PyPI")
 }
+
+// TestNamesakesSayWhenAdded: two accounts of one name (an import keeps
+// both and advises removing the stale one) are told apart by when each
+// was added, on their lines and in the Remove question; they looked the
+// same (QA). An account without a namesake does not say.
+func TestNamesakesSayWhenAdded(t *testing.T) {
+	other := strings.Replace(githubURI, "JBSWY3DPEHPK3PXP", "GEZDGNBVGY3TQOJQ", 1)
+	h := unlocked(t, githubURI, other, pypiURI)
+	added := "added " + t0.Local().Format("2006-01-02 15:04")
+	for _, r := range h.rows() {
+		namesake := r.data.Account.Issuer == "GitHub"
+		if got := strings.Contains(r.account.Text, added); got != namesake {
+			t.Errorf("%s: subtitle %q", r.data.Account.Name(), r.account.Text)
+		}
+	}
+	h.ui.s.main.codes.confirmRemove(h.row("GitHub").data.Account)
+	h.mustSee("GitHub (me@example.com), " + added + " will be moved")
+}

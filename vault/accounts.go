@@ -26,6 +26,9 @@ type Account struct {
 	otp.Params // issuer, account, algorithm, digits, period, counter
 	Convention otp.Convention
 	Favourite  bool
+	// Added is when the entry was made (KeePass's creation time; zero if
+	// the file does not say): it tells two accounts of one name apart.
+	Added time.Time
 	// Err is set when the entry has OTP fields that cannot be used (the
 	// message says why); such an account has no codes.
 	Err error
@@ -112,6 +115,9 @@ func (s *Store) accountsLocked() ([]accountCache, error) {
 // they dominated unlocking large vaults).
 func (s *Store) readAccount(groups []string, e *gokeepasslib.Entry) (accountCache, error) {
 	a := accountCache{Account: Account{ID: e.UUID, Group: groups, Title: e.GetTitle(), Favourite: hasTag(e.Tags, FavouriteTag)}}
+	if c := e.Times.CreationTime; c != nil {
+		a.Added = c.Time
+	}
 	l := &lender{fields: fields{e, s.db.Secrets}}
 	p, conv, err := otp.ReadFields(l)
 	if err == nil && !l.kept {
