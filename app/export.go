@@ -120,9 +120,11 @@ type exportView struct {
 	confirm          *checkField
 	kitSecrets       *checkField
 	password, repeat *entry
-	passwords        *widget.Form
-	export           *button
-	dialog           *appDialog
+	// passwords holds the password fields and the strength meter.
+	passwords *fyne.Container
+	meter     *strengthMeter
+	export    *button
+	dialog    *appDialog
 }
 
 // showExport is the "Export…" menu item.
@@ -158,7 +160,7 @@ func newExportView(u *UI, st *vault.Store) *exportView {
 	v.repeat.SetPlaceHolder("The same password again")
 	v.password.OnChanged = func(string) { v.sync() }
 	v.repeat.OnChanged = func(string) { v.sync() }
-	v.passwords = widget.NewForm(widget.NewFormItem("Password", v.password), widget.NewFormItem("Repeat", v.repeat))
+	v.passwords = v.passwordRows()
 	v.export = newButton("Export…", nil, v.choose)
 	v.export.Importance = widget.HighImportance
 	content := container.NewVBox(widget.NewForm(widget.NewFormItem("Format", v.format)), v.kitSecrets, v.warning, v.confirm, v.passwords)
@@ -168,6 +170,14 @@ func newExportView(u *UI, st *vault.Store) *exportView {
 	v.dialog.Resize(fyne.NewSize(480, 320))
 	v.format.SetSelectedIndex(0)
 	return v
+}
+
+// passwordRows are the password fields and the strength of the
+// password.
+func (v *exportView) passwordRows() *fyne.Container {
+	v.meter = newStrengthMeter("Strength: type a password")
+	form := widget.NewForm(widget.NewFormItem("Password", v.password), widget.NewFormItem("Repeat", v.repeat))
+	return container.NewVBox(append([]fyne.CanvasObject{form}, v.meter.objects()...)...)
 }
 
 func (v *exportView) chosen() exportFormat { return exportFormats[max(v.format.SelectedIndex(), 0)] }
@@ -185,6 +195,7 @@ func (v *exportView) sync() {
 		v.warning.Hide()
 		v.confirm.Hide()
 		v.passwords.Show()
+		v.meter.rate(v.password.Text, v.userInputs())
 		ready = v.password.Text != "" && v.password.Text == v.repeat.Text
 	} else {
 		v.warning.SetText(clearTextWarning(f, v.kitSecrets.Checked))
@@ -197,6 +208,11 @@ func (v *exportView) sync() {
 	} else {
 		v.export.Disable()
 	}
+}
+
+// userInputs are the words an attacker of the export tries first.
+func (v *exportView) userInputs() []string {
+	return []string{"twofold", filepath.Base(v.u.path)}
 }
 
 // clearTextWarning says what an unencrypted file of format f gives away.
