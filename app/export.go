@@ -120,9 +120,11 @@ type exportView struct {
 	confirm          *checkField
 	kitSecrets       *checkField
 	password, repeat *entry
-	// passwords holds the password fields and the strength meter.
+	// passwords holds the password fields, the strength meter and
+	// "The passwords differ".
 	passwords *fyne.Container
 	meter     *strengthMeter
+	problem   *problemView
 	export    *button
 	dialog    *appDialog
 }
@@ -172,12 +174,17 @@ func newExportView(u *UI, st *vault.Store) *exportView {
 	return v
 }
 
-// passwordRows are the password fields and the strength of the
-// password.
+// passwordRows are the password fields, the strength of the password
+// and, in room kept for it, "The passwords differ" (so that nothing
+// moves when it shows).
 func (v *exportView) passwordRows() *fyne.Container {
 	v.meter = newStrengthMeter("Strength: type a password")
+	v.problem = newProblemView()
+	v.problem.show(errPasswordsDiffer) // sizes the room it takes
+	v.problem.hide()
 	form := widget.NewForm(widget.NewFormItem("Password", v.password), widget.NewFormItem("Repeat", v.repeat))
-	return container.NewVBox(append([]fyne.CanvasObject{form}, v.meter.objects()...)...)
+	rows := append([]fyne.CanvasObject{form}, v.meter.objects()...)
+	return container.NewVBox(append(rows, reserveSpace(v.problem.box))...)
 }
 
 func (v *exportView) chosen() exportFormat { return exportFormats[max(v.format.SelectedIndex(), 0)] }
@@ -196,6 +203,7 @@ func (v *exportView) sync() {
 		v.confirm.Hide()
 		v.passwords.Show()
 		v.meter.rate(v.password.Text, v.userInputs())
+		v.showDiffer()
 		ready = v.password.Text != "" && v.password.Text == v.repeat.Text
 	} else {
 		v.warning.SetText(clearTextWarning(f, v.kitSecrets.Checked))
@@ -207,6 +215,18 @@ func (v *exportView) sync() {
 		v.export.Enable()
 	} else {
 		v.export.Disable()
+	}
+}
+
+// showDiffer says "The passwords differ" once the repeat is typed and
+// while it differs (Export is disabled then: QA found it greyed out
+// with no word why).
+func (v *exportView) showDiffer() {
+	switch differ := v.repeat.Text != "" && v.password.Text != v.repeat.Text; {
+	case !differ:
+		v.problem.hide()
+	case !v.problem.showing(errPasswordsDiffer):
+		v.problem.show(errPasswordsDiffer)
 	}
 }
 

@@ -21,6 +21,16 @@ func encryptedFormats() []int {
 	return out
 }
 
+// exportPasswords opens the export dialog on format i and types pw in
+// both password fields; it returns the Export button.
+func (h *harness) exportPasswords(i int, pw string) *button {
+	h.t.Helper()
+	h.exportDialog(i)
+	test.Type(h.entry("Password for the export"), pw)
+	test.Type(h.entry("The same password"), pw)
+	return find(h, "Export button", func(b *button) bool { return b.Text == "Export…" })
+}
+
 // TestExportRatesItsPassword: an encrypted export's password is rated
 // as it is typed, with the create screen's bar and verdict (QA: "a" was
 // taken with no rating at all); clearing it hides the bar.
@@ -50,4 +60,26 @@ func TestExportRatesItsPassword(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestExportSaysThePasswordsDiffer: while the repeated password differs
+// the dialog says so under the fields, and stops saying it once they
+// match (QA: Export was only greyed out, with no word why).
+func TestExportSaysThePasswordsDiffer(t *testing.T) {
+	h := unlocked(t, githubURI)
+	export := h.exportPasswords(encryptedFormats()[0], "purple-monkey-dishwasher")
+	h.mustNotSee("The passwords differ")
+	again := h.entry("The same password")
+	test.Type(again, "x")
+	h.mustSee("The passwords differ")
+	if !export.Disabled() {
+		t.Error("Export is enabled with passwords that differ")
+	}
+	again.SetText("purple-monkey-dishwasher")
+	h.mustNotSee("The passwords differ")
+	if export.Disabled() {
+		t.Error("Export stays disabled once the passwords match")
+	}
+	h.entry("Password for the export").SetText("purple-monkey-dishwasherr")
+	h.mustSee("The passwords differ")
 }
