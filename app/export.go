@@ -163,7 +163,7 @@ func newExportView(u *UI, st *vault.Store) *exportView {
 	v.password.OnChanged = func(string) { v.sync() }
 	v.repeat.OnChanged = func(string) { v.sync() }
 	v.passwords = v.passwordRows()
-	v.export = newButton("Export…", nil, v.choose)
+	v.export = newButton("Export…", nil, v.submit)
 	v.export.Importance = widget.HighImportance
 	content := container.NewVBox(widget.NewForm(widget.NewFormItem("Format", v.format)), v.kitSecrets, v.warning, v.confirm, v.passwords)
 	v.dialog = newAppDialog(u.w, "Export accounts", content)
@@ -250,6 +250,32 @@ func (v *exportView) close() {
 	v.password.SetText("")
 	v.repeat.SetText("")
 	v.dialog.Hide()
+}
+
+// weakExportRisk is what a weak export password exposes.
+const weakExportRisk = "Whoever gets a copy of the exported file can try passwords on it for as long as they like, " +
+	"and it holds the 2FA secrets of all your accounts. A longer password protects them."
+
+// submit is Export: for an encrypted format with a password rated below
+// strongEnough it asks first, as creating a vault does, and goes on only
+// after "Use it anyway"; going back puts the focus on the password.
+func (v *exportView) submit() {
+	if !v.chosen().encrypted {
+		v.choose()
+		return
+	}
+	s := estimate(v.password.Text, v.userInputs())
+	if s.Score >= strongEnough {
+		v.choose()
+		return
+	}
+	askWeakPassword(v.u.w, s, weakExportRisk, func(ok bool) {
+		if ok {
+			v.choose()
+			return
+		}
+		v.u.w.Canvas().Focus(v.password)
+	})
 }
 
 // choose asks where to save, then writes off the UI goroutine.

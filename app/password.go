@@ -106,3 +106,14 @@ func (m *strengthMeter) rate(pw string, userInputs []string) strength {
 	m.verdict.SetText("Strength: " + s.Label + " (zxcvbn estimate)")
 	return s
 }
+
+// askWeakPassword asks whether to use a password rated below
+// strongEnough, as KeePassXC does. risk says what a weak one exposes.
+// answer gets true only after "Use it anyway": going back to change the
+// password is what Enter, Space or Escape do when the question opens.
+func askWeakPassword(w fyne.Window, s strength, risk string, answer func(ok bool)) {
+	msg := fmt.Sprintf("This password is weak: the estimate rates it %s. %s Use it anyway?", strings.ToLower(s.Label), risk)
+	d := newConfirmDialog("Use a weak password?", "Use it anyway", "Change password", message(w, msg), answer, w)
+	d.setConfirmImportance(widget.WarningImportance) // focuses Change password
+	d.Show()
+}
