@@ -120,9 +120,13 @@ type exportView struct {
 	confirm          *checkField
 	kitSecrets       *checkField
 	password, repeat *entry
-	passwords        *widget.Form
-	export           *button
-	dialog           *appDialog
+	// passwords holds the password fields, the strength meter and
+	// "The passwords differ".
+	passwords *fyne.Container
+	meter     *strengthMeter
+	problem   *problemView
+	export    *button
+	dialog    *appDialog
 }
 
 // showExport is the "Export…" menu item.
@@ -157,8 +161,8 @@ func newExportView(u *UI, st *vault.Store) *exportView {
 	v.repeat.SetPlaceHolder("The same password again")
 	v.password.OnChanged = func(string) { v.sync() }
 	v.repeat.OnChanged = func(string) { v.sync() }
-	v.passwords = widget.NewForm(widget.NewFormItem("Password", v.password), widget.NewFormItem("Repeat", v.repeat))
-	v.export = newButton("Export…", nil, v.choose)
+	v.passwords = v.passwordRows()
+	v.export = newButton("Export…", nil, v.submit)
 	v.export.Importance = widget.HighImportance
 	content := container.NewVBox(widget.NewForm(widget.NewFormItem("Format", v.format)), v.kitSecrets, v.warning, v.confirm, v.passwords)
 	v.dialog = newAppDialog(u.w, "Export accounts", content)
@@ -167,6 +171,19 @@ func newExportView(u *UI, st *vault.Store) *exportView {
 	v.dialog.Resize(fyne.NewSize(480, 320))
 	v.format.SetSelectedIndex(0)
 	return v
+}
+
+// passwordRows are the password fields, the strength of the password
+// and, in room kept for it, "The passwords differ" (so that nothing
+// moves when it shows).
+func (v *exportView) passwordRows() *fyne.Container {
+	v.meter = newStrengthMeter("Strength: type a password")
+	v.problem = newProblemView()
+	v.problem.show(errPasswordsDiffer) // sizes the room it takes
+	v.problem.hide()
+	form := widget.NewForm(widget.NewFormItem("Password", v.password), widget.NewFormItem("Repeat", v.repeat))
+	rows := append([]fyne.CanvasObject{form}, v.meter.objects()...)
+	return container.NewVBox(append(rows, reserveSpace(v.problem.box))...)
 }
 
 func (v *exportView) chosen() exportFormat { return exportFormats[max(v.format.SelectedIndex(), 0)] }
@@ -184,6 +201,8 @@ func (v *exportView) sync() {
 		v.warning.Hide()
 		v.confirm.Hide()
 		v.passwords.Show()
+		v.meter.rate(v.password.Text, v.userInputs())
+		v.showDiffer()
 		ready = v.password.Text != "" && v.password.Text == v.repeat.Text
 	} else {
 		v.warning.SetText(clearTextWarning(f, v.kitSecrets.Checked))
@@ -196,6 +215,23 @@ func (v *exportView) sync() {
 	} else {
 		v.export.Disable()
 	}
+}
+
+// showDiffer says "The passwords differ" once the repeat is typed and
+// while it differs (Export is disabled then: QA found it greyed out
+// with no word why).
+func (v *exportView) showDiffer() {
+	switch differ := v.repeat.Text != "" && v.password.Text != v.repeat.Text; {
+	case !differ:
+		v.problem.hide()
+	case !v.problem.showing(errPasswordsDiffer):
+		v.problem.show(errPasswordsDiffer)
+	}
+}
+
+// userInputs are the words an attacker of the export tries first.
+func (v *exportView) userInputs() []string {
+	return []string{"twofold", filepath.Base(v.u.path)}
 }
 
 // clearTextWarning says what an unencrypted file of format f gives away.
@@ -213,6 +249,32 @@ func (v *exportView) close() {
 	v.password.SetText("")
 	v.repeat.SetText("")
 	v.dialog.Hide()
+}
+
+// weakExportRisk is what a weak export password exposes.
+const weakExportRisk = "Whoever gets a copy of the exported file can try passwords on it for as long as they like, " +
+	"and it holds the 2FA secrets of all your accounts. A longer password protects them."
+
+// submit is Export: for an encrypted format with a password rated below
+// strongEnough it asks first, as creating a vault does, and goes on only
+// after "Use it anyway"; going back puts the focus on the password.
+func (v *exportView) submit() {
+	if !v.chosen().encrypted {
+		v.choose()
+		return
+	}
+	s := estimate(v.password.Text, v.userInputs())
+	if s.Score >= strongEnough {
+		v.choose()
+		return
+	}
+	askWeakPassword(v.u.w, s, weakExportRisk, func(ok bool) {
+		if ok {
+			v.choose()
+			return
+		}
+		v.u.w.Canvas().Focus(v.password)
+	})
 }
 
 // choose asks where to save, then writes off the UI goroutine.

@@ -4,6 +4,11 @@ import (
 	"fmt"
 	"strings"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
 	"github.com/ccojocar/zxcvbn-go"
 	"github.com/sethvargo/go-diceware/diceware"
 )
@@ -57,4 +62,58 @@ func estimate(pw string, userInputs []string) strength {
 	s := strength{Score: min(max(m.Score, 0), 4), Bits: m.Entropy}
 	s.Label = strengthLabels[s.Score]
 	return s
+}
+
+// strengthMeter shows a password's strength as it is typed: a bar that
+// zxcvbn's scores 0–4 fill one to five fifths of (so even a very weak
+// password shows some of it), drawn in strengthColour, and the verdict
+// in words. With no password the bar is hidden (its empty track read as
+// a full bar, GUI QA) but keeps its room, so nothing below it moves.
+type strengthMeter struct {
+	bar     *widget.ProgressBar
+	box     *container.ThemeOverride // colours the bar by strength
+	verdict *widget.Label
+	prompt  string // the verdict with no password
+}
+
+func newStrengthMeter(prompt string) *strengthMeter {
+	m := &strengthMeter{bar: widget.NewProgressBar(), verdict: widget.NewLabel(prompt), prompt: prompt}
+	m.bar.Max = 5
+	m.bar.TextFormatter = func() string { return "" }
+	m.box = container.NewThemeOverride(m.bar, strengthTheme{theme.ColorNamePrimary})
+	m.box.Hide()
+	return m
+}
+
+// objects are the meter's rows, for a column: the bar and the verdict.
+func (m *strengthMeter) objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{reserveSpace(m.box), m.verdict}
+}
+
+// rate shows the strength of pw (userInputs as for estimate) and
+// returns it.
+func (m *strengthMeter) rate(pw string, userInputs []string) strength {
+	s := estimate(pw, userInputs)
+	m.bar.Value = float64(s.Score + 1)
+	m.box.Theme = strengthTheme{strengthColour(s.Score)}
+	m.box.Refresh() // the bar too, in its new colour
+	if pw == "" {
+		m.box.Hide()
+		m.verdict.SetText(m.prompt)
+		return s
+	}
+	m.box.Show()
+	m.verdict.SetText("Strength: " + s.Label + " (zxcvbn estimate)")
+	return s
+}
+
+// askWeakPassword asks whether to use a password rated below
+// strongEnough, as KeePassXC does. risk says what a weak one exposes.
+// answer gets true only after "Use it anyway": going back to change the
+// password is what Enter, Space or Escape do when the question opens.
+func askWeakPassword(w fyne.Window, s strength, risk string, answer func(ok bool)) {
+	msg := fmt.Sprintf("This password is weak: the estimate rates it %s. %s Use it anyway?", strings.ToLower(s.Label), risk)
+	d := newConfirmDialog("Use a weak password?", "Use it anyway", "Change password", message(w, msg), answer, w)
+	d.setConfirmImportance(widget.WarningImportance) // focuses Change password
+	d.Show()
 }
