@@ -182,9 +182,7 @@ type createForm struct {
 	pw       *entry
 	again    *entry
 	keyFile  *entry
-	meter    *widget.ProgressBar
-	meterBox *container.ThemeOverride // colours the meter by strength
-	verdict  *widget.Label
+	meter    *strengthMeter
 	advice   *widget.Label
 	location *entry
 	problem  *problemView
@@ -196,15 +194,7 @@ func (f *createForm) build() fyne.CanvasObject {
 	f.pw, f.again = newPasswordEntry(), newPasswordEntry()
 	f.pw.SetPlaceHolder("Password")
 	f.again.SetPlaceHolder("Repeat the password")
-	// zxcvbn's scores 0–4 fill one to five fifths of the bar, so even a
-	// very weak password shows some of it; with no password the bar is
-	// hidden (its empty track read as a full bar, GUI QA).
-	f.meter = widget.NewProgressBar()
-	f.meter.Max = 5
-	f.meter.TextFormatter = func() string { return "" }
-	f.meterBox = container.NewThemeOverride(f.meter, strengthTheme{theme.ColorNamePrimary})
-	f.meterBox.Hide()
-	f.verdict = widget.NewLabel("Strength: type a password or suggest a passphrase")
+	f.meter = newStrengthMeter("Strength: type a password or suggest a passphrase")
 	f.advice = widget.NewLabel("")
 	f.advice.Wrapping = fyne.TextWrapWord
 	f.advice.Hide()
@@ -223,27 +213,16 @@ func (f *createForm) build() fyne.CanvasObject {
 	f.create = newButton("Create vault", nil, f.submit)
 	f.create.Importance = widget.HighImportance
 	back := newButton("Back", nil, f.d.back)
-	return page(container.NewHBox(appIcon(48), heading("Create your vault")),
-		where, f.pw, f.again, reserveSpace(f.meterBox), f.verdict, suggest, f.advice,
-		keyRow, container.NewHBox(f.create, back), f.busy.box, f.problem.box)
+	rows := append([]fyne.CanvasObject{container.NewHBox(appIcon(48), heading("Create your vault")), where, f.pw, f.again}, f.meter.objects()...)
+	return page(append(rows, suggest, f.advice, keyRow, container.NewHBox(f.create, back), f.busy.box, f.problem.box)...)
 }
 
-func (f *createForm) rate() {
-	s := f.strength()
-	f.meter.Value = float64(s.Score + 1)
-	f.meterBox.Theme = strengthTheme{strengthColour(s.Score)}
-	f.meterBox.Refresh() // the meter too, in its new colour
-	if f.pw.Text == "" {
-		f.meterBox.Hide()
-		f.verdict.SetText("Strength: type a password or suggest a passphrase")
-		return
-	}
-	f.meterBox.Show()
-	f.verdict.SetText("Strength: " + s.Label + " (zxcvbn estimate)")
-}
+func (f *createForm) rate() { f.meter.rate(f.pw.Text, f.userInputs()) }
 
-func (f *createForm) strength() strength {
-	return estimate(f.pw.Text, []string{"twofold", filepath.Base(f.location.Text)})
+func (f *createForm) strength() strength { return estimate(f.pw.Text, f.userInputs()) }
+
+func (f *createForm) userInputs() []string {
+	return []string{"twofold", filepath.Base(f.location.Text)}
 }
 
 // strengthColour is the strength bar's colour for a zxcvbn score: an
@@ -338,7 +317,7 @@ func (f *createForm) submit() {
 		return
 	}
 	if s := f.strength(); f.pw.Text != "" && s.Score < strongEnough {
-		f.askWeak(s, func(ok bool) {
+		askWeakPassword(f.w, s, weakVaultRisk, func(ok bool) {
 			if !ok {
 				wipe()
 				f.w.Canvas().Focus(f.pw)
@@ -351,18 +330,10 @@ func (f *createForm) submit() {
 	f.start(path, c, wipe)
 }
 
-// askWeak asks whether to create the vault with a weak password, as
-// KeePassXC does; going back to change it is what Enter, Space or Escape
-// do when the question opens.
-func (f *createForm) askWeak(s strength, answer func(ok bool)) {
-	msg := fmt.Sprintf("This password is weak: the estimate rates it %s. "+
-		"Whoever gets a copy of the vault file can try passwords on it for as long as they like, "+
-		"and the vault holds the 2FA secrets of all your accounts. "+
-		"A longer password or a suggested passphrase protects them. Use it anyway?", strings.ToLower(s.Label))
-	d := newConfirmDialog("Use a weak password?", "Use it anyway", "Change password", message(f.w, msg), answer, f.w)
-	d.setConfirmImportance(widget.WarningImportance) // focuses Change password
-	d.Show()
-}
+// weakVaultRisk is what a weak vault password exposes.
+const weakVaultRisk = "Whoever gets a copy of the vault file can try passwords on it for as long as they like, " +
+	"and the vault holds the 2FA secrets of all your accounts. " +
+	"A longer password or a suggested passphrase protects them."
 
 // start creates the vault at path with c (wiped after).
 func (f *createForm) start(path string, c vault.Credentials, wipe func()) {
