@@ -324,6 +324,9 @@ func (v *codesView) focusAccount(id vault.UUID) {
 		if e.account != nil && e.account.ID == id {
 			v.d.w.Canvas().Focus(v.list)
 			v.list.highlightLine(i)
+			if i > 0 && v.accountAt(i-1) == nil {
+				v.list.ScrollTo(i - 1) // its group's heading too (QA: "★ Favourites" was scrolled away)
+			}
 			return
 		}
 	}

@@ -575,3 +575,19 @@ func TestHOTPClickUsesNoCounter(t *testing.T) {
 		t.Errorf("a click after Next: clipboard %q (want %q), counter %d", got, want, counter())
 	}
 }
+
+// TestStarredLineShowsItsHeading: starring a line from the keyboard moves
+// it under "★ Favourites" with the focus, and that heading is in view too;
+// the line was scrolled flush with the top, its heading above (QA).
+func TestStarredLineShowsItsHeading(t *testing.T) {
+	h, l := longList(t)
+	v := h.ui.s.main.codes
+	h.w.Canvas().Focus(l)
+	l.ScrollToBottom()
+	last := len(v.entries) - 1
+	l.highlightLine(last)
+	v.setFavourite(*v.accountAt(last), true)
+	if v.entries[0].heading != "★ Favourites" || !l.drawn(0) || !l.drawn(l.highlight) {
+		t.Errorf("after starring: heading %q in view %v, highlighted line %d in view %v", v.entries[0].heading, l.drawn(0), l.highlight, l.drawn(l.highlight))
+	}
+}
