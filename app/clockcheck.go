@@ -1,10 +1,11 @@
 package app
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"time"
 
-	"fyne.io/fyne/v2/widget"
 	"github.com/beevik/ntp"
 )
 
@@ -17,7 +18,8 @@ const DefaultTimeServer = "pool.ntp.org"
 // the neighbouring one.
 const clockWarnAt = 15 * time.Second
 
-// ntpTimeout bounds one query to the time server.
+// ntpTimeout bounds one query to the time server, and, apart, the look-up
+// of its name.
 const ntpTimeout = 5 * time.Second
 
 // While unlocked, the clock is checked again every clockRecheckEvery
@@ -33,14 +35,25 @@ const (
 // measureOffset asks server how far it is ahead of now (negative: behind).
 // now is the clock the codes use, so the offset corrects exactly that.
 func measureOffset(server string, now func() time.Time) (time.Duration, error) {
-	resp, err := ntp.QueryWithOptions(server, ntp.QueryOptions{Timeout: ntpTimeout, GetSystemTime: now})
+	resp, err := ntp.QueryWithOptions(server, ntp.QueryOptions{Timeout: ntpTimeout, GetSystemTime: now, Dialer: dialNTP})
 	if err != nil {
 		return 0, fmt.Errorf("query time server %q: %w", server, err)
 	}
 	if err := resp.Validate(); err != nil {
-		return 0, fmt.Errorf("time server %q: %w", server, err)
+		return 0, fmt.Errorf("time server %q: %w: %w", server, errNoUsableTime, err)
 	}
 	return resp.ClockOffset, nil
+}
+
+// dialNTP connects to the time server at remote (host:port). ntp's own
+// dialer looks the name up with no time limit (its Timeout starts after),
+// so a resolver that does not answer would hold the check for as long as
+// the system's resolver settings allow; this one gives up after ntpTimeout.
+func dialNTP(_, remote string) (net.Conn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), ntpTimeout)
+	defer cancel()
+	var d net.Dialer
+	return d.DialContext(ctx, "udp", remote)
 }
 
 // timeServer is the server the clock check asks.
@@ -111,20 +124,19 @@ func (u *UI) codeNow() time.Time { return u.d.Now().Add(u.offset) }
 
 // showClockNote says what a check found: off is what it measured, kept
 // the correction still applied after a failed check (from an earlier one).
-func showClockNote(l *widget.Label, server string, off, kept time.Duration, err error) {
+// Each check shows the note again, even one dismissed after the last.
+func showClockNote(b *clockBanner, server string, off, kept time.Duration, err error) {
 	switch {
 	case err != nil && kept != 0:
-		l.SetText("Could not check the clock again: " + err.Error() + ". Codes stay corrected by the last check (" + offsetText(kept) + ").")
+		b.say(clockFailure(server, err) + ". Codes stay corrected by the last check (" + offsetText(kept) + ").")
 	case err != nil:
-		l.SetText("Could not check the clock: " + err.Error() + ". Codes follow this computer's clock.")
+		b.say(clockFailure(server, err) + ". Codes follow this computer's clock.")
 	case off >= clockWarnAt || off <= -clockWarnAt:
-		l.SetText(fmt.Sprintf("This computer's clock is %s %s (compared with %s): codes are corrected for it. Set the system clock to fix it for good.",
+		b.say(fmt.Sprintf("This computer's clock is %s %s (compared with %s): codes are corrected for it. Set the system clock to fix it for good.",
 			offsetText(off), map[bool]string{true: "slow", false: "fast"}[off > 0], server))
 	default:
-		l.Hide()
-		return
+		b.Hide()
 	}
-	l.Show()
 }
 
 // offsetText is the size of an offset in whole seconds.

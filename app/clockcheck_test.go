@@ -2,10 +2,17 @@ package app
 
 import (
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"net"
+	"os"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2/test"
+	"github.com/beevik/ntp"
 )
 
 // ntpServer answers NTP queries on loopback with the time it is set to.
@@ -136,26 +143,103 @@ func TestClockCheckFastClock(t *testing.T) {
 	h.waitFor("This computer's clock is 120 s fast")
 }
 
-func TestClockCheckFailureIsShown(t *testing.T) {
+// closedUDPAddr is a loopback address nothing listens on: a query there
+// is refused at once.
+func closedUDPAddr(t *testing.T) string {
+	t.Helper()
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	closed := pc.LocalAddr().String()
-	pc.Close() // nothing listens there now: the query is refused at once
+	addr := pc.LocalAddr().String()
+	pc.Close()
+	return addr
+}
+
+// failingClockHarness opens a window with the clock check on against
+// server, which does not answer, and auto-lock off.
+func failingClockHarness(t *testing.T, server string) *harness {
+	t.Helper()
 	h := newHarness(t)
 	s := DefaultSettings()
-	s.ClockCheck, s.TimeServer = true, closed
+	s.ClockCheck, s.TimeServer, s.AutoLockMinutes = true, server, 0
 	if err := h.settings.Save(s); err != nil {
 		t.Fatal(err)
 	}
 	h.makeVault(githubURI)
 	h.open()
 	h.unlock(testPassword)
-	h.waitFor("Could not check the clock")
+	return h
+}
+
+// TestClockCheckFailureIsShown: a server that refuses is named in a plain
+// sentence with the likely cause; the network error's text (QA: "read udp
+// 192.0.2.2:36812->10.9.9.9:123: read: connection refused") is not shown.
+func TestClockCheckFailureIsShown(t *testing.T) {
+	closed := closedUDPAddr(t)
+	h := failingClockHarness(t, closed)
+	h.waitFor("Could not reach the time server " + closed + " (no network, or no time server answers there). Codes follow this computer's clock.")
+	for _, raw := range []string{"read udp", "connection refused", "query time server"} {
+		h.mustNotSee(raw)
+	}
 	if want := groupCode(expected(t, githubURI, t0)); h.row("GitHub").code.Text != want {
 		t.Errorf("code %q, want %q", h.row("GitHub").code.Text, want)
 	}
+}
+
+// TestClockCheckNameNotFound: a server name that does not resolve (.invalid
+// never does) says so, without the resolver's address (QA: "lookup
+// pool.ntp.org on 10.255.255.53:53: no such host"). The look-up is bounded
+// by ntpTimeout, so this cannot hang on a resolver that does not answer.
+func TestClockCheckNameNotFound(t *testing.T) {
+	h := failingClockHarness(t, "time.twofold.invalid")
+	h.waitFor("Could not reach the time server time.twofold.invalid (no network, or the name is not found). Codes follow this computer's clock.")
+	for _, raw := range []string{"lookup", "no such host", ":53"} {
+		h.mustNotSee(raw)
+	}
+}
+
+// TestClockFailureWording: each kind of network failure gets its cause;
+// anything else is still a plain sentence.
+func TestClockFailureWording(t *testing.T) {
+	const srv = "time.example.com"
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{&net.OpError{Op: "dial", Net: "udp", Err: &net.DNSError{Err: "no such host", Name: srv, IsNotFound: true}},
+			"Could not reach the time server time.example.com (no network, or the name is not found)"},
+		{&net.DNSError{Err: "i/o timeout", Name: srv, IsTimeout: true},
+			"Could not reach the time server time.example.com (no answer when looking up its name: no network?)"},
+		{&net.OpError{Op: "read", Net: "udp", Err: os.ErrDeadlineExceeded},
+			"Could not reach the time server time.example.com (no answer: no network, or a firewall blocks it)"},
+		{&net.OpError{Op: "read", Net: "udp", Err: os.NewSyscallError("read", syscall.ECONNREFUSED)},
+			"Could not reach the time server time.example.com (no network, or no time server answers there)"},
+		{&net.OpError{Op: "dial", Net: "udp", Err: os.NewSyscallError("connect", syscall.ENETUNREACH)},
+			"Could not reach the time server time.example.com (no network, or no time server answers there)"},
+		{fmt.Errorf("time server: %w: %w", errNoUsableTime, ntp.ErrKissOfDeath),
+			"The time server time.example.com gave no usable time"},
+		{errors.New("something else"), "Could not check the clock against time.example.com"},
+	} {
+		if got := clockFailure(srv, fmt.Errorf("query time server %q: %w", srv, c.err)); got != c.want {
+			t.Errorf("%v:\n got %q\nwant %q", c.err, got, c.want)
+		}
+	}
+}
+
+// TestClockNoteDismissed: Dismiss hides the clock note on every tab until
+// the next check, which shows it again (QA: it could not be closed).
+func TestClockNoteDismissed(t *testing.T) {
+	h := failingClockHarness(t, closedUDPAddr(t))
+	h.waitFor("Could not reach the time server")
+	test.Tap(h.button("Dismiss"))
+	h.mustNotSee("Could not reach the time server")
+	for i := range h.ui.s.main.tabs.Items {
+		h.ui.s.main.tabs.SelectIndex(i)
+		h.mustNotSee("Could not reach the time server")
+	}
+	h.clock.Advance(clockRecheckEvery)
+	h.waitFor("Could not reach the time server")
 }
 
 // TestClockWarningShownAfterANotice: a notice that timed out once must not
@@ -210,8 +294,7 @@ func TestClockRecheckedEverySixHoursUntilLocked(t *testing.T) {
 	// The server goes away: the last correction stays, and the note says so.
 	srv.pc.Close()
 	h.clock.Advance(6 * time.Hour)
-	h.waitFor("Could not check the clock again")
-	h.mustSee("Codes stay corrected by the last check (120 s)")
+	h.waitFor("Could not reach the time server " + srv.addr + " (no network, or no time server answers there). Codes stay corrected by the last check (120 s).")
 	if h.ui.offset != -2*time.Minute {
 		t.Errorf("offset %v after a failed re-check, want the last one kept", h.ui.offset)
 	}

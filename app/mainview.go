@@ -37,7 +37,7 @@ type mainView struct {
 	imp    *importFlow
 	notice *widget.Label
 	// clockNote warns that the system clock is off (the clock check).
-	clockNote *widget.Label
+	clockNote *clockBanner
 	hideNote  func()
 	stopTick  func()
 	// retheme is set by a theme change, made on the settings tab: Fyne's
@@ -55,10 +55,7 @@ func newMainView(u *UI, s *session) *mainView {
 	m.notice.Importance = widget.SuccessImportance
 	m.notice.Wrapping = fyne.TextWrapWord // on one line, a long name widened the window past the screen
 	m.notice.Hide()
-	m.clockNote = widget.NewLabel("")
-	m.clockNote.Wrapping = fyne.TextWrapWord
-	m.clockNote.Importance = widget.WarningImportance
-	m.clockNote.Hide()
+	m.clockNote = newClockBanner()
 	report := func(err error) {
 		if u.s != s && errors.Is(err, vault.ErrLocked) {
 			return // the screen of a session locked meanwhile, nothing to tell

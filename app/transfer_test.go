@@ -360,3 +360,13 @@ func TestImportKeePassMissingKeyFileIsExplained(t *testing.T) {
 	test.Tap(h.dialogButton("OK"))
 	h.mustSee("This KeePass file is encrypted") // asked again
 }
+
+// TestTruncatedExportIsExplained: a dropped JSON export that ends early
+// is "cut short", not "not recognised" (QA: head -c 300 of an Aegis
+// export sent people looking for another app's export).
+func TestTruncatedExportIsExplained(t *testing.T) {
+	h := unlocked(t)
+	h.drop(h.writeFile("cut.json", []byte(`{"version":1,"header":{"slots":null,"params":null},"db":{"version":2,"entries":[{"type":"totp","name":"al`)))
+	h.mustSee("The file is cut short")
+	h.mustNotSee("Twofold does not recognise this file")
+}

@@ -15,6 +15,10 @@ var (
 	// ErrMalformed: the file is of a known format but damaged, truncated
 	// or not what its format promises. The message says where.
 	ErrMalformed = errors.New("malformed import file")
+	// ErrTruncated: the file starts like a format's file but ends early
+	// (an interrupted copy or download, a full disk). It wraps
+	// ErrMalformed.
+	ErrTruncated = fmt.Errorf("the file ends early: it was cut short or damaged; export it again: %w", ErrMalformed)
 	// ErrPasswordNeeded: the file is encrypted and Options.Password is nil
 	// (or returned nil).
 	ErrPasswordNeeded = errors.New("the file is encrypted: a password is needed")

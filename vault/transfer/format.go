@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -147,6 +148,11 @@ func detectJSON(text []byte) (Format, error) {
 	}
 	var p jsonProbe
 	if err := json.Unmarshal(text, &p); err != nil {
+		if endsEarly(err) {
+			// Cut short, not unknown: saying "not recognised" would send
+			// the person looking for another app's export.
+			return "", fmt.Errorf("read JSON file: %w", ErrTruncated)
+		}
 		return "", fmt.Errorf("not valid JSON (%v): %w", jsonErrorText(err), ErrUnknownFormat)
 	}
 	switch {
@@ -175,6 +181,18 @@ func containsFold(b []byte, w string) bool {
 		}
 	}
 	return false
+}
+
+// endsEarly reports whether a JSON error means the input stopped before
+// its end: json.Unmarshal's "unexpected end of JSON input" (a
+// *json.SyntaxError with no other mark) or a decoder's
+// io.ErrUnexpectedEOF.
+func endsEarly(err error) bool {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	var se *json.SyntaxError
+	return errors.As(err, &se) && se.Error() == "unexpected end of JSON input"
 }
 
 // jsonErrorText describes a JSON error without quoting the input: a

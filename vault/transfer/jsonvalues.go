@@ -142,6 +142,9 @@ func counterField(n flexInt, add int64) (uint64, error) {
 // offset only.
 func decodeJSON(f Format, data []byte, v any) error {
 	if err := json.Unmarshal(trimJSON(data), v); err != nil {
+		if endsEarly(err) {
+			return fmt.Errorf("read %s file: %w", f, ErrTruncated)
+		}
 		return malformed(f, "%s", jsonErrorText(err))
 	}
 	return nil
