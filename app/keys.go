@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,6 +38,7 @@ type keysDeps struct {
 	inv   KeyInventory
 	post  func(func()) // reaches the widgets from a key operation
 	touch func()       // activity, for the auto-lock
+	now   func() time.Time
 }
 
 // keysView is the security keys tab: the connected keys and what can be
@@ -105,9 +107,12 @@ func (v *keysView) listed(keys []fido.Key, err error) {
 		names[i] = fmt.Sprintf("%d. %s", i+1, k.Name())
 	}
 	v.pick.SetOptions(names)
-	v.status.SetText(fmt.Sprintf("%d key(s) connected: %s.", len(keys), strings.Join(names, "; ")))
+	// The time says that Refresh looked again: the text was the same
+	// before and after (QA).
+	at := v.d.now().Format("15:04:05")
+	v.status.SetText(fmt.Sprintf("%s connected (checked at %s): %s.", count(len(keys), "key", "keys"), at, strings.Join(names, "; ")))
 	if len(keys) == 0 {
-		v.status.SetText("No security key found. Plug one in and press Refresh.")
+		v.status.SetText("No security key found (checked at " + at + "). Plug one in and press Refresh.")
 		v.pick.ClearSelected()
 	} else if v.pick.SelectedIndex() < 0 || v.pick.SelectedIndex() >= len(keys) {
 		v.pick.SetSelectedIndex(0)

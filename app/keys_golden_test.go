@@ -56,7 +56,7 @@ func TestGoldenKeys(t *testing.T) {
 			h.w.Resize(fyne.NewSize(640, 1040)) // room for the options and the inventory
 			h.unlock(testPassword)
 			h.ui.s.main.tabs.SelectIndex(4)
-			h.waitFor("1 key(s) connected")
+			h.waitFor("1 key connected")
 			test.Tap(h.button("Info"))
 			h.waitFor("Reading the key: done.")
 			h.mustSee("Model: Twofold software authenticator")

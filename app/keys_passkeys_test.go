@@ -30,7 +30,7 @@ func TestKeysPasskeyRowsShowUserAndID(t *testing.T) {
 	}
 	test.Tap(h.button("Passkeys"))
 	h.answerPIN("1234")
-	h.waitFor("2 passkey(s)")
+	h.waitFor("2 passkeys")
 	h.mustSee("github.com — alice (Alice Liddell)")
 	h.mustSee(short(alice))
 	h.mustSee(short(bob))

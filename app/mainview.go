@@ -76,7 +76,7 @@ func newMainView(u *UI, s *session) *mainView {
 	}
 	m.recovery = recoveryScreen(recoveryDeps{store: sv, copy: m.copy, report: report, touch: u.touch, said: m.say, w: u.w})
 	m.tokens = tokensScreen(tokensDeps{store: sv, now: u.d.Now, copy: m.copy, report: report, touch: u.touch, said: m.say, w: u.w})
-	m.keys = keysScreen(keysDeps{w: u.w, opts: u.d.Keys, inv: sv, post: u.d.UI, touch: u.touch})
+	m.keys = keysScreen(keysDeps{w: u.w, opts: u.d.Keys, inv: sv, post: u.d.UI, touch: u.touch, now: u.d.Now})
 	settings := settingsScreen(settingsDeps{current: u.settings, update: m.updateSettings})
 	icons := []fyne.Resource{theme.HomeIcon(), theme.ContentAddIcon(), theme.ListIcon(), theme.AccountIcon(), theme.StorageIcon(), theme.SettingsIcon()}
 	m.tabs = container.NewAppTabs()
