@@ -153,7 +153,7 @@ func kitKeys(pdf *fpdf.Fpdf, tr func(string) string, keys []vault.SecurityKey) {
 	kitSection(pdf, tr, "Security keys")
 	pdf.SetFont("Helvetica", "", 9)
 	if len(keys) == 0 {
-		pdf.MultiCell(0, 4.5, tr("None recorded ('twofold key name LABEL' records a key)."), "", "L", false)
+		pdf.MultiCell(0, 4.5, tr("None recorded (the window's Keys tab, 'Name this key', or 'twofold key name LABEL' records a key)."), "", "L", false)
 		return
 	}
 	for _, k := range keys {
@@ -207,7 +207,7 @@ func kitHeader(pdf *fpdf.Fpdf, tr func(string) string, o KitOptions, n int) {
 	pdf.MultiCell(0, 4.5, tr(fmt.Sprintf("Printed %s. %s. Open it with Twofold ('twofold', or 'twofold codes' in a terminal) "+
 		"or any KeePass app (KeePassXC shows the same codes) with your master password, and your key file if you use one. "+
 		"Keep this paper offline, somewhere safe, like a spare key: the recovery codes below let anyone into those accounts. "+
-		"%d account(s) in the vault.", o.Now.Format("2 January 2006"), where, n)), "", "L", false)
+		"%s in the vault.", o.Now.Format("2 January 2006"), where, accountsWord(n))), "", "L", false)
 }
 
 // kitAccount draws one account: QR code on the left, details on the right.
@@ -280,4 +280,12 @@ func groupedSecret(raw []byte) string {
 		b.WriteString(text[i:min(i+4, len(text))])
 	}
 	return "Secret: " + b.String()
+}
+
+// accountsWord says n accounts: "1 account", "2 accounts".
+func accountsWord(n int) string {
+	if n == 1 {
+		return "1 account"
+	}
+	return fmt.Sprintf("%d accounts", n)
 }

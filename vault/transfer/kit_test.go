@@ -37,7 +37,7 @@ func TestRecoveryKitWithAccountSecrets(t *testing.T) {
 	}
 	space := regexp.MustCompile(`\s+`)
 	flatText := space.ReplaceAllString(string(text), " ")
-	for _, s := range []string{"Twofold recovery kit", "Printed 2 January 2030", "7 account(s) in the vault", "Page 1 of ",
+	for _, s := range []string{"Twofold recovery kit", "Printed 2 January 2030", "7 accounts in the vault", "Page 1 of ",
 		"anyone who holds this paper can generate these codes",
 		"Deno (Mason)", "Air Canada (Benjamin)", "Group: Work/Cloud", "TOTP (time-based), SHA256, 7 digits, every 20 s",
 		"HOTP (counter-based), SHA512, 8 digits, counter 10300", "Steam Guard, 5 characters every 30 s",
