@@ -80,7 +80,7 @@ func newStrengthMeter(prompt string) *strengthMeter {
 	m := &strengthMeter{bar: widget.NewProgressBar(), verdict: widget.NewLabel(prompt), prompt: prompt}
 	m.bar.Max = 5
 	m.bar.TextFormatter = func() string { return "" }
-	m.box = container.NewThemeOverride(m.bar, strengthTheme{theme.ColorNamePrimary})
+	m.box = container.NewThemeOverride(m.bar, strengthTheme{colour: theme.ColorNamePrimary})
 	m.box.Hide()
 	return m
 }
@@ -95,7 +95,7 @@ func (m *strengthMeter) objects() []fyne.CanvasObject {
 func (m *strengthMeter) rate(pw string, userInputs []string) strength {
 	s := estimate(pw, userInputs)
 	m.bar.Value = float64(s.Score + 1)
-	m.box.Theme = strengthTheme{strengthColour(s.Score)}
+	m.box.Theme = strengthTheme{colour: strengthColour(s.Score)}
 	m.box.Refresh() // the bar too, in its new colour
 	if pw == "" {
 		m.box.Hide()

@@ -242,22 +242,17 @@ func strengthColour(score int) fyne.ThemeColorName {
 // strengthTheme draws the strength bar (a Fyne ProgressBar, which draws
 // in the primary colour) in colour instead, taking every colour from the
 // app's current theme, so the bar follows a change of theme.
-type strengthTheme struct{ colour fyne.ThemeColorName }
-
-func (strengthTheme) current() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+type strengthTheme struct {
+	liveTheme
+	colour fyne.ThemeColorName
+}
 
 func (t strengthTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	if n == theme.ColorNamePrimary {
 		n = t.colour
 	}
-	return t.current().Color(n, v)
+	return t.liveTheme.Color(n, v)
 }
-
-func (t strengthTheme) Font(s fyne.TextStyle) fyne.Resource { return t.current().Font(s) }
-
-func (t strengthTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.current().Icon(n) }
-
-func (t strengthTheme) Size(n fyne.ThemeSizeName) float32 { return t.current().Size(n) }
 
 // recheck takes "the passwords differ" away once they no longer do (a
 // suggested passphrase fills both).

@@ -118,20 +118,14 @@ var readableColours = map[fyne.ThemeVariant]map[fyne.ThemeColorName]color.Color{
 // rounded background was among the costliest things on that frame
 // (README, "The window"). It asks the app's theme on every call, so the
 // field follows a theme change.
-type outlinedInput struct{}
-
-func (outlinedInput) current() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+type outlinedInput struct{ liveTheme }
 
 func (t outlinedInput) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	if n == theme.ColorNameInputBackground {
 		return color.Transparent // exactly this value: Fyne then skips the draw
 	}
-	return t.current().Color(n, v)
+	return t.liveTheme.Color(n, v)
 }
-
-func (t outlinedInput) Font(s fyne.TextStyle) fyne.Resource { return t.current().Font(s) }
-
-func (t outlinedInput) Icon(n fyne.ThemeIconName) fyne.Resource { return t.current().Icon(n) }
 
 // Size keeps the search field's outline 1 px where other inputs have 2:
 // on the frame drawn each second it is the one input on screen, and with
@@ -142,5 +136,23 @@ func (t outlinedInput) Size(n fyne.ThemeSizeName) float32 {
 	if n == theme.SizeNameInputBorder {
 		return 1
 	}
-	return t.current().Size(n)
+	return t.liveTheme.Size(n)
 }
+
+// liveTheme is the app's current theme, asked on every call, for the
+// theme overrides of single widgets (a container.ThemeOverride holds a
+// theme, and one captured once would not follow a change of theme).
+// They embed it and change what they must.
+type liveTheme struct{}
+
+func (liveTheme) current() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+
+func (t liveTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return t.current().Color(n, v)
+}
+
+func (t liveTheme) Font(s fyne.TextStyle) fyne.Resource { return t.current().Font(s) }
+
+func (t liveTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.current().Icon(n) }
+
+func (t liveTheme) Size(n fyne.ThemeSizeName) float32 { return t.current().Size(n) }
