@@ -28,9 +28,6 @@ type codesDeps struct {
 	w fyne.Window
 	// removed is called after an account was removed and saved.
 	removed func(vault.Account)
-	// lock locks the window (when a failed removal cannot be undone in
-	// memory, so no later save writes it).
-	lock func()
 	// save asks where to save a file (an account's QR code).
 	save func(name string, done func(path string))
 	// said confirms what was done in the notice line; may be nil.

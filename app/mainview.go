@@ -64,7 +64,7 @@ func newMainView(u *UI, s *session) *mainView {
 	}
 	sv := savingVault{Vault: s.v, lock: u.Lock}
 	m.codes = codesScreen(codesDeps{src: sv, now: u.codeNow, copy: m.copy, report: report, touch: u.touch, add: m.showAdd,
-		favourites: u.updateTray, w: u.w, removed: m.removed, lock: u.Lock, save: u.d.Files.Save, said: m.say})
+		favourites: u.updateTray, w: u.w, removed: m.removed, save: u.d.Files.Save, said: m.say})
 	ad := addDeps{w: u.w, adder: sv, touch: u.touch, added: m.added, openImage: m.chooseQRImage}
 	if u.d.Capture != nil {
 		ad.scanScreen, ad.pasteImage = m.scanScreen, m.pasteQRImage
