@@ -110,7 +110,7 @@ func (v *keysView) listed(keys []fido.Key, err error) {
 	// The time says that Refresh looked again: the text was the same
 	// before and after (QA).
 	at := v.d.now().Format("15:04:05")
-	v.status.SetText(fmt.Sprintf("%s connected (checked at %s): %s.", count(len(keys), "key", "keys"), at, strings.Join(names, "; ")))
+	v.status.SetText(fmt.Sprintf("%s connected (checked at %s): %s.", plural(len(keys), "key", "keys"), at, strings.Join(names, "; ")))
 	if len(keys) == 0 {
 		v.status.SetText("No security key found (checked at " + at + "). Plug one in and press Refresh.")
 		v.pick.ClearSelected()

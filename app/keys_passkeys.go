@@ -25,7 +25,7 @@ func (v *keysView) passkeys() {
 }
 
 func (v *keysView) showPasskeys(list *fido.PasskeyList) {
-	v.line(fmt.Sprintf("%s; room for about %d more.", count(list.Count, "passkey", "passkeys"), list.Remaining))
+	v.line(fmt.Sprintf("%s; room for about %d more.", plural(list.Count, "passkey", "passkeys"), list.Remaining))
 	for _, rp := range list.RelyingParties {
 		for _, pk := range rp.Passkeys {
 			v.detail.Add(v.passkeyRow(rp, pk))

@@ -268,11 +268,3 @@ func notCodes(skipped []string) string {
 	return " Not taken as codes: " + strings.Join(q, ", ") + "."
 }
 
-// plural is a count with its noun in the number it needs: "1 code",
-// "2 codes".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -217,10 +216,11 @@ func nameLabel(name string) *widget.Label {
 	return l
 }
 
-// count says n things: "1 key", "2 keys".
-func count(n int, one, many string) string {
+// plural is a count with its noun in the number it needs: "1 code",
+// "2 codes".
+func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return strconv.Itoa(n) + " " + many
 }
