@@ -267,4 +267,3 @@ func notCodes(skipped []string) string {
 	}
 	return " Not taken as codes: " + strings.Join(q, ", ") + "."
 }
-
