@@ -167,7 +167,7 @@ func (f *importFlow) preview(r *transfer.Result, p *transfer.Preview) {
 	summary.Wrapping = fyne.TextWrapWord
 	list := container.NewVBox()
 	for _, it := range p.Items {
-		list.Add(previewLine(it))
+		list.Add(previewLine(p, it))
 	}
 	scroll := container.NewVScroll(list)
 	scroll.SetMinSize(fyne.NewSize(460, 240))
@@ -188,9 +188,9 @@ func (f *importFlow) preview(r *transfer.Result, p *transfer.Preview) {
 	d.Show()
 }
 
-// previewLine is one entry: its status, name and, if it cannot be
+// previewLine is one entry of p: its status, name and, if it is not
 // imported, why.
-func previewLine(it transfer.Item) fyne.CanvasObject {
+func previewLine(p *transfer.Preview, it transfer.Item) fyne.CanvasObject {
 	text := it.Status.String() + " — " + it.Name
 	if g := strings.Join(it.Group, " / "); g != "" && it.Status == transfer.New {
 		text += " (in " + g + ")"
@@ -199,9 +199,14 @@ func previewLine(it transfer.Item) fyne.CanvasObject {
 	l.Wrapping = fyne.TextWrapWord
 	switch it.Status {
 	case transfer.Duplicate: // in the text colour: Fyne's low importance is its disabled grey, 1.3:1
-		if it.DuplicateOf >= 0 {
+		switch {
+		case it.OtherName && it.DuplicateOf >= 0:
+			l.SetText(text + ": same secret as " + p.Items[it.DuplicateOf].Name + ", earlier in the file")
+		case it.OtherName:
+			l.SetText(text + ": same secret as the vault's " + it.Existing.Name())
+		case it.DuplicateOf >= 0:
 			l.SetText(text + ": repeated in the file")
-		} else {
+		default:
 			l.SetText(text + ": already in the vault")
 		}
 	case transfer.New:

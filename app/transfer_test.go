@@ -178,10 +178,18 @@ func TestImportPreviewAndApply(t *testing.T) {
 
 	// PyPI (me) with another secret: new, and the preview says the vault
 	// has an account of that name (set up again? one code is stale).
-	h.pick = h.writeFile("again.txt", []byte("otpauth://totp/PyPI:me?secret=MFRGGZDFMZTWQ2LL&issuer=PyPI\n"))
+	// An entry holding a secret the vault (or the file) has under another
+	// name makes the same codes: it is not imported again, and the line
+	// says which account it repeats.
+	h.pick = h.writeFile("again.txt", []byte("otpauth://totp/PyPI:me?secret=MFRGGZDFMZTWQ2LL&issuer=PyPI\n"+
+		"otpauth://totp/github.com:me?secret=JBSWY3DPEHPK3PXP&issuer=github.com\n"+
+		"otpauth://totp/PyPI:work?secret=MFRGGZDFMZTWQ2LL&issuer=PyPI\n"))
 	h.ui.showImport()
 	h.work.flush()
 	h.mustSee("new — PyPI (me): the vault's PyPI (me) has another secret; both are kept, remove the stale one")
+	h.mustSee("duplicate — github.com (me): same secret as the vault's GitHub (me@example.com)")
+	h.mustSee("duplicate — PyPI (work): same secret as PyPI (me), earlier in the file")
+	h.mustSee("1 new, 2 already in the vault, 0 cannot be imported")
 }
 
 func TestImportAsksPasswordOnlyWhenEncrypted(t *testing.T) {

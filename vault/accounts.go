@@ -370,6 +370,29 @@ func (s *Store) SetFavourite(id UUID, fav bool) error {
 	return s.refresh(id)
 }
 
+// WithSecrets calls fn with every live account whose secret can be read,
+// in document order, and that secret in locked scratch memory, which fn
+// must not keep. It is for work over many secrets at once (which accounts
+// an import repeats) without a locked buffer for each, as Key would take.
+// fn must not call the Store; its error stops the walk and is returned.
+func (s *Store) WithSecrets(fn func(a Account, raw []byte) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cache, err := s.accountsLocked()
+	if err != nil {
+		return err
+	}
+	for _, a := range cache {
+		if a.Err != nil {
+			continue
+		}
+		if err := s.db.Secrets.With(a.raw, func(raw []byte) error { return fn(a.Account, raw) }); err != nil {
+			return lockedOr(err)
+		}
+	}
+	return nil
+}
+
 // Key returns an account's parameters and secret (in locked memory), for
 // exports and QR codes the user asked for. The caller destroys it.
 func (s *Store) Key(id UUID) (*otp.Key, error) {

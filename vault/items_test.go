@@ -3,6 +3,7 @@ package vault_test
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -329,6 +330,31 @@ func TestKeyReturnsTheStoredSecret(t *testing.T) {
 	}
 	s.Lock()
 	if _, err := s.Key(list[0].ID); !errors.Is(err, vault.ErrLocked) {
+		t.Errorf("after Lock: %v", err)
+	}
+}
+
+// TestWithSecretsWalksEveryAccount: each live account comes with its own
+// secret, in document order; fn's error stops the walk and is returned;
+// a locked vault says so.
+func TestWithSecretsWalksEveryAccount(t *testing.T) {
+	_, s := newVault(t, vault.CreateOptions{})
+	addURI(t, s, "otpauth://totp/PyPI:bob?secret=GEZDGNBVGY3TQOJQ&issuer=PyPI")
+	var got []string
+	err := s.WithSecrets(func(a vault.Account, raw []byte) error {
+		got = append(got, fmt.Sprintf("%s=%x", a.Name(), raw))
+		return nil
+	})
+	if want := "GitHub (alice)=48656c6c6f21deadbeef PyPI (bob)=31323334353637383930"; err != nil || strings.Join(got, " ") != want {
+		t.Errorf("WithSecrets: %q, %v; want %s", got, err, want)
+	}
+	stop := errors.New("stop")
+	calls := 0
+	if err := s.WithSecrets(func(vault.Account, []byte) error { calls++; return stop }); err != stop || calls != 1 {
+		t.Errorf("an error from fn: %v after %d calls; want it after 1", err, calls)
+	}
+	s.Lock()
+	if err := s.WithSecrets(func(vault.Account, []byte) error { return nil }); !errors.Is(err, vault.ErrLocked) {
 		t.Errorf("after Lock: %v", err)
 	}
 }

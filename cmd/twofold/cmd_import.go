@@ -246,7 +246,11 @@ func paramText(p otp.Params) string {
 }
 
 func duplicateText(p *transfer.Preview, it transfer.Item) string {
-	if it.DuplicateOf >= 0 {
+	switch {
+	case it.OtherName && it.DuplicateOf >= 0:
+		earlier := p.Items[it.DuplicateOf]
+		return "same secret as " + qualified(earlier.Group, earlier.Name) + ", earlier in the file"
+	case it.DuplicateOf >= 0:
 		return "repeats an earlier entry of the file"
 	}
 	return "same secret as " + qualified(it.Existing.Group, it.Existing.Name()) + " in the vault"

@@ -111,7 +111,7 @@ func TestApplyFailsHalfway(t *testing.T) {
 func TestApplyFailsHalfwayWithUnsavedChanges(t *testing.T) {
 	s, path := newVault(t)
 	storeURI(t, s, "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME")
-	src := mustImport(t, []byte("otpauth://totp/ACME:bob?secret=GEZDGNBVGY3TQOJQ&issuer=ACME\n"), Options{})
+	src := mustImport(t, []byte("otpauth://totp/ACME:bob?secret=KRSXG5CTMVRXEZLU&issuer=ACME\n"), Options{})
 	bob, err := src.Key(0)
 	if err != nil {
 		t.Fatal(err)

@@ -1,12 +1,16 @@
 package transfer
 
 import (
-	"crypto/subtle"
+	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/awnumar/memguard"
+
 	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/internal/secret"
 	"github.com/twofold-app/twofold/vault/otp"
 )
 
@@ -18,8 +22,8 @@ const (
 	// New: the account will be added.
 	New Status = iota
 	// Duplicate: the vault (or an earlier entry of the same file) already
-	// holds an account with the same issuer, account name and secret; it
-	// is not added again.
+	// holds an account with the same secret, which makes the same codes;
+	// it is not added again.
 	Duplicate
 	// Invalid: the entry cannot be imported (Item.Err says why).
 	Invalid
@@ -55,6 +59,9 @@ type Item struct {
 	// DuplicateOf is the index of the earlier entry of the file it
 	// repeats, or -1.
 	DuplicateOf int
+	// OtherName: the Duplicate has another issuer or account name than
+	// the item it repeats (Existing, or the entry DuplicateOf).
+	OtherName bool
 	// Namesake is the vault account with this New entry's name and
 	// another secret (the service was set up again, or two accounts share
 	// a name), or nil. Both are kept: only the person can tell which
@@ -64,8 +71,9 @@ type Item struct {
 	Err error
 }
 
-// Preview lists what importing a Result into a vault would do, in file
-// order, followed by the entries that cannot be imported.
+// Preview lists what importing a Result into a vault would do: Items[i]
+// is Result.Accounts[i] (so Items[it.DuplicateOf] is the entry an item
+// repeats), followed by the entries that cannot be imported.
 type Preview struct {
 	Format Format
 	Items  []Item
@@ -83,22 +91,40 @@ func (p *Preview) Count(s Status) int {
 }
 
 // PreviewImport compares r with the vault's accounts. An account is a
-// duplicate when the vault has one with the same issuer and account name
-// (ignoring case and surrounding space) and the same secret (compared in
-// locked memory, in constant time, through Store.Key); a same-named
-// account with another secret is new (a re-enrolled account), with the
-// vault's account as its Namesake. It changes nothing.
+// duplicate when the vault, or an earlier entry of the file, holds its
+// very secret: the same secret makes the same codes, whatever the name,
+// so a second line would add nothing but doubt (with another name the
+// item says so: OtherName). An account with a vault account's issuer
+// and account name (ignoring case and surrounding space) but another
+// secret is new (a re-enrolled account), with the vault's account as its
+// Namesake. It changes nothing.
 func PreviewImport(s *vault.Store, r *Result) (*Preview, error) {
 	existing, err := s.Accounts()
 	if err != nil {
 		return nil, err
 	}
+	ix, err := newSecretIndex(s)
+	if err != nil {
+		return nil, err
+	}
+	defer ix.destroy()
+	inFile := map[fingerprint]int{} // first entry of the file with a secret
 	p := &Preview{Format: r.Format}
 	for i, a := range r.Accounts {
 		it := Item{Status: New, Index: i, Name: a.Name(), Params: a.Params, Group: a.Group, DuplicateOf: -1}
-		if err := markDuplicate(s, r, i, existing, &it); err != nil {
+		var fp fingerprint
+		err := r.withSecret(i, func(raw []byte) (err error) {
+			fp, err = ix.of(raw)
+			return err
+		})
+		if err != nil {
 			return nil, err
 		}
+		j, seen := inFile[fp]
+		if !seen {
+			inFile[fp], j = i, -1
+		}
+		markDuplicate(&it, r, existing, ix.vault[fp], j)
 		p.Items = append(p.Items, it)
 	}
 	for _, sk := range r.Skipped {
@@ -107,51 +133,80 @@ func PreviewImport(s *vault.Store, r *Result) (*Preview, error) {
 	return p, nil
 }
 
-// markDuplicate sets it to Duplicate when account i of r repeats an
-// account of the vault (checked first) or an earlier account of r.
-func markDuplicate(s *vault.Store, r *Result, i int, existing []vault.Account, it *Item) error {
-	a := r.Accounts[i]
-	k, err := r.Key(i)
-	if err != nil {
-		return err
+// markDuplicate sets it to Duplicate when the vault holds its secret
+// (twins: the accounts holding it; one of its name is preferred) or else
+// an earlier entry of the file does (earlier; -1: none); a new account gets the
+// first vault account of its name as its Namesake.
+func markDuplicate(it *Item, r *Result, existing, twins []vault.Account, earlier int) {
+	for _, t := range twins {
+		other := !sameName(it.Params, t.Params)
+		if it.Status != Duplicate || it.OtherName && !other {
+			it.Status, it.Existing, it.OtherName = Duplicate, t, other
+		}
 	}
-	defer k.Destroy()
-	mine := k.Secret.Bytes()
-	for _, v := range existing {
-		if v.Err != nil || !sameName(a.Params, v.Params) {
-			continue
-		}
-		theirs, err := s.Key(v.ID)
-		if err != nil {
-			return err
-		}
-		same := equalSecret(mine, theirs.Secret.Bytes())
-		theirs.Destroy()
-		if same {
-			it.Status, it.Existing, it.Namesake = Duplicate, v, nil
-			return nil
-		}
-		if it.Namesake == nil {
+	if it.Status == Duplicate {
+		return
+	}
+	if earlier >= 0 {
+		it.Status, it.DuplicateOf, it.OtherName = Duplicate, earlier, !sameName(it.Params, r.Accounts[earlier].Params)
+		return
+	}
+	for i := range existing {
+		if existing[i].Err == nil && sameName(it.Params, existing[i].Params) {
+			v := existing[i]
 			it.Namesake = &v
+			return
 		}
 	}
-	for j := range i {
-		if !sameName(a.Params, r.Accounts[j].Params) {
-			continue
-		}
-		same := false
-		if err := r.withSecret(j, func(raw []byte) error { same = equalSecret(mine, raw); return nil }); err != nil {
-			return err
-		}
-		if same {
-			it.Status, it.DuplicateOf, it.Namesake = Duplicate, j, nil
-			return nil
-		}
-	}
-	return nil
 }
 
-func equalSecret(a, b []byte) bool { return subtle.ConstantTimeCompare(a, b) == 1 }
+// fingerprint is a keyed hash of a secret, to find equal secrets among
+// many without opening every pair of them (each opening costs a locked
+// page): SHA-256 of a random key followed by the secret, computed in
+// locked memory (secret.Sum; crypto/hmac would copy the secret to the
+// heap). The key is wiped with the index, so the fingerprints left on the
+// heap tell nothing of any secret.
+type fingerprint [sha256.Size]byte
+
+// secretIndex maps the fingerprints of the vault's accounts' secrets to
+// the accounts.
+type secretIndex struct {
+	work  *memguard.LockedBuffer // the key, then SumWork's scratch
+	vault map[fingerprint][]vault.Account
+}
+
+const fingerprintKeySize = 32
+
+func newSecretIndex(s *vault.Store) (*secretIndex, error) {
+	ix := &secretIndex{work: secret.NewBuffer(fingerprintKeySize + 512), vault: map[fingerprint][]vault.Account{}}
+	rand.Read(ix.work.Bytes()[:fingerprintKeySize]) // never fails (crypto/rand panics instead)
+	err := s.WithSecrets(func(a vault.Account, raw []byte) error {
+		fp, err := ix.of(raw)
+		ix.vault[fp] = append(ix.vault[fp], a)
+		return err
+	})
+	if err != nil {
+		ix.destroy()
+		return nil, err
+	}
+	return ix, nil
+}
+
+func (ix *secretIndex) of(raw []byte) (fingerprint, error) {
+	h := sha256.New()
+	if n := fingerprintKeySize + secret.SumWorkSize(h, fingerprintKeySize+len(raw)); n > ix.work.Size() {
+		grown := secret.NewBuffer(n)
+		secret.Copy(grown.Bytes(), ix.work.Bytes()[:fingerprintKeySize])
+		ix.work.Destroy()
+		ix.work = grown
+	}
+	key, work := ix.work.Bytes()[:fingerprintKeySize], ix.work.Bytes()[fingerprintKeySize:]
+	var fp fingerprint
+	err := secret.SumWork(h, fp[:], work, key, raw)
+	return fp, err
+}
+
+func (ix *secretIndex) destroy() { ix.work.Destroy() }
 
 func sameName(a, b otp.Params) bool {
 	return strings.EqualFold(strings.TrimSpace(a.Issuer), strings.TrimSpace(b.Issuer)) &&

@@ -3,6 +3,7 @@ package transfer
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,7 +56,7 @@ func reopen(t *testing.T, path string) *vault.Store {
 
 const previewInput = `otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME
 otpauth://totp/acme:ALICE?secret=JBSWY3DPEHPK3PXP
-otpauth://totp/ACME:bob?secret=JBSWY3DPEHPK3PXP&issuer=ACME
+otpauth://totp/ACME:bob?secret=KRSXG5CTMVRXEZLUKRSXG5CT&issuer=ACME
 otpauth://totp/Other:carol?secret=KRUGS4ZANFZSAYJAORSXG5A&issuer=Other
 otpauth://totp/Other:carol?secret=KRUGS4ZANFZSAYJAORSXG5A&issuer=Other
 otpauth://totp/Bad:digits?secret=JBSWY3DPEHPK3PXP&digits=0
@@ -65,8 +66,9 @@ otpauth://motp/Bad:type?secret=JBSWY3DPEHPK3PXP
 this line is not a URI
 `
 
-// TestPreviewAndApply: duplicates are found against the vault (same
-// issuer, account and secret, ignoring case) and within the file; a
+// TestPreviewAndApply: duplicates are found against the vault (the same
+// secret; here also the same issuer and account, ignoring case) and
+// within the file; a
 // same-named account with another secret is new, naming the vault's as
 // its namesake; bad entries are listed
 // with their reason; Apply adds only the new ones and saves once.
@@ -135,6 +137,54 @@ func TestPreviewAndApply(t *testing.T) {
 	}
 	if want := ":ACME (alice) :ACME (bob) Imported:ACME (bob) Imported:Other (carol)"; strings.Join(names, " ") != want {
 		t.Errorf("vault after import: %s\nwant %s", strings.Join(names, " "), want)
+	}
+}
+
+// TestSameSecretUnderAnotherName: an entry whose secret the vault (or an
+// earlier entry of the file) already holds under another name makes the
+// same codes, so it is not imported again; the preview says which item
+// it repeats. Of two vault accounts holding the secret, the one of the
+// entry's name is the one named.
+func TestSameSecretUnderAnotherName(t *testing.T) {
+	s, _ := newVault(t)
+	storeURI(t, s, "otpauth://totp/Old:a?secret=JBSWY3DPEHPK3PXP&issuer=Old")
+	storeURI(t, s, "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub")
+	storeURI(t, s, "otpauth://totp/GitLab:alice?secret=GEZDGNBVGY3TQOJQ&issuer=GitLab")
+	r := mustImport(t, []byte(`otpauth://totp/github.com:alice%40example.com?secret=GEZDGNBVGY3TQOJQ&issuer=github.com
+otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub
+otpauth://totp/Work:x?secret=KRSXG5CTMVRXEZLUKRSXG5CT&issuer=Work
+otpauth://totp/Work:y?secret=KRSXG5CTMVRXEZLUKRSXG5CT&issuer=Work
+`), Options{})
+	p, err := PreviewImport(s, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range p.Items {
+		line := fmt.Sprintf("%s %s other=%v", it.Status, it.Name, it.OtherName)
+		switch {
+		case it.DuplicateOf >= 0:
+			line += " of " + p.Items[it.DuplicateOf].Name
+		case it.Status == Duplicate:
+			line += " of " + it.Existing.Name()
+		}
+		got = append(got, line)
+	}
+	want := []string{
+		"duplicate github.com (alice@example.com) other=true of GitLab (alice)",
+		"duplicate GitHub (alice) other=false of GitHub (alice)",
+		"new Work (x) other=false",
+		"duplicate Work (y) other=true of Work (x)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("preview:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	added, err := Apply(s, r, p, ApplyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(added) != 1 || added[0].Name() != "Work (x)" {
+		t.Errorf("added %v, want only Work (x)", added)
 	}
 }
 
