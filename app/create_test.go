@@ -3,6 +3,7 @@ package app
 import (
 	"image/color"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -183,4 +184,100 @@ func TestCreateButtonsStayPut(t *testing.T) {
 	pw.SetText("")
 	h.mustSee("Strength: type a password")
 	check("with the password cleared")
+}
+
+// TestCreateScreenFrozenWhileCreating: while the vault is being made,
+// nothing on the screen can be pressed or typed into. QA: Suggest a
+// passphrase, pressed then, filled both fields with a new passphrase
+// beside "Write this passphrase down", while the vault took the password
+// typed before, locking out whoever wrote down what they were shown; Back
+// left the screen, and the finished vault opened over the next one.
+// Afterwards the vault opens with the password typed, and a failure
+// gives the controls back.
+func TestCreateScreenFrozenWhileCreating(t *testing.T) {
+	h := newHarness(t)
+	h.createScreen()
+	const typed = "purple-monkey-dishwasher"
+	test.Type(h.entry("Password"), typed)
+	test.Type(h.entry("Repeat"), typed)
+	test.Tap(h.button("Create vault"))
+	h.mustSee("Creating the vault")
+	for _, label := range []string{"Suggest a passphrase", "Back", "Folder…", "Browse…", "Create vault"} {
+		if b := h.button(label); !b.Disabled() {
+			t.Errorf("%s can be pressed while the vault is created", label)
+		}
+	}
+	test.Tap(h.button("Suggest a passphrase"))
+	test.Tap(h.button("Back"))
+	if got := h.entry("Password").Text; got != typed {
+		t.Fatalf("the password field shows %q while the vault takes %q", got, typed)
+	}
+	for _, e := range []string{"Password", "Repeat", "Key file"} {
+		if !h.entry(e).Disabled() {
+			t.Errorf("the %s field can be typed into while the vault is created", e)
+		}
+	}
+	h.work.flush()
+	s, err := vault.Open(h.path, vault.Credentials{Password: []byte(typed)}, nil)
+	if err != nil {
+		t.Fatalf("the new vault does not open with the password typed: %v", err)
+	}
+	s.Lock()
+	if !h.ui.Unlocked() {
+		t.Error("the new vault was not opened")
+	}
+}
+
+// TestCreateFailureGivesTheControlsBack: a vault that cannot be made
+// (here: a file appeared at the location meanwhile) says why, and every
+// control can be used again.
+func TestCreateFailureGivesTheControlsBack(t *testing.T) {
+	h := newHarness(t)
+	h.createScreen()
+	test.Type(h.entry("Password"), "purple-monkey-dishwasher")
+	test.Type(h.entry("Repeat"), "purple-monkey-dishwasher")
+	test.Tap(h.button("Create vault"))
+	if err := os.MkdirAll(filepath.Dir(h.path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(h.path, []byte("someone else's"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.work.flush()
+	h.mustSee("already exists")
+	for _, label := range []string{"Suggest a passphrase", "Back", "Folder…", "Browse…", "Create vault"} {
+		if h.button(label).Disabled() {
+			t.Errorf("%s stays disabled after a failure", label)
+		}
+	}
+	if h.entry("Password").Disabled() {
+		t.Error("the password field stays disabled after a failure")
+	}
+}
+
+// TestFinishedWorkKeepsTheScreenTheWindowMovedTo: a vault made or opened
+// after the window has moved on to another screen is locked, not shown
+// over it.
+func TestFinishedWorkKeepsTheScreenTheWindowMovedTo(t *testing.T) {
+	h := newHarness(t)
+	h.createScreen()
+	test.Type(h.entry("Password"), "purple-monkey-dishwasher")
+	test.Type(h.entry("Repeat"), "purple-monkey-dishwasher")
+	test.Tap(h.button("Create vault"))
+	h.ui.showWelcome()
+	h.work.flush()
+	if h.ui.Unlocked() {
+		t.Fatal("the vault made meanwhile replaced the screen the window moved to")
+	}
+	h.mustSee("Welcome to Twofold")
+
+	h.ui.showUnlock()
+	test.Type(h.entry("Password"), "purple-monkey-dishwasher")
+	test.Tap(h.button("Unlock"))
+	h.ui.showWelcome()
+	h.work.flush()
+	if h.ui.Unlocked() {
+		t.Fatal("the vault opened meanwhile replaced the screen the window moved to")
+	}
+	h.mustSee("Welcome to Twofold")
 }

@@ -110,7 +110,7 @@ func unlockScreen(w fyne.Window, d unlockDeps) (fyne.CanvasObject, fyne.Focusabl
 	busy := newBusyView("Deriving the key… (this takes a moment on purpose)")
 	unlock := newButton("Unlock", nil, nil)
 	unlock.Importance = widget.HighImportance
-	inputs := []fyne.Disableable{pw, keyFile, unlock}
+	var screen fyne.CanvasObject
 	submit := func() {
 		c, wipe, err := credentials(pw.Text, keyFile.Text)
 		if err != nil {
@@ -118,14 +118,18 @@ func unlockScreen(w fyne.Window, d unlockDeps) (fyne.CanvasObject, fyne.Focusabl
 			return
 		}
 		problem.hide()
-		setEnabled(inputs, false)
+		thaw := freeze(screen)
 		busy.start()
 		d.work(func() {
 			v, err := d.opener.Open(d.path, c)
 			wipe()
 			onUI(func() {
 				busy.stop()
-				setEnabled(inputs, true)
+				thaw()
+				if err == nil && w.Content() != screen {
+					v.Lock() // the window moved on meanwhile
+					return
+				}
 				if err != nil {
 					problem.show(err)
 					pw.SetText("")
@@ -146,15 +150,38 @@ func unlockScreen(w fyne.Window, d unlockDeps) (fyne.CanvasObject, fyne.Focusabl
 		container.NewHBox(appIcon(48), heading("Unlock "+filepath.Base(d.path))), file,
 		pw, keyRow, unlock, busy.box, problem.box, container.NewHBox(other, create),
 	}
-	return page(append(objs, recentList(d.recent, d.show, d.open)...)...), pw
+	screen = page(append(objs, recentList(d.recent, d.show, d.open)...)...)
+	return screen, pw
 }
 
-func setEnabled(ws []fyne.Disableable, on bool) {
-	for _, w := range ws {
-		if on {
-			w.Enable()
-		} else {
-			w.Disable()
+// freeze disables every enabled control of a screen while its key is
+// derived, and returns what enables them again. QA: Suggest a
+// passphrase, pressed while a vault was being created, showed a new
+// passphrase as the one to write down while the vault took the one typed
+// before; Back or Create a new vault… left a screen that the finished
+// work then replaced.
+func freeze(screen fyne.CanvasObject) (thaw func()) {
+	var frozen []fyne.Disableable
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case *container.Scroll:
+			walk(o.Content)
+		case fyne.Disableable:
+			if !o.Disabled() {
+				o.Disable()
+				frozen = append(frozen, o)
+			}
+		}
+	}
+	walk(screen)
+	return func() {
+		for _, o := range frozen {
+			o.Enable()
 		}
 	}
 }
@@ -173,7 +200,8 @@ type createDeps struct {
 // estimate) or a suggested diceware passphrase, and an optional key file.
 func createScreen(w fyne.Window, d createDeps) (fyne.CanvasObject, fyne.Focusable) {
 	f := &createForm{w: w, d: d}
-	return f.build(), f.pw
+	f.screen = f.build()
+	return f.screen, f.pw
 }
 
 type createForm struct {
@@ -188,6 +216,7 @@ type createForm struct {
 	problem  *problemView
 	busy     *busyView
 	create   *button
+	screen   fyne.CanvasObject
 }
 
 func (f *createForm) build() fyne.CanvasObject {
@@ -332,15 +361,18 @@ const weakVaultRisk = "Whoever gets a copy of the vault file can try passwords o
 
 // start creates the vault at path with c (wiped after).
 func (f *createForm) start(path string, c vault.Credentials, wipe func()) {
-	inputs := []fyne.Disableable{f.pw, f.again, f.keyFile, f.location, f.create}
-	setEnabled(inputs, false)
+	thaw := freeze(f.screen)
 	f.busy.start()
 	f.d.work(func() {
 		v, err := f.d.opener.Create(path, c)
 		wipe()
 		onUI(func() {
 			f.busy.stop()
-			setEnabled(inputs, true)
+			thaw()
+			if err == nil && f.w.Content() != f.screen {
+				v.Lock() // the window moved on meanwhile
+				return
+			}
 			if err != nil {
 				f.problem.show(err)
 				return

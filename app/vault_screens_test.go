@@ -316,3 +316,43 @@ func TestUnlockButtonStaysPut(t *testing.T) {
 	h.mustSee("Wrong password or key file")
 	check("with a wrong password's problem shown")
 }
+
+// TestUnlockScreenFrozenWhileDeriving: while the key is derived nothing
+// on the unlock screen can be pressed (QA: Create a new vault…, pressed
+// then, showed a create form that the finished unlock replaced); a wrong
+// password gives the controls back.
+func TestUnlockScreenFrozenWhileDeriving(t *testing.T) {
+	h := newHarness(t)
+	h.makeVault(githubURI)
+	other := filepath.Join(h.dir, "other.kdbx")
+	if err := os.WriteFile(other, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.settings.Save(DefaultSettings().withRecent(other)); err != nil {
+		t.Fatal(err)
+	}
+	h.open()
+	controls := []string{"Unlock", "Browse…", "Open another vault…", "Create a new vault…", filepath.Join("~", "other.kdbx")}
+	test.Type(h.entry("Password"), "not it")
+	test.Tap(h.button("Unlock"))
+	h.mustSee("Deriving the key")
+	for _, label := range controls {
+		if !h.button(label).Disabled() {
+			t.Errorf("%s can be pressed while the key is derived", label)
+		}
+	}
+	h.work.flush()
+	h.mustSee("Wrong password or key file")
+	for _, label := range controls {
+		if h.button(label).Disabled() {
+			t.Errorf("%s stays disabled after a wrong password", label)
+		}
+	}
+	test.Type(h.entry("Password"), testPassword)
+	test.Tap(h.button("Unlock"))
+	test.Tap(h.button("Create a new vault…"))
+	h.work.flush()
+	if !h.ui.Unlocked() {
+		t.Error("the vault did not open")
+	}
+}
