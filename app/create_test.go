@@ -56,10 +56,10 @@ func TestCreateAsksBeforeAWeakPassword(t *testing.T) {
 		colour          fyne.ThemeColorName
 		asks            bool
 	}{
-		{"abc", "Very weak", theme.ColorNameError, true},
-		{"horse battery", "Weak", theme.ColorNameError, true},
-		{"tulip-marble", "Fair", theme.ColorNameWarning, true},
-		{"purple-monkey-dishwasher", "Strong", theme.ColorNameSuccess, false},
+		{"abc", "Poor", theme.ColorNameError, true},
+		{"Tr0ub4dor&3", "Weak", theme.ColorNameWarning, true}, // "very strong" to zxcvbn's own score
+		{"steed-subtly-preformed-herring-perch", "Good", theme.ColorNameSuccess, false},
+		{"steed-subtly-preformed-herring-perch-confusing", "Excellent", theme.ColorNameSuccess, false},
 	} {
 		t.Run(tc.label, func(t *testing.T) {
 			h := newHarness(t)
@@ -103,7 +103,7 @@ func TestWeakPasswordQuestionFromTheKeyboard(t *testing.T) {
 	test.Type(again, "abc")
 	h.w.Canvas().Focus(again)
 	h.key(fyne.KeyReturn)
-	h.mustSee("This password is weak: the estimate rates it very weak.")
+	h.mustSee("This password is weak: the estimate rates it poor (about 2 bits; good starts at 65).")
 	if b := h.focusedButton(); b == nil || b.Text != "Change password" || !h.ringed(b) {
 		t.Fatalf("focused when asked: %v, want Change password with its ring", h.w.Canvas().Focused())
 	}
@@ -171,7 +171,7 @@ func TestCreateButtonsStayPut(t *testing.T) {
 	}
 	pw, again := h.entry("Password"), h.entry("Repeat")
 	test.Type(pw, "tulip-marble")
-	h.mustSee("Strength: Fair")
+	h.mustSee("Strength: Poor")
 	check("with the strength bar shown")
 	test.Type(again, "tulip-marbel")
 	test.Tap(h.button("Create vault"))
@@ -197,7 +197,7 @@ func TestCreateButtonsStayPut(t *testing.T) {
 func TestCreateScreenFrozenWhileCreating(t *testing.T) {
 	h := newHarness(t)
 	h.createScreen()
-	const typed = "purple-monkey-dishwasher"
+	const typed = "steed-subtly-preformed-herring-perch"
 	test.Type(h.entry("Password"), typed)
 	test.Type(h.entry("Repeat"), typed)
 	test.Tap(h.button("Create vault"))
@@ -234,8 +234,8 @@ func TestCreateScreenFrozenWhileCreating(t *testing.T) {
 func TestCreateFailureGivesTheControlsBack(t *testing.T) {
 	h := newHarness(t)
 	h.createScreen()
-	test.Type(h.entry("Password"), "purple-monkey-dishwasher")
-	test.Type(h.entry("Repeat"), "purple-monkey-dishwasher")
+	test.Type(h.entry("Password"), "steed-subtly-preformed-herring-perch")
+	test.Type(h.entry("Repeat"), "steed-subtly-preformed-herring-perch")
 	test.Tap(h.button("Create vault"))
 	if err := os.MkdirAll(filepath.Dir(h.path), 0o700); err != nil {
 		t.Fatal(err)
@@ -261,8 +261,8 @@ func TestCreateFailureGivesTheControlsBack(t *testing.T) {
 func TestFinishedWorkKeepsTheScreenTheWindowMovedTo(t *testing.T) {
 	h := newHarness(t)
 	h.createScreen()
-	test.Type(h.entry("Password"), "purple-monkey-dishwasher")
-	test.Type(h.entry("Repeat"), "purple-monkey-dishwasher")
+	test.Type(h.entry("Password"), "steed-subtly-preformed-herring-perch")
+	test.Type(h.entry("Repeat"), "steed-subtly-preformed-herring-perch")
 	test.Tap(h.button("Create vault"))
 	h.ui.showWelcome()
 	h.work.flush()
@@ -272,7 +272,7 @@ func TestFinishedWorkKeepsTheScreenTheWindowMovedTo(t *testing.T) {
 	h.mustSee("Welcome to Twofold")
 
 	h.ui.showUnlock()
-	test.Type(h.entry("Password"), "purple-monkey-dishwasher")
+	test.Type(h.entry("Password"), "steed-subtly-preformed-herring-perch")
 	test.Tap(h.button("Unlock"))
 	h.ui.showWelcome()
 	h.work.flush()

@@ -264,7 +264,7 @@ func (v *exportView) submit() {
 		return
 	}
 	s := estimate(v.password.Text, v.userInputs())
-	if s.Score >= strongEnough {
+	if s.Grade >= strongEnough {
 		v.choose()
 		return
 	}

@@ -61,9 +61,9 @@ func TestExportRatesItsPassword(t *testing.T) {
 		password, label string
 		colour          fyne.ThemeColorName
 	}{
-		{"a", "Very weak", theme.ColorNameError},
-		{"tulip-marble", "Fair", theme.ColorNameWarning},
-		{"purple-monkey-dishwasher", "Strong", theme.ColorNameSuccess},
+		{"a", "Poor", theme.ColorNameError},
+		{"Tr0ub4dor&3", "Weak", theme.ColorNameWarning},
+		{"steed-subtly-preformed-herring-perch", "Good", theme.ColorNameSuccess},
 	} {
 		t.Run(tc.label, func(t *testing.T) {
 			h := unlocked(t, githubURI)
@@ -89,7 +89,7 @@ func TestExportRatesItsPassword(t *testing.T) {
 // match (QA: Export was only greyed out, with no word why).
 func TestExportSaysThePasswordsDiffer(t *testing.T) {
 	h := unlocked(t, githubURI)
-	export := h.exportPasswords(encryptedFormats()[0], "purple-monkey-dishwasher")
+	export := h.exportPasswords(encryptedFormats()[0], "steed-subtly-preformed-herring-perch")
 	h.mustNotSee("The passwords differ")
 	again := h.entry("The same password")
 	test.Type(again, "x")
@@ -97,12 +97,12 @@ func TestExportSaysThePasswordsDiffer(t *testing.T) {
 	if !export.Disabled() {
 		t.Error("Export is enabled with passwords that differ")
 	}
-	again.SetText("purple-monkey-dishwasher")
+	again.SetText("steed-subtly-preformed-herring-perch")
 	h.mustNotSee("The passwords differ")
 	if export.Disabled() {
 		t.Error("Export stays disabled once the passwords match")
 	}
-	h.entry("Password for the export").SetText("purple-monkey-dishwasherr")
+	h.entry("Password for the export").SetText("steed-subtly-preformed-herring-perchr")
 	h.mustSee("The passwords differ")
 }
 
@@ -117,12 +117,12 @@ func TestExportAsksBeforeAWeakPassword(t *testing.T) {
 		t.Run(f.file, func(t *testing.T) {
 			h := unlocked(t, githubURI, pypiURI)
 			h.pick = filepath.Join(h.dir, f.file)
-			export := h.exportPasswords(i, "tulip-marble") // Fair
+			export := h.exportPasswords(i, "Tr0ub4dor&3") // Weak
 			test.Tap(export)
-			h.mustSee("This password is weak: the estimate rates it fair.")
+			h.mustSee("This password is weak: the estimate rates it weak (about 43 bits; good starts at 65).")
 			test.Tap(h.dialogButton("Change password"))
 			h.mustNotSee("This password is weak")
-			h.mustSee("Strength: Fair")
+			h.mustSee("Strength: Weak")
 			if h.picked != 0 {
 				t.Fatal("Change password went on to export")
 			}
@@ -134,16 +134,16 @@ func TestExportAsksBeforeAWeakPassword(t *testing.T) {
 			}
 			h.work.flush()
 			h.mustSee("Exported 2 accounts to " + f.file)
-			h.mustOpenExport("tulip-marble", 2)
+			h.mustOpenExport("Tr0ub4dor&3", 2)
 
 			h.pick = filepath.Join(h.dir, "strong-"+f.file)
-			test.Tap(h.exportPasswords(i, "purple-monkey-dishwasher"))
+			test.Tap(h.exportPasswords(i, "steed-subtly-preformed-herring-perch"))
 			h.mustNotSee("This password is weak")
 			if h.picked != 2 {
 				t.Fatal("a strong password did not go on to export")
 			}
 			h.work.flush()
-			h.mustOpenExport("purple-monkey-dishwasher", 2)
+			h.mustOpenExport("steed-subtly-preformed-herring-perch", 2)
 		})
 	}
 }
@@ -163,7 +163,7 @@ func TestExportWeakPasswordQuestionFromTheKeyboard(t *testing.T) {
 		t.Helper()
 		h.w.Canvas().Focus(export)
 		h.key(fyne.KeyReturn)
-		h.mustSee("This password is weak: the estimate rates it very weak.")
+		h.mustSee("This password is weak: the estimate rates it poor (about 2 bits; good starts at 65).")
 	}
 	ask()
 	if b := h.focusedButton(); b == nil || b.Text != "Change password" || !h.ringed(b) {
@@ -171,7 +171,7 @@ func TestExportWeakPasswordQuestionFromTheKeyboard(t *testing.T) {
 	}
 	h.key(fyne.KeyEscape)
 	h.mustNotSee("This password is weak")
-	h.mustSee("Strength: Very weak")
+	h.mustSee("Strength: Poor")
 	if h.picked != 0 {
 		t.Fatal("Escape went on to export")
 	}

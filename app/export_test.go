@@ -94,8 +94,8 @@ func TestExportRoundTrip(t *testing.T) {
 			}
 			_, export := h.exportDialog(i)
 			if f.encrypted {
-				h.entry("Password for the export").SetText("purple-monkey-dishwasher")
-				h.entry("The same password").SetText("purple-monkey-dishwasher")
+				h.entry("Password for the export").SetText("steed-subtly-preformed-herring-perch")
+				h.entry("The same password").SetText("steed-subtly-preformed-herring-perch")
 			} else {
 				test.Tap(h.check("I understand"))
 			}
@@ -122,7 +122,7 @@ func TestExportRoundTrip(t *testing.T) {
 				if f.create != nil {
 					label = "Password of the KeePass file"
 				}
-				h.entry(label).SetText("purple-monkey-dishwasher")
+				h.entry(label).SetText("steed-subtly-preformed-herring-perch")
 				test.Tap(h.dialogButton("Decrypt"))
 				h.work.flush()
 			}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -29,20 +30,27 @@ func passphrase(n int) (string, error) {
 
 // strength is a password-strength estimate.
 type strength struct {
-	Score int // 0 (guessable) to 4 (very strong), zxcvbn's scale
+	Grade int // index in strengthGrades: 0 (poor) to 3 (excellent)
 	Label string
-	Bits  float64
+	Bits  float64 // zxcvbn's estimate: log2 of the guesses it would take
 }
 
-// strongEnough is the lowest score a vault password is taken at without
-// a question. zxcvbn's scores below 3 fall short of protecting a password
-// against an offline attack on a slow hash, which is what a copied vault
-// file faces (this port's 3 is about 34 bits, 2×10¹⁰ guesses). KeePassXC
-// likewise asks before it takes a database password in the lowest three
-// of its five grades.
-const strongEnough = 3
+// strengthGrades are KeePassXC's grades of a password (its
+// PasswordHealth::quality): below 40 bits poor, below 65 weak, below 100
+// good, else excellent. zxcvbn's own 0–4 score gave its top mark,
+// "very strong", at 10¹⁰ guesses (this port: about 43 bits, e.g.
+// "Tr0ub4dor&3"), too few for a vault file an attacker can copy and try
+// passwords on offline; KeePassXC rates such a password weak and asks
+// before it takes it (QA).
+var strengthGrades = [...]struct {
+	below float64
+	label string
+}{{40, "Poor"}, {65, "Weak"}, {100, "Good"}, {math.Inf(1), "Excellent"}}
 
-var strengthLabels = [...]string{"Very weak", "Weak", "Fair", "Strong", "Very strong"}
+// strongEnough is the lowest grade a vault (or export) password is taken
+// at without a question: good, as KeePassXC asks before it takes a
+// database password graded below good.
+const strongEnough = 2
 
 // estimateLimit bounds the text zxcvbn looks at: its matching is
 // super-linear, and 64 characters are plenty to judge.
@@ -58,15 +66,17 @@ func estimate(pw string, userInputs []string) strength {
 	if len(pw) > estimateLimit {
 		pw = pw[:estimateLimit]
 	}
-	m := zxcvbn.PasswordStrength(pw, userInputs)
-	s := strength{Score: min(max(m.Score, 0), 4), Bits: m.Entropy}
-	s.Label = strengthLabels[s.Score]
+	s := strength{Bits: zxcvbn.PasswordStrength(pw, userInputs).Entropy}
+	for s.Bits >= strengthGrades[s.Grade].below {
+		s.Grade++
+	}
+	s.Label = strengthGrades[s.Grade].label
 	return s
 }
 
 // strengthMeter shows a password's strength as it is typed: a bar that
-// zxcvbn's scores 0–4 fill one to five fifths of (so even a very weak
-// password shows some of it), drawn in strengthColour, and the verdict
+// the grades fill one to four quarters of (so even a poor password shows
+// some of it), drawn in strengthColour, and the verdict
 // in words. With no password the bar is hidden (its empty track read as
 // a full bar, GUI QA) but keeps its room, so nothing below it moves.
 type strengthMeter struct {
@@ -78,7 +88,7 @@ type strengthMeter struct {
 
 func newStrengthMeter(prompt string) *strengthMeter {
 	m := &strengthMeter{bar: widget.NewProgressBar(), verdict: widget.NewLabel(prompt), prompt: prompt}
-	m.bar.Max = 5
+	m.bar.Max = float64(len(strengthGrades))
 	m.bar.TextFormatter = func() string { return "" }
 	m.box = container.NewThemeOverride(m.bar, strengthTheme{colour: theme.ColorNamePrimary})
 	m.box.Hide()
@@ -94,8 +104,8 @@ func (m *strengthMeter) objects() []fyne.CanvasObject {
 // returns it.
 func (m *strengthMeter) rate(pw string, userInputs []string) strength {
 	s := estimate(pw, userInputs)
-	m.bar.Value = float64(s.Score + 1)
-	m.box.Theme = strengthTheme{colour: strengthColour(s.Score)}
+	m.bar.Value = float64(s.Grade + 1)
+	m.box.Theme = strengthTheme{colour: strengthColour(s.Grade)}
 	m.box.Refresh() // the bar too, in its new colour
 	if pw == "" {
 		m.box.Hide()
@@ -103,7 +113,7 @@ func (m *strengthMeter) rate(pw string, userInputs []string) strength {
 		return s
 	}
 	m.box.Show()
-	m.verdict.SetText("Strength: " + s.Label + " (zxcvbn estimate)")
+	m.verdict.SetText(fmt.Sprintf("Strength: %s (about %.0f bits, zxcvbn estimate)", s.Label, s.Bits))
 	return s
 }
 
@@ -112,7 +122,8 @@ func (m *strengthMeter) rate(pw string, userInputs []string) strength {
 // answer gets true only after "Use it anyway": going back to change the
 // password is what Enter, Space or Escape do when the question opens.
 func askWeakPassword(w fyne.Window, s strength, risk string, answer func(ok bool)) {
-	msg := fmt.Sprintf("This password is weak: the estimate rates it %s. %s Use it anyway?", strings.ToLower(s.Label), risk)
+	msg := fmt.Sprintf("This password is weak: the estimate rates it %s (about %.0f bits; good starts at %.0f). %s Use it anyway?",
+		strings.ToLower(s.Label), s.Bits, strengthGrades[strongEnough-1].below, risk)
 	d := newConfirmDialog("Use a weak password?", "Use it anyway", "Change password", message(w, msg), answer, w)
 	d.setConfirmImportance(widget.WarningImportance) // focuses Change password
 	d.Show()

@@ -254,15 +254,14 @@ func (f *createForm) userInputs() []string {
 	return []string{"twofold", filepath.Base(f.location.Text)}
 }
 
-// strengthColour is the strength bar's colour for a zxcvbn score: an
-// error's for the scores Create asks about that are weak or worse, a
-// warning's for a fair one (asked about too), success for one Create
-// takes without a question.
-func strengthColour(score int) fyne.ThemeColorName {
+// strengthColour is the strength bar's colour for a grade: an error's
+// for a poor password, a warning's for a weak one (both asked about),
+// success for one Create takes without a question.
+func strengthColour(grade int) fyne.ThemeColorName {
 	switch {
-	case score <= 1:
+	case grade == 0:
 		return theme.ColorNameError
-	case score < strongEnough:
+	case grade < strongEnough:
 		return theme.ColorNameWarning
 	}
 	return theme.ColorNameSuccess
@@ -340,7 +339,7 @@ func (f *createForm) submit() {
 		wipe()
 		return
 	}
-	if s := f.strength(); f.pw.Text != "" && s.Score < strongEnough {
+	if s := f.strength(); f.pw.Text != "" && s.Grade < strongEnough {
 		askWeakPassword(f.w, s, weakVaultRisk, func(ok bool) {
 			if !ok {
 				wipe()

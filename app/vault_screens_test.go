@@ -34,13 +34,13 @@ func TestFirstRunCreatesVaultAtDefaultLocation(t *testing.T) {
 	}
 	bar := func() float64 { return find(h, "strength bar", func(*widget.ProgressBar) bool { return true }).Value }
 	test.Type(h.entry("Password"), "password")
-	h.mustSee("Strength: Very weak")
+	h.mustSee("Strength: Poor")
 	if v := bar(); v != 1 {
-		t.Errorf("very weak: the bar is at %v of 5", v)
+		t.Errorf("poor: the bar is at %v of 4", v)
 	}
 	test.Tap(h.button("Suggest a passphrase"))
-	if v := bar(); v != 5 {
-		t.Errorf("a suggested passphrase: the bar is at %v of 5", v)
+	if v := bar(); v != 4 {
+		t.Errorf("a suggested passphrase: the bar is at %v of 4", v)
 	}
 	pw := h.entry("Password").Text
 	if words := strings.Split(pw, "-"); len(words) != passphraseWords {
@@ -49,7 +49,7 @@ func TestFirstRunCreatesVaultAtDefaultLocation(t *testing.T) {
 	if h.entry("Repeat").Text != pw {
 		t.Error("the suggestion did not fill the repeat field")
 	}
-	h.mustSee("Strength: Very strong")
+	h.mustSee("Strength: Excellent")
 	h.mustSee("Write this passphrase down")
 
 	test.Tap(h.button("Create vault"))
