@@ -591,3 +591,31 @@ func TestStarredLineShowsItsHeading(t *testing.T) {
 		t.Errorf("after starring: heading %q in view %v, highlighted line %d in view %v", v.entries[0].heading, l.drawn(0), l.highlight, l.drawn(l.highlight))
 	}
 }
+
+// TestNoticeMovesNothing: the notice line shows and goes without
+// changing the page's size, so nothing on it moves. QA: on the Tokens
+// tab scrolled to its end, the page moved 39 px down under the pointer
+// as the notice went, and a click meant for one token's Copy landed on
+// the next.
+func TestNoticeMovesNothing(t *testing.T) {
+	h := unlocked(t, githubURI)
+	m := h.ui.s.main
+	relayout(h.w.Content())
+	before := m.tabs.Size()
+	m.say("Copied GitHub (me@example.com); the clipboard clears in 10 s")
+	relayout(h.w.Content())
+	if !m.notice.Visible() {
+		t.Fatal("the notice is not shown")
+	}
+	if during := m.tabs.Size(); during != before {
+		t.Errorf("the page is %v with the notice, %v without", during, before)
+	}
+	h.clock.Advance(noticeFor + time.Second)
+	relayout(h.w.Content())
+	if m.notice.Visible() {
+		t.Fatal("the notice stayed")
+	}
+	if after := m.tabs.Size(); after != before {
+		t.Errorf("the page is %v after the notice went, %v before it came", after, before)
+	}
+}

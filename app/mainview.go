@@ -87,7 +87,11 @@ func newMainView(u *UI, s *session) *mainView {
 	lock := newButton("Lock", theme.LoginIcon(), u.Lock)
 	title := widget.NewLabelWithStyle(filepath.Base(s.v.Path()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(appIcon(24), title), lock), m.clockNote)
-	m.content = container.NewBorder(top, m.notice, nil, nil, m.tabs)
+	// The notice line keeps its room while hidden: taking it from the page
+	// and giving it back moved the page under the pointer (a page scrolled
+	// to its end moved 39 px down as the notice went, and a click meant
+	// for one token's Copy landed on the next, QA).
+	m.content = container.NewBorder(top, reserveSpace(m.notice), nil, nil, m.tabs)
 	return m
 }
 
@@ -242,14 +246,6 @@ func (m *mainView) say(msg string) {
 	}
 	m.notice.SetText(msg)
 	m.notice.Show()
-	// The notice line takes room from the page above it: keep the code
-	// list's highlighted line in view (it was half hidden behind it).
-	if l := m.codes.list; l.focused {
-		m.content.Refresh() // lays the page out with the notice
-		if !l.drawn(l.highlight) {
-			l.ScrollTo(l.highlight)
-		}
-	}
 	m.hideNote = m.u.d.Timers.AfterFunc(noticeFor, func() {
 		m.notice.Hide()
 		m.hideNote = nil
