@@ -204,10 +204,18 @@ func TestTokenExpiry(t *testing.T) {
 	if n := strings.Count(strings.Join(h.texts(), "\n"), "refuses it"); n != 1 {
 		t.Errorf("%d expiry warnings for one expired token", n)
 	}
+	// The one expiring soon says how soon and what to do (QA: an orange
+	// line without a word).
+	h.mustSee("PyPI soon expires in 3 days. Create a new token on PyPI before then")
+	// Every whole-account token but the expired one (it uploads nothing)
+	// warns of its scope.
+	if n := strings.Count(strings.Join(h.texts(), "\n"), "can upload to every project"); n != 2 {
+		t.Errorf("%d scope warnings for two live whole-account tokens", n)
+	}
 	for text, warned := range map[string]bool{
-		"pypi · whole account · expires 2026-01-02": false,
-		"pypi · whole account · expires 2025-01-05": true,
-		"pypi · whole account · expired 2025-01-02": true,
+		"pypi · whole account · expires 2026-01-02":             false,
+		"pypi · whole account · expires 2025-01-05 (in 3 days)": true,
+		"pypi · whole account · expired 2025-01-02":             true,
 	} {
 		l := find(h, "label "+text, func(l *widget.Label) bool { return l.Text == text })
 		if got := l.Importance == widget.WarningImportance; got != warned {

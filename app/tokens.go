@@ -98,10 +98,25 @@ func expiryText(t vault.Token, now time.Time) (string, bool) {
 		return "no expiry", false
 	case expired(t, now):
 		return "expired " + t.Expires.Format("2006-01-02"), true
-	case t.Expires.Sub(now) < 14*24*time.Hour:
-		return "expires " + t.Expires.Format("2006-01-02"), true
+	case expiresSoon(t, now):
+		return fmt.Sprintf("expires %s (%s)", t.Expires.Format("2006-01-02"), daysLeft(t, now)), true
 	}
 	return "expires " + t.Expires.Format("2006-01-02"), false
+}
+
+// expiresSoon reports whether t expires within two weeks of now.
+func expiresSoon(t vault.Token, now time.Time) bool {
+	return t.ExpiryKnown() && !t.Expires.IsZero() && t.Expires.Sub(now) < 14*24*time.Hour
+}
+
+// daysLeft says how long t has: "in 3 days", "in 1 day", "today".
+func daysLeft(t vault.Token, now time.Time) string {
+	switch d := int(t.Expires.Sub(now).Hours() / 24); d {
+	case 0:
+		return "today"
+	default:
+		return "in " + plural(d, "day", "days")
+	}
 }
 
 // expired reports whether t is known to have expired by now.
@@ -126,7 +141,8 @@ func isPyPI(t vault.Token) bool { return t.Service == "pypi" || t.Service == "te
 
 func (v *tokensView) tokenRow(t vault.Token) fyne.CanvasObject {
 	title := nameLabel(t.Name)
-	exp, soon := expiryText(t, v.d.now())
+	now := v.d.now()
+	exp, soon := expiryText(t, now) // soon: expired, or within two weeks
 	info := widget.NewLabel(t.Service + " · " + scopeText(t) + " · " + exp)
 	info.Wrapping = fyne.TextWrapWord // a token may name many projects
 	if soon {
@@ -136,18 +152,17 @@ func (v *tokensView) tokenRow(t vault.Token) fyne.CanvasObject {
 	v.copies[t.ID] = copyBtn
 	remove := newButton("Remove…", theme.DeleteIcon(), func() { v.confirmRemove(t) })
 	row := container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewHBox(copyBtn, remove), info))
-	if expired(t, v.d.now()) {
-		warn := widget.NewLabel(fmt.Sprintf("%s expired on %s: %s refuses it. Create a new token there and add it "+
-			"under the same name: it replaces this one.", t.Name, t.Expires.Format("2006-01-02"), serviceName(t)))
-		warn.Importance = widget.WarningImportance
-		warn.Wrapping = fyne.TextWrapWord
-		row.Add(warn)
+	switch {
+	case expired(t, now):
+		row.Add(warningLine(fmt.Sprintf("%s expired on %s: %s refuses it. Create a new token there and add it "+
+			"under the same name: it replaces this one.", t.Name, t.Expires.Format("2006-01-02"), serviceName(t))))
+	case soon:
+		row.Add(warningLine(fmt.Sprintf("%s expires %s. Create a new token on %s before then and add it "+
+			"under the same name: it replaces this one.", t.Name, daysLeft(t, now), serviceName(t))))
 	}
-	if isPyPI(t) && t.AccountWide() {
-		warn := widget.NewLabel("This PyPI token can upload to every project of the account. Prefer a token scoped to one project.")
-		warn.Importance = widget.WarningImportance
-		warn.Wrapping = fyne.TextWrapWord
-		row.Add(warn)
+	// An expired token uploads nothing: its scope no longer matters.
+	if isPyPI(t) && t.AccountWide() && !expired(t, now) {
+		row.Add(warningLine("This PyPI token can upload to every project of the account. Prefer a token scoped to one project."))
 	}
 	return row
 }

@@ -105,6 +105,14 @@ func appIcon(size float32) fyne.CanvasObject {
 	return img
 }
 
+// warningLine is a wrapped sentence in the warning colour.
+func warningLine(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Importance = widget.WarningImportance
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
 // heading is a large bold title.
 func heading(text string) *widget.Label {
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
