@@ -176,7 +176,11 @@ func (v *recoveryView) showCodes(r vault.RecoverySet) {
 	// scrolls from the keyboard too.
 	list := newKeyScroll(text)
 	list.setMinHeight(v.d.w.Canvas().Size().Height * 0.7)
-	d := newCloseDialog(r.Service+" recovery codes", "Close", list, v.d.w)
+	// The set's name in the text, where it wraps, not in the title, where
+	// a long one widened the window (and the account was left out, QA).
+	name := widget.NewLabel(fmt.Sprintf("%s: %d of %d unused", r.Name(), r.Unused, r.Total))
+	name.Wrapping = fyne.TextWrapWord
+	d := newCloseDialog("Recovery codes", "Close", container.NewBorder(name, nil, nil, nil, list), v.d.w)
 	list.escape = d.Hide
 	d.Show()
 }
@@ -213,7 +217,7 @@ func (v *recoveryView) addSet() {
 		w: v.d.w, kind: vault.KindRecovery, name: name, clashes: clashes,
 		question: "Replace the recovery codes of " + name + "?",
 		why: replaceWhy("The vault has recovery codes for " + name + detail + ". New codes from the service " +
-			"make the old ones useless, so they replace them."),
+			"make the old ones useless, so they replace them.", "set"),
 		add: func() error {
 			set, err := v.d.store.AddRecoveryCodes(service, account, nil, codes)
 			added = set.ID

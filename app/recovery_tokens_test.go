@@ -42,6 +42,7 @@ func TestRecoveryCodes(t *testing.T) {
 	}
 	test.Tap(h.button("Show all"))
 	h.mustSee("aaaa-1111   used 2025-01-02")
+	h.mustSee("GitHub: 0 of 4 unused") // the set named in the text (the title left out its account)
 }
 
 // TestShowAllRecoveryCodes: "Show all" shows a set's codes whole where

@@ -81,7 +81,8 @@ func (r replaceStep) free() {
 	}
 }
 
-// replaceWhy is the replace dialog's common last sentence.
-func replaceWhy(s string) string {
-	return fmt.Sprintf("%s The old one moves to the vault's recycle bin, where KeePassXC can restore it.", s)
+// replaceWhy is the replace dialog's common last sentence; old names
+// the item replaced ("account", "set", "token").
+func replaceWhy(s, old string) string {
+	return fmt.Sprintf("%s The old %s moves to the vault's recycle bin, where KeePassXC can restore it.", s, old)
 }

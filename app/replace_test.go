@@ -68,6 +68,7 @@ func TestAddingRecoveryCodesAndTokensAgain(t *testing.T) {
 	addCodes("cccc-3333\ndddd-4444\neeee-5555\n")
 	h.mustSee("Replace the recovery codes of GitHub?")
 	h.mustSee("The vault has recovery codes for GitHub (1 of 2 unused).")
+	h.mustSee("The old set moves to the vault's recycle bin") // QA: "the old ones … The old one"
 	test.Tap(h.dialogButton("Cancel"))
 	h.mustSee("1 of 2 unused")
 	addCodes("cccc-3333\ndddd-4444\neeee-5555\n")
