@@ -363,7 +363,7 @@ func (v *addView) storeChecked(key *otp.Key, at *field) {
 	replaceStep{
 		w: v.d.w, kind: vault.KindAccount, name: name, clashes: clashes,
 		question: "Replace " + name + "?",
-		why: replaceWhy("The vault already has " + name + ", with another secret. If you set up two-factor " +
+		why: replaceWhy("The vault already has "+name+", with another secret. If you set up two-factor "+
 			"authentication for it again, the service takes only the new secret's codes: replace the old one.", "account"),
 		add: func() (err error) {
 			a, err = v.d.adder.AddAccount(vault.NewAccount{Key: k, Group: v.groupPath()})

@@ -216,7 +216,7 @@ func (v *recoveryView) addSet() {
 	replaceStep{
 		w: v.d.w, kind: vault.KindRecovery, name: name, clashes: clashes,
 		question: "Replace the recovery codes of " + name + "?",
-		why: replaceWhy("The vault has recovery codes for " + name + detail + ". New codes from the service " +
+		why: replaceWhy("The vault has recovery codes for "+name+detail+". New codes from the service "+
 			"make the old ones useless, so they replace them.", "set"),
 		add: func() error {
 			set, err := v.d.store.AddRecoveryCodes(service, account, nil, codes)

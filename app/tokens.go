@@ -221,7 +221,7 @@ func (v *tokensView) addToken() {
 	replaceStep{
 		w: v.d.w, kind: vault.KindToken, name: name, clashes: clashes,
 		question: "Replace the token " + name + "?",
-		why:      replaceWhy("The vault has a token named " + name + ". A rotated token replaces the old one.", "token"),
+		why:      replaceWhy("The vault has a token named "+name+". A rotated token replaces the old one.", "token"),
 		add: func() error {
 			var err error
 			added, err = v.d.store.AddToken(vault.NewToken{Name: name, Token: kept.Bytes(), Service: service})
