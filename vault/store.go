@@ -3,6 +3,7 @@ package vault
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -130,14 +131,8 @@ type Store struct {
 // too: KeePass 2 makes such vaults, and KeePassXC retries the same way.
 func Open(path string, c Credentials, o *Options) (*Store, error) {
 	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		if _, err := realPath(path); errors.Is(err, ErrDanglingLink) {
-			return nil, fmt.Errorf("open vault %q: %w: %w", path, ErrNoVault, err)
-		}
-		return nil, fmt.Errorf("open vault %q: %w", path, ErrNoVault)
-	}
 	if err != nil {
-		return nil, fmt.Errorf("open vault %q: %w", path, err)
+		return nil, readError(path, err)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -151,6 +146,37 @@ func Open(path string, c Credentials, o *Options) (*Store, error) {
 		}
 	}
 	return s, err
+}
+
+// Check says, without credentials, whether there is a file at path to
+// open as a vault, with Open's errors: ErrNoVault when nothing is there
+// (or a symbolic link leads nowhere), an error for a folder or a file
+// that cannot be read. Front ends check before they ask for the
+// password, which was asked for in vain.
+func Check(path string) error {
+	f, err := os.Open(path)
+	if err == nil {
+		_, err = f.Read(make([]byte, 1))
+		f.Close()
+		if err == io.EOF {
+			err = nil // empty: Open says what is wrong with it
+		}
+	}
+	if err != nil {
+		return readError(path, err)
+	}
+	return nil
+}
+
+// readError is Open's error for a vault file it could not read.
+func readError(path string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, err := realPath(path); errors.Is(err, ErrDanglingLink) {
+			return fmt.Errorf("open vault %q: %w: %w", path, ErrNoVault, err)
+		}
+		return fmt.Errorf("open vault %q: %w", path, ErrNoVault)
+	}
+	return fmt.Errorf("open vault %q: %w", path, err)
 }
 
 func openBytes(path string, data []byte, fi fs.FileInfo, c Credentials, o *Options) (*Store, error) {

@@ -256,3 +256,32 @@ func TestSaveThroughLinkLoopFails(t *testing.T) {
 	}
 	assertStillLink(t, a, "b.kdbx")
 }
+
+// TestCheckSaysWhatIsThereBeforeAPassword: Check gives Open's error for
+// a path with no vault (missing, a link to nowhere) or a folder, and
+// nothing for a file Open would read (even an empty one: Open says what
+// is wrong with it), so a front end asks for no password in vain.
+func TestCheckSaysWhatIsThereBeforeAPassword(t *testing.T) {
+	dir := t.TempDir()
+	missing, dangling, folder, empty := filepath.Join(dir, "missing.kdbx"), filepath.Join(dir, "dangling.kdbx"), filepath.Join(dir, "folder"), filepath.Join(dir, "empty.kdbx")
+	if err := os.Symlink(missing, dangling); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(folder, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{missing, dangling} {
+		if err := vault.Check(p); !errors.Is(err, vault.ErrNoVault) {
+			t.Errorf("Check(%s) = %v, want ErrNoVault", filepath.Base(p), err)
+		}
+	}
+	if err := vault.Check(folder); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("Check(a folder) = %v", err)
+	}
+	if err := vault.Check(empty); err != nil {
+		t.Errorf("Check(an empty file) = %v, want nil", err)
+	}
+}

@@ -250,6 +250,9 @@ func (c *ctx) credentials() (vault.Credentials, func(), error) {
 
 // open unlocks the vault.
 func (c *ctx) open() (*vault.Store, error) {
+	if err := vault.Check(c.path()); err != nil {
+		return nil, err // before the password is asked for in vain
+	}
 	cr, done, err := c.credentials()
 	if err != nil {
 		return nil, err
