@@ -82,13 +82,22 @@ func askedForHelp(args []string) bool {
 // may start with "-".
 func (c *ctx) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	c.helpAsked = askedForHelp(args)
+	if !c.helpAsked {
+		// A mistake gets one error line and a hint (run prints them), not
+		// the flag package's message, then the whole usage, then the error
+		// again (QA).
+		usage := fs.Usage
+		fs.SetOutput(io.Discard)
+		fs.Usage = func() {}
+		defer func() { fs.SetOutput(c.stderr); fs.Usage = usage }()
+	}
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			if strings.HasPrefix(err.Error(), "flag provided but not defined") {
-				err = unknownFlagError{err}
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
 			}
-			return nil, err
+			return nil, flagError{cmd: c.cmd.name, err: err}
 		}
 		if n := len(args) - fs.NArg(); n > 0 && args[n-1] == "--" {
 			return append(pos, fs.Args()...), nil
@@ -103,11 +112,35 @@ func (c *ctx) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // errUnknownFlag is what an argument starting with "-" that is no flag
 // is (errors.Is): often an ID or a name, which "--" lets through.
-var errUnknownFlag = errors.New("unknown flag")
+// errFlagValue is a flag given a value it cannot take.
+var (
+	errUnknownFlag = errors.New("unknown flag")
+	errFlagValue   = errors.New("bad flag value")
+)
 
-type unknownFlagError struct{ error }
+// flagError is a command line whose flags the command cannot take: run
+// prints it with a hint and exits 2, as for an unknown command.
+type flagError struct {
+	cmd string
+	err error // the flag package's
+}
 
-func (e unknownFlagError) Is(target error) bool { return target == errUnknownFlag }
+func (e flagError) unknown() (string, bool) {
+	return strings.CutPrefix(e.err.Error(), "flag provided but not defined: ")
+}
+
+func (e flagError) Error() string {
+	if name, ok := e.unknown(); ok {
+		return fmt.Sprintf("twofold %s has no flag %s", e.cmd, name)
+	}
+	return e.err.Error()
+}
+
+func (e flagError) Is(target error) bool {
+	_, unknown := e.unknown()
+	return target == errUnknownFlag && unknown || target == errFlagValue && !unknown
+}
+
 
 func (c *ctx) path() string {
 	if c.vaultPath != "" {

@@ -15,7 +15,8 @@ var hints = []struct {
 	err  error
 	hint string
 }{
-	{errUnknownFlag, "an ID or name that starts with '-' goes after '--', as in: twofold key passkeys rm -- -AbC…; --help lists the flags"},
+	{errUnknownFlag, "--help lists the command's flags; a NAME or ID that starts with '-' goes after '--', as in: twofold rm -- -AbC…"},
+	{errFlagValue, "--help lists the command's flags and the values they take"},
 	{vault.ErrWrongPassword, "check the password (and the key file, if the vault uses one); Caps Lock?"},
 	{vault.ErrBadKeyFile, "this key file is damaged or not the one the vault was made with"},
 	{vault.ErrDanglingLink, "the vault path is a symbolic link to a file that is not there ('ls -l' shows where it leads): mount the drive, or point the link (or --vault) at the vault"},

@@ -134,6 +134,9 @@ func run(args []string, e env) int {
 				return int(ee)
 			}
 			printError(e.stderr, err)
+			if errors.As(err, new(flagError)) {
+				return 2 // a usage error, as an unknown command
+			}
 			return 1
 		}
 		return 0
