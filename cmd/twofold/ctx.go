@@ -141,7 +141,6 @@ func (e flagError) Is(target error) bool {
 	return target == errUnknownFlag && unknown || target == errFlagValue && !unknown
 }
 
-
 func (c *ctx) path() string {
 	if c.vaultPath != "" {
 		return c.vaultPath
