@@ -58,6 +58,7 @@ var problems = []struct {
 	{transfer.ErrPasswordNeeded, problem{"The file is encrypted", "Type the password it was exported with."}},
 	{transfer.ErrWrongPassword, problem{"Wrong export password", "Type the password you chose when exporting from the other app. If it is right, the file is damaged: export it again."}},
 	{transfer.ErrUnknownFormat, problem{"Twofold does not recognise this file", "Choose an export of Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+, Ente Auth, Steam Guard or Google Authenticator, a list of otpauth:// links, a KeePass file or a QR code image."}},
+	{transfer.ErrNoOTPEntries, problem{"No one-time-password entries", "This KeePass file opened, but none of its entries has TOTP or HOTP settings. Twofold imports those (KeePassXC's TOTP, KeeOtp, KeePass 2's TimeOtp fields), not passwords. Is this the right file?"}},
 	{transfer.ErrTruncated, problem{"The file is cut short", "It stops partway: a copy or download was interrupted, or the disk was full. Export it again from the other app, or copy it again."}},
 	{transfer.ErrMalformed, problem{"The file is damaged", "It is of a known format but cannot be read completely. Export it again from the other app."}},
 	{transfer.ErrTooLarge, problem{"The file is too large", "Twofold refuses very large files and images; export fewer accounts at a time or crop the image."}},

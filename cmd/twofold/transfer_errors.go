@@ -27,6 +27,7 @@ var transferHints = []struct {
 	{transfer.ErrPasswordNeeded, "the file is encrypted: give its export password with --export-password-file, at the prompt, or as the second line of standard input"},
 	{errNoExportPassword, "the file is encrypted: put its export password on the second line of standard input (the first is the vault's), or use --export-password-file"},
 	{transfer.ErrUnknownFormat, "name the format with --format (" + formatList() + "); for an encrypted export, check it is the file the app wrote"},
+	{transfer.ErrNoOTPEntries, "Twofold imports entries with TOTP or HOTP settings (KeePassXC's TOTP, KeeOtp, KeePass 2's TimeOtp fields), not passwords: is this the right file?"},
 	{transfer.ErrTruncated, "an interrupted copy or download, or a full disk, cuts a file short: export it from the app again (or copy it again) and import the new file"},
 	{transfer.ErrMalformed, "the file is damaged, or not the format it looks like: export it again, or name the format with --format"},
 	{transfer.ErrCostTooHigh, "the file's header asks for an absurd key derivation cost; it is damaged or was crafted: export it again from the app"},

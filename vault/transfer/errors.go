@@ -35,6 +35,9 @@ var (
 	// or write (an encrypted Bitwarden export, an Aegis biometric-only
 	// vault, an account type the target format lacks).
 	ErrUnsupported = errors.New("unsupported import or export variant")
+	// ErrNoOTPEntries: a KeePass database that opened but holds no entry
+	// with one-time-password settings (a password database, most likely).
+	ErrNoOTPEntries = errors.New("the KeePass file holds no one-time-password entries")
 	// ErrNotImage: a file given as a QR code image is no image of a
 	// format this package reads (PNG, JPEG, GIF).
 	ErrNotImage = errors.New("not a PNG, JPEG or GIF image")

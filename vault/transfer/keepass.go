@@ -37,6 +37,9 @@ func importKeePass(path string, o *Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(accounts) == 0 { // not damaged, as builder.result would say
+		return nil, fmt.Errorf("import %q: %w", path, ErrNoOTPEntries)
+	}
 	b := newBuilder(FormatKeePass, o.Limits)
 	for _, va := range accounts {
 		if err := addVaultAccount(b, s, va); err != nil {

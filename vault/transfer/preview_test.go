@@ -266,6 +266,14 @@ func TestImportKeePass(t *testing.T) {
 	if _, err := ImportFile(path, Options{Password: password("nope", nil)}); !errors.Is(err, ErrWrongPassword) || !errors.Is(err, vault.ErrWrongPassword) {
 		t.Errorf("wrong password: %v", err)
 	}
+	// A KeePass file without OTP entries (a password database, most
+	// likely) opened fine: it is not "damaged" (QA), it has nothing to
+	// import.
+	empty, emptyPath := newVault(t)
+	empty.Lock()
+	if _, err := ImportFile(emptyPath, Options{Password: password(vaultPassword, nil)}); !errors.Is(err, ErrNoOTPEntries) || errors.Is(err, ErrMalformed) {
+		t.Errorf("a KeePass file without OTP entries: %v, want ErrNoOTPEntries", err)
+	}
 }
 
 // TestCutShortSecretIsNotImported: a list cut short mid-line ends in a
