@@ -29,7 +29,7 @@ type KeyInventory interface {
 	SecurityKeys() ([]vault.SecurityKey, error)
 	RecordSecurityKey(label, aaguid, model string) (vault.SecurityKey, error)
 	UpdateSecurityKey(label string, fn func(*vault.SecurityKey)) (vault.SecurityKey, error)
-	Save() error
+	itemRemover // Forget: a lost key's record goes to the recycle bin
 }
 
 type keysDeps struct {

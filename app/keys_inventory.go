@@ -57,7 +57,9 @@ func (v *keysView) inventoryKey(k vault.SecurityKey) fyne.CanvasObject {
 	if k.Model != "" {
 		title += " (" + k.Model + ")"
 	}
-	box := container.NewVBox(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	forget := newButton("Forget…", nil, func() { v.forget(k) })
+	box := container.NewVBox(container.NewBorder(nil, nil, nil, forget,
+		widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})))
 	if k.TestCredential != "" {
 		cred := widget.NewLabel("Test credential " + testCredentialText(k.TestCredential) + ", from a passed key test")
 		cred.SizeName = theme.SizeNameCaptionText
@@ -82,6 +84,16 @@ func (v *keysView) inventoryKey(k vault.SecurityKey) fyne.CanvasObject {
 	entry.OnSubmitted = func(string) { add() }
 	box.Add(container.NewBorder(nil, nil, nil, newButton("Add", nil, add), entry))
 	return box
+}
+
+// forget takes a key out of the inventory, after a question: a lost or
+// given-away key's record could not be removed (QA).
+func (v *keysView) forget(k vault.SecurityKey) {
+	v.d.touch()
+	removal{w: v.d.w, store: v.d.inv, id: k.ID, what: "the record of the key " + k.Label,
+		caution: "The key stays registered with its services: if it was lost, remove it in each service's security settings too.",
+		done:    func(string) { v.showInventory() }, report: func(err error) { showError(v.d.w, err) },
+	}.ask("Forget this key?")
 }
 
 func (v *keysView) updateServices(label string, change func([]string) []string) {

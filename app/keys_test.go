@@ -208,6 +208,30 @@ func TestKeysInventory(t *testing.T) {
 	}
 	test.Tap(h.button("Remove")) // blue's github.com
 	h.mustSee("github.com (only on red)")
+
+	// The same service in other letters is one service (QA: listed twice).
+	addService("red", "GitHub.com")
+	if keys, _ := h.ui.s.v.SecurityKeys(); len(keys[1].Services) != 1 {
+		t.Errorf("red's services: %q", keys[1].Services)
+	}
+	// A lost key's record can be taken out, after a question.
+	var forget []*widget.Button // one a key, in the inventory's order: blue, red
+	for _, o := range h.objects() {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Forget…" {
+			forget = append(forget, b)
+		}
+	}
+	if len(forget) != 2 {
+		t.Fatalf("%d Forget buttons for 2 keys", len(forget))
+	}
+	test.Tap(forget[1])
+	h.mustSee("The key stays registered with its services")
+	test.Tap(h.dialogButton("Remove"))
+	keys, err = h.ui.s.v.SecurityKeys()
+	if err != nil || len(keys) != 1 || keys[0].Label != "blue" {
+		t.Fatalf("inventory after Forget: %+v, %v", keys, err)
+	}
+	h.mustNotSee("red (")
 }
 
 func TestKeysEnrolRenameDeleteFingerprint(t *testing.T) {

@@ -115,11 +115,39 @@ func (s *Store) UpdateSecurityKey(label string, fn func(*SecurityKey)) (Security
 	}
 	k := readSecurityKey(groups, e)
 	fn(&k)
-	services := slices.Compact(slices.Sorted(slices.Values(trimAll(k.Services))))
+	services := uniqueFold(trimAll(k.Services))
+	slices.Sort(services)
 	setPlain(e, fKeyServices, strings.Join(services, "\n"))
 	setPlain(e, fKeyTestCredential, k.TestCredential)
 	s.touch(e)
 	return readSecurityKey(groups, e), nil
+}
+
+// uniqueFold drops the services that repeat an earlier one, ignoring
+// case: "google" after "Google" was listed as a second service, and the
+// warning about services on one key counted them as one (QA).
+func uniqueFold(in []string) []string {
+	var out []string
+	for _, v := range in {
+		if !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, v) }) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// ForgetSecurityKey moves the inventory's key of that label to the
+// recycle bin (a key lost, or given away): nothing else could take it
+// out of the inventory.
+func (s *Store) ForgetSecurityKey(label string) (SecurityKey, error) {
+	s.mu.Lock()
+	e, groups := s.securityKeyEntry(label)
+	s.mu.Unlock()
+	if e == nil {
+		return SecurityKey{}, fmt.Errorf("%w: no security key named %q in the inventory", ErrNotFound, label)
+	}
+	k := readSecurityKey(groups, e)
+	return k, s.Remove(k.ID)
 }
 
 func trimAll(in []string) []string {

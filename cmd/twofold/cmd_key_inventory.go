@@ -13,7 +13,7 @@ import (
 )
 
 // keyInventoryUsage is appended to keyUsage.
-const keyInventoryUsage = " | key inventory | key name LABEL [PATH] | key register LABEL SERVICE | key unregister LABEL SERVICE | key test --record LABEL [PATH]"
+const keyInventoryUsage = " | key inventory | key name LABEL [PATH] | key register LABEL SERVICE | key unregister LABEL SERVICE | key forget LABEL | key test --record LABEL [PATH]"
 
 // keyInventorySubs work on the inventory in the vault; only "name" needs
 // the key itself (for its model).
@@ -25,6 +25,7 @@ var keyInventorySubs = map[string]struct {
 	"name":       {1, keyName},
 	"register":   {2, keyRegister},
 	"unregister": {2, keyUnregister},
+	"forget":     {1, keyForget},
 }
 
 type inventoryJSON struct {
@@ -104,30 +105,85 @@ func keyName(k *keyCLI, args []string) error {
 }
 
 func keyRegister(k *keyCLI, args []string) error {
-	return updateKey(k, args[0], func(key *vault.SecurityKey) { key.Services = append(key.Services, args[1]) },
-		"recorded that %s is registered with %s\n", args[1])
+	label, service := args[0], strings.TrimSpace(args[1])
+	if service == "" {
+		return fmt.Errorf("%w: the service needs a name, as in: twofold key register %q GitHub", vault.ErrInvalid, label)
+	}
+	msg := "recorded that %s is registered with %s\n"
+	return updateKey(k, label, func(key *vault.SecurityKey) error {
+		if i := slices.IndexFunc(key.Services, func(s string) bool { return strings.EqualFold(s, service) }); i >= 0 {
+			service, msg = key.Services[i], "%s was already recorded as registered with %s\n"
+		}
+		key.Services = append(key.Services, service)
+		return nil
+	}, &msg, &service)
 }
 
 func keyUnregister(k *keyCLI, args []string) error {
-	return updateKey(k, args[0], func(key *vault.SecurityKey) {
-		key.Services = slices.DeleteFunc(key.Services, func(s string) bool { return strings.EqualFold(s, args[1]) })
-	}, "recorded that %s is no longer registered with %s\n", args[1])
+	label, service := args[0], strings.TrimSpace(args[1])
+	msg := "recorded that %s is no longer registered with %s\n"
+	return updateKey(k, label, func(key *vault.SecurityKey) error {
+		i := slices.IndexFunc(key.Services, func(s string) bool { return strings.EqualFold(s, service) })
+		if i < 0 {
+			return fmt.Errorf("%s is not recorded as registered with %q (%s): %w", key.Label, service, servicesText(key.Services), errNotRegistered)
+		}
+		service = key.Services[i]
+		key.Services = slices.Delete(key.Services, i, i+1)
+		return nil
+	}, &msg, &service)
 }
 
-func updateKey(k *keyCLI, label string, fn func(*vault.SecurityKey), msg, service string) error {
+// servicesText lists a key's services in an error.
+func servicesText(services []string) string {
+	if len(services) == 0 {
+		return "it has none recorded"
+	}
+	return "it has " + strings.Join(services, ", ")
+}
+
+func keyForget(k *keyCLI, args []string) error {
 	s, err := k.c.open()
 	if err != nil {
 		return err
 	}
 	defer s.Lock()
-	key, err := s.UpdateSecurityKey(label, fn)
+	key, err := s.ForgetSecurityKey(args[0])
 	if err != nil {
-		return notRecorded(err, label)
+		return notRecorded(err, args[0])
 	}
 	if err := s.Save(); err != nil {
 		return err
 	}
-	printf(k.c.stdout, msg, key.Label, service)
+	printf(k.c.stdout, "removed %s from the inventory (moved to the recycle bin)\n", key.Label)
+	return nil
+}
+
+// updateKey changes the key labelled label through fn, saves, and prints
+// *msg with the key's label and *service (fn may change both); an error
+// from fn changes nothing.
+func updateKey(k *keyCLI, label string, fn func(*vault.SecurityKey) error, msg, service *string) error {
+	s, err := k.c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Lock()
+	var fnErr error
+	key, err := s.UpdateSecurityKey(label, func(key *vault.SecurityKey) {
+		before := *key
+		if fnErr = fn(key); fnErr != nil {
+			*key = before
+		}
+	})
+	if err != nil {
+		return notRecorded(err, label)
+	}
+	if fnErr != nil {
+		return fnErr
+	}
+	if err := s.Save(); err != nil {
+		return err
+	}
+	printf(k.c.stdout, *msg, key.Label, *service)
 	return nil
 }
 

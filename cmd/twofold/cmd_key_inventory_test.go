@@ -54,4 +54,29 @@ func TestKeyInventory(t *testing.T) {
 		t.Errorf("the passed test's credential was not recorded:\n%s", res.stdout)
 	}
 	keyRun(t, nil, "pw\n", "key", "register", "lost key", "GitHub", "--vault", path).fails(t, `no such security key in the inventory: "lost key"`, "'twofold key inventory' lists the recorded keys")
+
+	// QA: "google" after "Google" was listed as a second service, an
+	// empty service name was "recorded", and unregistering a service the
+	// key never had said it was done.
+	res = keyRun(t, nil, "pw\n", "key", "register", "blue key", "PYPI.ORG", "--vault", path).ok(t)
+	contains(t, "register again", res.stdout, "blue key was already recorded as registered with pypi.org")
+	if r := keyRun(t, nil, "pw\n", "key", "register", "blue key", " ", "--vault", path); r.code != 1 || !strings.Contains(r.stderr, "error: invalid input: the service needs a name") {
+		t.Errorf("an empty service: exit %d, %s", r.code, r.stderr)
+	}
+	keyRun(t, nil, "pw\n", "key", "unregister", "blue key", "Nothing", "--vault", path).fails(t,
+		`blue key is not recorded as registered with "Nothing" (it has pypi.org)`, "'twofold key inventory' lists where")
+	res = keyRun(t, nil, "pw\n", "key", "inventory", "--vault", path).ok(t)
+	contains(t, "inventory", res.stdout, "blue key")
+	if strings.Count(strings.ToLower(res.stdout), "pypi.org") != 1 {
+		t.Errorf("pypi.org listed more than once:\n%s", res.stdout)
+	}
+
+	// A lost key can be taken out of the inventory.
+	res = keyRun(t, nil, "pw\n", "key", "forget", "BLUE KEY", "--vault", path).ok(t)
+	contains(t, "forget", res.stdout, "removed blue key from the inventory (moved to the recycle bin)")
+	res = keyRun(t, nil, "pw\n", "key", "inventory", "--vault", path).ok(t)
+	if strings.Contains(res.stdout, "blue key") {
+		t.Errorf("the forgotten key is still in the inventory:\n%s", res.stdout)
+	}
+	keyRun(t, nil, "pw\n", "key", "forget", "blue key", "--vault", path).fails(t, `no such security key in the inventory: "blue key"`, "")
 }

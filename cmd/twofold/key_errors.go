@@ -14,6 +14,7 @@ var (
 	errKeyPINMismatch    = errors.New("the new PINs differ")
 	errKeyResetNoConfirm = errors.New("a reset must be confirmed, and standard input is not a terminal")
 	errKeyNotRecorded    = errors.New("no such security key in the inventory")
+	errNotRegistered     = errors.New("not recorded as registered there")
 )
 
 // fidoErrors are the fido errors the CLI explains; package fido writes
@@ -39,6 +40,7 @@ func init() {
 		keyHint{errKeyNoPIN, "type the PIN at the prompt, or pipe it as a line of standard input"},
 		keyHint{errKeyPINMismatch, "type the same new PIN twice"},
 		keyHint{errKeyNotRecorded, "'twofold key inventory' lists the recorded keys; 'twofold key name LABEL' records the connected one"},
+		keyHint{errNotRegistered, "'twofold key inventory' lists where each key is recorded as registered"},
 		keyHint{errKeyResetNoConfirm, "run the reset in a terminal and type " + fido.ResetConfirmation + " when asked, or pass --confirm " + fido.ResetConfirmation},
 	)
 	for _, e := range fidoErrors {
