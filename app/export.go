@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -16,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/twofold-app/twofold/vault"
+	"github.com/twofold-app/twofold/vault/otp"
 	"github.com/twofold-app/twofold/vault/transfer"
 )
 
@@ -33,6 +35,10 @@ type exportFormat struct {
 	// kit is the printable recovery kit: it offers the account secrets
 	// and reads recovery codes and keys from the vault.
 	kit bool
+	// check, if set, says why the format cannot hold an account of these
+	// parameters (nil: it can). The dialog names the accounts it refuses
+	// before anything is saved; write leaves out the same ones.
+	check func(otp.Params) error
 }
 
 // exportOptions are the dialog's answers a format may need.
@@ -47,7 +53,7 @@ var exportFormats = []exportFormat{
 	{label: "otpauth:// links (text, one a line)", file: "twofold-accounts.txt", write: writeURIs},
 	{label: "Aegis backup, not encrypted (.json)", file: "twofold-aegis.json", write: writeAegis},
 	{label: "Aegis backup, encrypted (.json)", file: "twofold-aegis-encrypted.json", encrypted: true, write: writeAegis},
-	{label: "Google Authenticator QR codes (.png)", file: "twofold-google.png", write: writeGoogle},
+	{label: "Google Authenticator QR codes (.png)", file: "twofold-google.png", write: writeGoogle, check: transfer.CheckGoogle},
 	{label: "KeePass database, encrypted (.kdbx)", file: "twofold-export.kdbx", encrypted: true, create: createKeePass},
 	{label: "Printable recovery kit (.pdf)", file: "twofold-recovery-kit.pdf", write: writeKit, kit: true},
 }
@@ -127,6 +133,10 @@ type exportView struct {
 	problem   *problemView
 	export    *button
 	dialog    *appDialog
+	// leftOut names the accounts the chosen format cannot hold, and why;
+	// none: it cannot hold a single one (Export stays off).
+	leftOut *widget.Label
+	none    bool
 }
 
 // showExport is the "Export…" menu item.
@@ -150,10 +160,14 @@ func newExportView(u *UI, st *vault.Store) *exportView {
 	for i, f := range exportFormats {
 		labels[i] = f.label
 	}
-	v.format = newSelect(labels, func(string) { v.sync() })
+	v.format = newSelect(labels, func(string) { v.formatChosen() })
 	v.warning = widget.NewLabel("")
 	v.warning.Wrapping = fyne.TextWrapWord
 	v.warning.Importance = widget.WarningImportance
+	v.leftOut = widget.NewLabel("")
+	v.leftOut.Wrapping = fyne.TextWrapWord // long account names wrap, not widen the window
+	v.leftOut.Importance = widget.WarningImportance
+	v.leftOut.Hide()
 	v.confirm = newCheck("I understand: the file is not encrypted", func(bool) { v.sync() })
 	v.kitSecrets = newCheck("Add each account's QR code and secret", func(bool) { v.sync() })
 	v.password, v.repeat = newPasswordEntry(), newPasswordEntry()
@@ -164,7 +178,7 @@ func newExportView(u *UI, st *vault.Store) *exportView {
 	v.passwords = v.passwordRows()
 	v.export = newButton("Export…", nil, v.submit)
 	v.export.Importance = widget.HighImportance
-	content := container.NewVBox(widget.NewForm(widget.NewFormItem("Format", v.format)), v.kitSecrets, v.warning, v.confirm, v.passwords)
+	content := container.NewVBox(widget.NewForm(widget.NewFormItem("Format", v.format)), v.kitSecrets, v.leftOut, v.warning, v.confirm, v.passwords)
 	v.dialog = newAppDialog(u.w, "Export accounts", content)
 	cancel := newButton("Cancel", nil, v.close)
 	v.dialog.setButtons(cancel, cancel, v.export)
@@ -188,6 +202,72 @@ func (v *exportView) passwordRows() *fyne.Container {
 
 func (v *exportView) chosen() exportFormat { return exportFormats[max(v.format.SelectedIndex(), 0)] }
 
+// formatChosen names, once per choice of format, the accounts it will
+// leave out, so the person can choose another before saving anything.
+func (v *exportView) formatChosen() {
+	v.none = false
+	v.leftOut.Hide()
+	if check := v.chosen().check; check != nil {
+		left, carried, err := leftOutOf(v.store, check)
+		// On err (not reached while unlocked) nothing is said here:
+		// the export itself then reports it.
+		if err == nil && len(left) > 0 {
+			v.none = carried == 0
+			v.leftOut.SetText(leftOutText(left, carried))
+			v.leftOut.Show()
+		}
+	}
+	v.sync()
+}
+
+// leftOutOf lists the accounts of st that check refuses, with why, and
+// counts those it takes. Accounts whose OTP fields cannot be used are
+// neither: no format takes them, and the report after the export names
+// them.
+func leftOutOf(st *vault.Store, check func(otp.Params) error) (left []transfer.Skipped, carried int, err error) {
+	accounts, err := st.Accounts()
+	if err != nil {
+		return nil, 0, err
+	}
+	for i, a := range accounts {
+		if a.Err != nil {
+			continue
+		}
+		if why := check(a.Params); why != nil {
+			left = append(left, transfer.Skipped{Index: i, Name: a.Name(), Err: why})
+			continue
+		}
+		carried++
+	}
+	return left, carried, nil
+}
+
+// leftOutMost is how many left-out accounts the dialog names; it counts
+// the rest, so that a long list does not make it taller than the window.
+const leftOutMost = 3
+
+// leftOutText says which accounts will be left out and why (the reasons
+// name the target app: "60 s period (Google Authenticator has 30 s)").
+func leftOutText(left []transfer.Skipped, carried int) string {
+	them := "them"
+	if len(left) == 1 {
+		them = "it"
+	}
+	head := fmt.Sprintf("This format leaves out %d of your %d accounts (choose another format to keep %s):",
+		len(left), len(left)+carried, them)
+	if carried == 0 {
+		head = "This format cannot hold any of your accounts, so there is nothing to export. Choose another format:"
+	}
+	lines := []string{head}
+	for _, s := range left[:min(len(left), leftOutMost)] {
+		lines = append(lines, "• "+s.Name+": "+s.Err.Error())
+	}
+	if len(left) > leftOutMost {
+		lines = append(lines, "and "+strconv.Itoa(len(left)-leftOutMost)+" more")
+	}
+	return strings.Join(lines, "\n")
+}
+
 // sync shows the confirmation or the passwords, and enables Export once
 // the chosen format's gate is passed.
 func (v *exportView) sync() {
@@ -206,11 +286,10 @@ func (v *exportView) sync() {
 		ready = v.password.Text != "" && v.password.Text == v.repeat.Text
 	} else {
 		v.warning.SetText(clearTextWarning(f, v.kitSecrets.Checked))
-		v.warning.Show()
-		v.confirm.Show()
+		showIf(!v.none, v.warning, v.confirm) // nothing is written: nothing to confirm
 		v.passwords.Hide()
 	}
-	if ready {
+	if ready && !v.none {
 		v.export.Enable()
 	} else {
 		v.export.Disable()
@@ -259,6 +338,9 @@ const weakExportRisk = "Whoever gets a copy of the exported file can try passwor
 // strongEnough it asks first, as creating a vault does, and goes on only
 // after "Use it anyway"; going back puts the focus on the password.
 func (v *exportView) submit() {
+	if v.none {
+		return // Export is off: the dialog says why
+	}
 	if !v.chosen().encrypted {
 		v.choose()
 		return
@@ -312,7 +394,7 @@ func (u *UI) exportTo(st *vault.Store, f exportFormat, o exportOptions, path str
 				return
 			}
 			if u.s == s && s != nil {
-				s.main.say(fmt.Sprintf("Exported %d accounts to %s", n, filepath.Base(path)))
+				s.main.say("Exported " + plural(n, "account", "accounts") + " to " + filepath.Base(path))
 			}
 			if len(skipped) > 0 {
 				showSkipped(u.w, skipped)
@@ -343,18 +425,26 @@ func exportFile(st *vault.Store, f exportFormat, o exportOptions, path string) (
 			return err
 		})
 	}
-	skipped = append(skipped, more...)
+	if f.check == nil {
+		// Accounts a format with a check leaves out were named in the
+		// dialog before saving (by the same rule): not again after it.
+		skipped = append(skipped, more...)
+	}
 	if errors.Is(err, transfer.ErrUnsupported) {
 		err = fmt.Errorf("%w: %w", errCannotExport, err)
 	}
 	return src.Len() - len(more), skipped, err
 }
 
+// showSkipped names, after the export, the accounts it left out that
+// the dialog did not name before: those whose one-time password settings
+// cannot be used, which no format takes (the formats that leave out
+// more have a check).
 func showSkipped(w fyne.Window, skipped []transfer.Skipped) {
 	lines := make([]string, len(skipped))
 	for i, s := range skipped {
 		lines[i] = s.Name + ": " + s.Err.Error()
 	}
-	showMessage(w, fmt.Sprintf("%d accounts were not exported", len(skipped)),
-		"The format cannot carry them:\n"+strings.Join(lines, "\n"))
+	showMessage(w, plural(len(skipped), "account was", "accounts were")+" not exported",
+		"Their one-time password settings cannot be used, so they have no codes to export:\n"+strings.Join(lines, "\n"))
 }

@@ -196,6 +196,6 @@ func TestExportWeakPasswordQuestionFromTheKeyboard(t *testing.T) {
 		t.Fatalf("Use it anyway: the file chooser opened %d times, want once", h.picked)
 	}
 	h.work.flush()
-	h.mustSee("Exported 1 accounts to weak.kdbx")
+	h.mustSee("Exported 1 account to weak.kdbx")
 	h.mustOpenExport("a", 1)
 }

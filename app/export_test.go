@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -132,16 +133,112 @@ func TestExportRoundTrip(t *testing.T) {
 	}
 }
 
-func TestExportExplainsWhatAFormatCannotCarry(t *testing.T) {
-	h := unlocked(t, "otpauth://totp/Slow:me?secret=JBSWY3DPEHPK3PXP&issuer=Slow&period=60")
+const (
+	steamURI = "otpauth://steam/Steam:gaben?secret=JRZCL47CMXVOQMNPZR2F7J4RGI&issuer=Steam"
+	slowURI  = "otpauth://totp/Slow:me?secret=JBSWY3DPEHPK3PXP&issuer=Slow&period=60"
+)
+
+// googleFormat is the export dialog's Google Authenticator choice.
+func googleFormat(t *testing.T) int {
+	t.Helper()
+	i := slices.IndexFunc(exportFormats, func(f exportFormat) bool { return f.file == "twofold-google.png" })
+	if i < 0 {
+		t.Fatal("no Google Authenticator export")
+	}
+	return i
+}
+
+// TestExportNamesWhatGoogleLeavesOut: choosing Google Authenticator
+// names the accounts it cannot hold, and why in plain words, before
+// Export asks where to save (QA: the window said so only after writing
+// the file, too late to choose another format, with "unsupported import
+// or export variant" after each reason). Another format says nothing of
+// it; the export then holds the rest, and no report repeats the list.
+func TestExportNamesWhatGoogleLeavesOut(t *testing.T) {
+	h := unlocked(t, githubURI, steamURI, slowURI)
 	h.pick = filepath.Join(h.dir, "g.png")
-	_, export := h.exportDialog(3)
+	sel, export := h.exportDialog(googleFormat(t))
+	h.mustSee("This format leaves out 2 of your 3 accounts (choose another format to keep them):\n" +
+		"• Steam (gaben): Steam codes (Google Authenticator has no Steam type)\n" +
+		"• Slow (me): 60 s period (Google Authenticator has 30 s)")
+	h.mustNotSee("unsupported")
+	if h.picked != 0 {
+		t.Fatal("the dialog asked for a file before Export")
+	}
+	sel.SetSelectedIndex(0)
+	h.mustNotSee("leaves out")
+	sel.SetSelectedIndex(googleFormat(t))
+	h.mustSee("leaves out 2 of your 3")
 	test.Tap(h.check("I understand"))
 	test.Tap(export)
 	h.work.flush()
-	h.mustSee("This format cannot carry these accounts")
+	h.mustSee("Exported 1 account to g.png")
+	h.mustNotSee("not exported")
+	h.ui.showImport()
+	h.work.flush()
+	h.mustSee("0 new, 1 already in the vault, 0 cannot be imported")
+}
+
+// TestExportRefusesWhatGoogleCannotHold: a vault of accounts Google
+// Authenticator cannot hold says so on choosing the format, and Export
+// stays off: no file dialog, no file (it used to fail after the file
+// was chosen).
+func TestExportRefusesWhatGoogleCannotHold(t *testing.T) {
+	h := unlocked(t, steamURI, slowURI)
+	h.pick = filepath.Join(h.dir, "g.png")
+	sel, export := h.exportDialog(googleFormat(t))
+	h.mustSee("This format cannot hold any of your accounts, so there is nothing to export. Choose another format:\n" +
+		"• Steam (gaben): Steam codes (Google Authenticator has no Steam type)\n" +
+		"• Slow (me): 60 s period (Google Authenticator has 30 s)")
+	if !export.Disabled() {
+		t.Fatal("Export is enabled with nothing to export")
+	}
+	for _, o := range h.objects() {
+		if c, ok := o.(*checkField); ok && strings.HasPrefix(c.Text, "I understand") {
+			t.Error("the clear-text confirmation shows with nothing to export")
+		}
+	}
+	sel.SetSelectedIndex(0)
+	h.mustNotSee("cannot hold")
+	test.Tap(h.check("I understand"))
+	if export.Disabled() {
+		t.Fatal("Export stays off for a format that holds them")
+	}
+	// Confirmed for another format, then Google's chosen: still off.
+	sel.SetSelectedIndex(googleFormat(t))
+	h.mustSee("cannot hold any of your accounts")
+	if !export.Disabled() {
+		t.Fatal("Export is enabled with nothing to export, after a confirmation for another format")
+	}
+	test.Tap(export)
+	h.work.flush()
+	if h.picked != 0 {
+		t.Error("Export asked where to save nothing")
+	}
 	if _, err := os.Stat(h.pick); err == nil {
-		t.Error("a failed export left a file")
+		t.Error("a file was written")
+	}
+}
+
+// TestExportListsAHandfulLeftOut: a long list of accounts Google
+// Authenticator cannot hold names a few and counts the rest, and long
+// names wrap: the dialog fits the window.
+func TestExportListsAHandfulLeftOut(t *testing.T) {
+	uris := []string{githubURI}
+	name := "Example Corporation International Holdings Regional Office"
+	for i := range 7 {
+		uris = append(uris, fmt.Sprintf("otpauth://totp/%s%%20%d:a.very.long.email.address@subdomain.example.com?secret=JBSWY3DPEHPK3PXP&issuer=%s%%20%d&period=60",
+			strings.ReplaceAll(name, " ", "%20"), i, strings.ReplaceAll(name, " ", "%20"), i))
+	}
+	h := unlocked(t, uris...)
+	h.exportDialog(googleFormat(t))
+	h.mustSee("leaves out 7 of your 8 accounts")
+	h.mustSee(name + " 2 (a.very.long.email.address@subdomain.example.com): 60 s period")
+	h.mustNotSee(name + " 3 ")
+	h.mustSee("\nand 4 more")
+	top, win := h.w.Canvas().Overlays().Top(), h.w.Canvas().Size()
+	if need := top.MinSize(); need.Width > win.Width || need.Height > win.Height {
+		t.Errorf("the dialog needs %.0f×%.0f, in a window of %.0f×%.0f", need.Width, need.Height, win.Width, win.Height)
 	}
 }
 

@@ -210,6 +210,10 @@ func (e *exporter) aegis(encrypt bool) error {
 
 func (e *exporter) google(skipped []transfer.Skipped) ([]transfer.Skipped, error) {
 	uris, more, err := transfer.ExportGoogle(e.src)
+	if errors.Is(err, transfer.ErrUnsupported) {
+		warnSkipped(e.c, "not exported", append(skipped, more...))
+		return nil, errNoneForGoogle
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +260,14 @@ func (e *exporter) summary(format string, skipped []transfer.Skipped) {
 	} else {
 		printf(e.c.stderr, "exported %s to %s (%s)\n", plural(n, "account", "accounts"), where, format)
 	}
+	warnSkipped(e.c, "not exported", skipped)
+}
+
+// warnSkipped names on standard error each account left out, and why
+// ("warning: not exported: Steam (gaben): Steam codes (Google
+// Authenticator has no Steam type)").
+func warnSkipped(c *ctx, what string, skipped []transfer.Skipped) {
 	for _, s := range skipped {
-		printf(e.c.stderr, "warning: not exported: %s: %v\n", s.Name, s.Err)
+		printf(c.stderr, "warning: %s: %s: %v\n", what, s.Name, s.Err)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"image/png"
 	"io"
@@ -106,12 +107,15 @@ func qrTexts(c *ctx, s *vault.Store, pos []string, google bool) ([][]byte, []str
 		return nil, nil, err
 	}
 	uris, more, err := transfer.ExportGoogle(src)
+	skipped = append(skipped, more...)
+	if errors.Is(err, transfer.ErrUnsupported) {
+		warnSkipped(c, "not in the codes", skipped)
+		return nil, nil, errNoneForGoogle
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, sk := range append(skipped, more...) {
-		printf(c.stderr, "warning: not in the codes: %s: %v\n", sk.Name, sk.Err)
-	}
+	warnSkipped(c, "not in the codes", skipped)
 	names := make([]string, len(uris))
 	for i := range names {
 		names[i] = "Google Authenticator transfer (" + plural(src.Len()-len(more), "account", "accounts") + ")"

@@ -15,6 +15,11 @@ var errSecretsNeedFlag = errors.New("this writes OTP secrets in the clear; it ne
 // unused recovery codes (and account secrets only when asked for).
 var errKitNeedsFlag = fmt.Errorf("the kit prints your unused recovery codes in the clear (and, with --with-account-secrets, the accounts' secrets); it needs --yes-export-secrets: %w", errSecretsNeedFlag)
 
+// errNoneForGoogle: Google Authenticator can hold none of the accounts
+// to export (the warnings before it say why for each). It stands for
+// transfer's ErrUnsupported, whose hint is about imports.
+var errNoneForGoogle = errors.New("no account can be exported to Google Authenticator")
+
 // Hints for import, export and QR errors. They go before the general
 // table (the init below), so that, for example, a wrong password of an
 // imported KeePass file (which is also vault.ErrWrongPassword) gets the
@@ -32,6 +37,7 @@ var transferHints = []struct {
 	{transfer.ErrMalformed, "the file is damaged, or not the format it looks like: export it again, or name the format with --format"},
 	{transfer.ErrCostTooHigh, "the file's header asks for an absurd key derivation cost; it is damaged or was crafted: export it again from the app"},
 	{transfer.ErrTooLarge, "this is far larger than any authenticator export; check the file, or import it in parts"},
+	{errNoneForGoogle, "Google Authenticator holds codes of 6 or 8 digits, every 30 s or counter-based, and no Steam codes (the warnings say what each account has); 'twofold export --format uri' (or aegis, or kdbx) exports them all"},
 	{transfer.ErrUnsupported, "export again from the app in a supported form (an unencrypted or password-protected export), or as otpauth:// URIs"},
 	{transfer.ErrNotImage, "give a screenshot or photo of the QR code (PNG, JPEG or GIF); an export file is imported with 'twofold import FILE'"},
 	{transfer.ErrNoQRCode, "crop the image to the QR code, make it larger or sharper, and avoid glare; a screenshot works best"},

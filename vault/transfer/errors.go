@@ -48,6 +48,22 @@ var (
 	ErrIncompleteBatch = errors.New("incomplete Google Authenticator export")
 )
 
+// unsupported is why a format cannot carry something, worded for the
+// person who reads it ("60 s period (Google Authenticator has 30 s)")
+// without ErrUnsupported's own text, which tells them nothing more.
+// errors.Is(err, ErrUnsupported) holds.
+type unsupported string
+
+func (e unsupported) Error() string { return string(e) }
+
+// Unwrap makes it match ErrUnsupported.
+func (e unsupported) Unwrap() error { return ErrUnsupported }
+
+// unsupportedf is an unsupported error of a formatted reason.
+func unsupportedf(format string, args ...any) error {
+	return unsupported(fmt.Sprintf(format, args...))
+}
+
 // malformed wraps ErrMalformed with the format and what is wrong.
 func malformed(f Format, format string, args ...any) error {
 	return fmt.Errorf("read %s file: %s: %w", f, fmt.Sprintf(format, args...), ErrMalformed)

@@ -296,6 +296,59 @@ func TestExportGoogle(t *testing.T) {
 	sameAccounts(t, flatten(t, r), keep)
 }
 
+// TestCheckGoogle: what Google Authenticator cannot hold is named, from
+// the parameters alone, in a sentence a person reads in the export
+// dialog and the CLI's warnings (not "unsupported import or export
+// variant"); callers still tell it by ErrUnsupported. ExportGoogle
+// leaves out those accounts, with the same reason.
+func TestCheckGoogle(t *testing.T) {
+	totp := otp.Params{Type: otp.TOTP, Issuer: "Ex", Algorithm: otp.SHA1, Digits: 6, Period: 30}
+	with := func(change func(*otp.Params)) otp.Params {
+		p := totp
+		change(&p)
+		return p
+	}
+	for _, c := range []struct {
+		p    otp.Params
+		want string // "": carried
+	}{
+		{totp, ""},
+		{with(func(p *otp.Params) { p.Digits, p.Algorithm = 8, otp.SHA512 }), ""},
+		{with(func(p *otp.Params) { p.Type, p.Period, p.Counter = otp.HOTP, 0, 42 }), ""},
+		{with(func(p *otp.Params) { p.Steam, p.Digits = true, 5 }), "Steam codes (Google Authenticator has no Steam type)"},
+		{with(func(p *otp.Params) { p.Digits = 7 }), "7 digits (Google Authenticator has 6 or 8)"},
+		{with(func(p *otp.Params) { p.Period = 60 }), "60 s period (Google Authenticator has 30 s)"},
+		{with(func(p *otp.Params) { p.Type, p.Counter = otp.HOTP, 1<<63 }),
+			"counter 9223372036854775808 (Google Authenticator counts to 9223372036854775807)"},
+	} {
+		err := CheckGoogle(c.p)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%+v: %v, want it carried", c.p, err)
+		case c.want == "":
+		case err == nil || err.Error() != c.want:
+			t.Errorf("%+v: %v, want %q", c.p, err, c.want)
+		case !errors.Is(err, ErrUnsupported):
+			t.Errorf("%+v: %v does not match ErrUnsupported", c.p, err)
+		}
+	}
+
+	src := mustImport(t, []byte("otpauth://totp/Steam:gaben?secret=JBSWY3DPEHPK3PXP&encoder=steam\n"+
+		"otpauth://totp/Slow:me?secret=JBSWY3DPEHPK3PXP&issuer=Slow&period=60\n"), Options{})
+	_, skipped, err := ExportGoogle(src)
+	if !errors.Is(err, ErrUnsupported) || err.Error() != "no account can be exported to Google Authenticator" {
+		t.Errorf("nothing to carry: %v", err)
+	}
+	if len(skipped) != 2 {
+		t.Fatalf("skipped %v, want both", skipped)
+	}
+	for _, s := range skipped {
+		if want := CheckGoogle(src.Entry(s.Index).Params); s.Err.Error() != want.Error() || !errors.Is(s.Err, ErrUnsupported) {
+			t.Errorf("%s left out for %q; CheckGoogle says %q", s.Name, s.Err, want)
+		}
+	}
+}
+
 func TestExportGoogleBatch(t *testing.T) {
 	var text strings.Builder
 	for i := range 25 {

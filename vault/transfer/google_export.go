@@ -53,17 +53,28 @@ func ExportGoogle(src Source) ([][]byte, []Skipped, error) {
 		params = append(params, op)
 	}
 	if len(params) == 0 {
-		return nil, skipped, fmt.Errorf("no account can be exported to Google Authenticator: %w", ErrUnsupported)
+		return nil, skipped, unsupported("no account can be exported to Google Authenticator")
 	}
 	uris, err := googleBatch(params)
 	return uris, skipped, err
 }
 
-// googleParams converts the parameters, or says why it cannot.
+// CheckGoogle reports whether Google Authenticator can hold an account
+// of parameters p (no secret needed): nil if it can, else why not, in
+// words for the person exporting ("60 s period (Google Authenticator
+// has 30 s)"). The error matches ErrUnsupported. ExportGoogle leaves out
+// exactly the accounts it refuses, for the same reason.
+func CheckGoogle(p otp.Params) error {
+	_, err := googleParams(p)
+	return err
+}
+
+// googleParams converts the parameters, or says why it cannot (an
+// unsupported error: its text is shown as it is).
 func googleParams(p otp.Params) (*gauthpb.MigrationPayload_OtpParameters, error) {
 	op := &gauthpb.MigrationPayload_OtpParameters{Name: p.Account, Issuer: p.Issuer}
 	if p.Steam {
-		return nil, fmt.Errorf("steam codes: %w", ErrUnsupported)
+		return nil, unsupported("Steam codes (Google Authenticator has no Steam type)")
 	}
 	switch p.Digits {
 	case 6:
@@ -71,7 +82,7 @@ func googleParams(p otp.Params) (*gauthpb.MigrationPayload_OtpParameters, error)
 	case 8:
 		op.Digits = gauthpb.MigrationPayload_DIGIT_COUNT_EIGHT
 	default:
-		return nil, fmt.Errorf("%d digits (Google Authenticator has 6 or 8): %w", p.Digits, ErrUnsupported)
+		return nil, unsupportedf("%d digits (Google Authenticator has 6 or 8)", p.Digits)
 	}
 	op.Algorithm = map[otp.Algorithm]gauthpb.MigrationPayload_Algorithm{
 		otp.SHA1: gauthpb.MigrationPayload_ALGORITHM_SHA1, otp.SHA256: gauthpb.MigrationPayload_ALGORITHM_SHA256,
@@ -79,12 +90,12 @@ func googleParams(p otp.Params) (*gauthpb.MigrationPayload_OtpParameters, error)
 	if p.Type == otp.HOTP {
 		op.Type, op.Counter = gauthpb.MigrationPayload_OTP_TYPE_HOTP, int64(p.Counter)
 		if p.Counter > 1<<63-1 {
-			return nil, fmt.Errorf("counter %d: %w", p.Counter, ErrUnsupported)
+			return nil, unsupportedf("counter %d (Google Authenticator counts to %d)", p.Counter, uint64(1<<63-1))
 		}
 		return op, nil
 	}
 	if p.Period != otp.DefaultPeriod {
-		return nil, fmt.Errorf("%d s period (Google Authenticator has 30 s): %w", p.Period, ErrUnsupported)
+		return nil, unsupportedf("%d s period (Google Authenticator has 30 s)", p.Period)
 	}
 	op.Type = gauthpb.MigrationPayload_OTP_TYPE_TOTP
 	return op, nil
