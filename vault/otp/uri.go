@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/awnumar/memguard"
 )
@@ -27,7 +29,8 @@ import (
 // for hotp; a missing counter is read as 0, RFC 4226's initial value,
 // rather than refusing the key.
 //
-// Errors: ErrMalformedURI (not otpauth://, unparsable, secret given twice),
+// Errors: ErrMalformedURI (not otpauth://, unparsable, secret given twice,
+// cut off: see errCutOff),
 // ErrUnsupported (a type other than totp/hotp, an unknown encoder),
 // ErrNoSecret, ErrBadSecret, and *FieldError (ErrInvalid) for bad digits,
 // period, counter or algorithm.
@@ -53,6 +56,9 @@ func splitURI(uri []byte) (p Params, raw []byte, found bool, err error) {
 	}
 	uri, frag, hasFrag := bytes.Cut(uri, []byte("#"))
 	head, query, _ := bytes.Cut(uri, []byte("?"))
+	if bytes.HasSuffix(query, []byte("&")) && !hasFrag {
+		return p, nil, false, fmt.Errorf("parse uri: %w", errCutOff("it ends in \"&\", where a parameter should follow"))
+	}
 	rest, raw, found, err := cutQueryParam(query, "secret")
 	if err != nil {
 		return p, nil, false, fmt.Errorf("parse uri: %w", err)
@@ -177,7 +183,11 @@ func parseURIParams(s string) (Params, error) {
 		return Params{}, fmt.Errorf("parse uri query: %v: %w", err, ErrMalformedURI)
 	}
 	p := Params{Type: typ, Digits: DefaultDigits}
-	p.Issuer, p.Account = splitLabel(strings.TrimPrefix(u.Path, "/"), strings.TrimSpace(q.Get("issuer")))
+	label, issuer := strings.TrimPrefix(u.Path, "/"), strings.TrimSpace(q.Get("issuer"))
+	if err := issuerCutOff(label, issuer); err != nil {
+		return Params{}, fmt.Errorf("parse uri: %w", err)
+	}
+	p.Issuer, p.Account = splitLabel(label, issuer)
 	if err := p.readURIQuery(q); err != nil {
 		return Params{}, fmt.Errorf("parse uri for %q: %w", p.label(), err)
 	}
@@ -189,6 +199,9 @@ func parseURIParams(s string) (Params, error) {
 
 // readURIQuery sets algorithm, digits, period or counter, and encoder.
 func (p *Params) readURIQuery(q url.Values) error {
+	if err := cutShortParam(q); err != nil {
+		return err
+	}
 	var err error
 	if q.Has("algorithm") {
 		if p.Algorithm, err = ParseAlgorithm(q.Get("algorithm")); err != nil {
@@ -209,6 +222,55 @@ func (p *Params) readURIQuery(q url.Values) error {
 		}
 	}
 	return p.Validate()
+}
+
+// errCutOff says a URI was cut off (a list copied in part, a file cut
+// short): what followed the cut (the algorithm, the digits, the counter)
+// would silently take its default, making codes the service rejects (QA).
+func errCutOff(why string) error {
+	return fmt.Errorf("the link was cut off (%s); copy or export it whole: %w", why, ErrMalformedURI)
+}
+
+// issuerCutOff finds an issuer parameter that stops mid-word where the
+// label's issuer goes on ("Air Canad" under "Air Canada:Benjamin"); one
+// that stops at a word's end ("Google" under "Google Workspace:me") is
+// taken as the service's own choice.
+func issuerCutOff(label, issuer string) error {
+	full, _, ok := strings.Cut(label, ":")
+	full = strings.TrimSpace(full)
+	if !ok || issuer == "" || len(issuer) >= len(full) || !strings.HasPrefix(full, issuer) {
+		return nil
+	}
+	last, _ := utf8.DecodeLastRuneInString(issuer)
+	next, _ := utf8.DecodeRuneInString(full[len(issuer):])
+	if isWordRune(last) && isWordRune(next) {
+		return errCutOff(fmt.Sprintf("its issuer %q stops inside the label's %q", issuer, full))
+	}
+	return nil
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// uriParams are the query parameters ParseURI reads.
+var uriParams = []string{"secret", "issuer", "algorithm", "digits", "period", "counter", "encoder"}
+
+// cutShortParam finds a parameter without a value whose name is the start
+// of one ParseURI reads ("&algor"): the URI was cut off there (a list
+// copied in part, a file cut short), and what followed (the algorithm,
+// the digits, the counter) would silently take its default, making codes
+// the service rejects (QA).
+func cutShortParam(q url.Values) error {
+	for k, vs := range q {
+		if len(vs) != 1 || vs[0] != "" || k == "" {
+			continue
+		}
+		for _, known := range uriParams {
+			if len(k) < len(known) && strings.EqualFold(k, known[:len(k)]) {
+				return errCutOff(fmt.Sprintf("it stops in a parameter's name: %q, the start of %q", k, known))
+			}
+		}
+	}
+	return nil
 }
 
 // readMovingFactor reads the TOTP period or the HOTP counter through get,

@@ -111,6 +111,33 @@ var invalidURIs = []struct {
 	{"otpauth://totp/x?secret=GEZDGNBVGY3TQOJQ&algorithm=", ErrInvalid},
 	{"otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQ&counter=-1", ErrInvalid},
 	{"otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQ&counter=ten", ErrInvalid},
+	// Cut off in a parameter's name: what followed would take its default.
+	{"otpauth://hotp/WWE:Mason?secret=GEZDGNBVGY3TQOJQ&issuer=WWE&algor", ErrMalformedURI},
+	{"otpauth://totp/x?secret=GEZDGNBVGY3TQOJQ&DIG", ErrMalformedURI},
+	{"otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQ&c", ErrMalformedURI},
+	{"otpauth://hotp/WWE:Mason?secret=GEZDGNBVGY3TQOJQ&", ErrMalformedURI},
+	{"otpauth://hotp/Air%20Canada:Benjamin?secret=GEZDGNBVGY3TQOJQ&issuer=Air+Canad", ErrMalformedURI},
+}
+
+// TestParseURIKeepsUnknownParameters: a parameter ParseURI does not read
+// is no sign of a cut, even without a value (Google's image=, others'
+// flags).
+func TestParseURIKeepsUnknownParameters(t *testing.T) {
+	for _, uri := range []string{
+		"otpauth://totp/x?secret=GEZDGNBVGY3TQOJQ&image=https%3A%2F%2Fexample.com%2Fa.png",
+		"otpauth://totp/x?secret=GEZDGNBVGY3TQOJQ&pinned",
+		"otpauth://totp/x?secret=GEZDGNBVGY3TQOJQ&issuer=&digits=6",
+		// An issuer shorter than the label's, ending at a word's end.
+		"otpauth://totp/Google%20Workspace:me?secret=GEZDGNBVGY3TQOJQ&issuer=Google",
+		"otpauth://totp/GitHub.com:me?secret=GEZDGNBVGY3TQOJQ&issuer=GitHub",
+	} {
+		k, err := ParseURI([]byte(uri))
+		if err != nil {
+			t.Errorf("ParseURI(%q): %v", uri, err)
+			continue
+		}
+		k.Destroy()
+	}
 }
 
 func TestParseURIErrors(t *testing.T) {
