@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/twofold-app/twofold/vault"
 )
@@ -64,17 +63,6 @@ func addAgainCommand(r vault.RecoverySet) string {
 		cmd += "--account " + shellWord(r.Account) + " "
 	}
 	return cmd + shellWord(r.Service) + "'"
-}
-
-// shellWord quotes s for a POSIX shell where it needs it.
-func shellWord(s string) string {
-	plain := s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%_+=:,./-", r))
-	}) < 0
-	if plain {
-		return s
-	}
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`").Replace(s) + `"`
 }
 
 func cmdRecovery(c *ctx, args []string) error {
