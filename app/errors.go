@@ -35,6 +35,7 @@ var problems = []struct {
 	{vault.ErrBusy, problem{"The vault is being saved by another program", "Try again in a moment."}},
 	{vault.ErrExists, problem{"A file already exists there", "Choose another location, or open the existing file instead."}},
 	{vault.ErrLocked, problem{"The vault is locked", "Unlock it again."}},
+	{vault.ErrNoRecoveryCodes, problem{"This set holds no recovery codes", "Its \"Recovery Codes\" field is missing or empty, as when it was cleared in KeePassXC. Add the codes again on the Recovery tab (they replace this set), or put them back in that field in KeePassXC, one per line."}},
 	{vault.ErrNoCodesLeft, problem{"No recovery codes left", "Generate new recovery codes on the service's security page and add them: they replace the used-up set."}},
 	{vault.ErrNoName, problem{"The account has no name", "Fill in the service (issuer) or the account name, so you can tell its code apart."}},
 	{vault.ErrSeveralNamed, problem{"Several items have this name already", "Remove the ones you no longer use first (Codes: the ⋮ menu of each row), then add again."}},

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -81,6 +82,9 @@ func (v *recoveryView) reload() {
 }
 
 func (v *recoveryView) setRow(r vault.RecoverySet) fyne.CanvasObject {
+	if r.Err != nil {
+		return v.unusableRow(r)
+	}
 	title := nameLabel(r.Name())
 	count := widget.NewLabel(fmt.Sprintf("%d of %d unused", r.Unused, r.Total))
 	copyNext := newButton("Copy next", theme.ContentCopyIcon(), func() { v.useNext(r) })
@@ -98,6 +102,29 @@ func (v *recoveryView) setRow(r vault.RecoverySet) fyne.CanvasObject {
 		row.Add(warn)
 	}
 	return row
+}
+
+// unusableRow shows a set that holds no codes (cleared in KeePassXC, say):
+// what is wrong and how to mend it, and Remove; the other sets are listed
+// as ever.
+func (v *recoveryView) unusableRow(r vault.RecoverySet) fyne.CanvasObject {
+	remove := newButton("Remove…", theme.DeleteIcon(), func() { v.confirmRemove(r) })
+	state := widget.NewLabel("No codes stored")
+	warn := widget.NewLabel(unusableWarning(r))
+	warn.Importance = widget.WarningImportance
+	warn.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(nameLabel(r.Name()), container.NewBorder(nil, nil, nil, remove, state), warn)
+}
+
+// unusableWarning says what is wrong with a set that holds no codes, and
+// how to mend it.
+func unusableWarning(r vault.RecoverySet) string {
+	msg := r.Err.Error() // "no recovery codes stored: its … field is empty"
+	text := strings.ToUpper(msg[:1]) + msg[1:] + "."
+	if errors.Is(r.Err, vault.ErrNoRecoveryCodes) {
+		text += " Add the codes again below (they replace this set), or put them back in KeePassXC, one per line, in the entry's \"Recovery Codes\" attribute (Advanced)."
+	}
+	return text
 }
 
 // confirmRemove asks before removing r, then removes it (the window had

@@ -3,6 +3,9 @@ package app
 import (
 	"encoding/base64"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"gopkg.in/macaroon.v2"
 
+	"github.com/twofold-app/twofold/internal/peers"
 	"github.com/twofold-app/twofold/vault"
 )
 
@@ -331,4 +335,64 @@ func TestRemoveRecoverySet(t *testing.T) {
 	if sets, _ := s.RecoverySets(); len(sets) != 0 {
 		t.Errorf("saved sets: %+v", sets)
 	}
+}
+
+// TestRecoverySetWithoutCodes: a set whose codes were cleared in
+// KeePassXC is shown with what is wrong and how to mend it, and the other
+// sets stay listed and usable (one such set turned the whole tab into an
+// error); new codes for its service replace it.
+func TestRecoverySetWithoutCodes(t *testing.T) {
+	peers.Require(t, "keepassxc-cli")
+	h := newHarness(t)
+	h.makeVault(githubURI)
+	s, err := vault.Open(h.path, vault.Credentials{Password: []byte(testPassword)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for service, codes := range map[string][]string{"GitHub": {"aaaa-1111", "bbbb-2222"}, "Dropbox": {"cccc-3333", "dddd-4444"}} {
+		if _, err := s.AddRecoveryCodes(service, "", nil, codes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	s.Lock()
+	// Dropbox's codes cleared in KeePassXC: its file, exported, edited
+	// and imported again.
+	kx := peers.KeePassXC{Path: h.path, Password: testPassword}
+	xml := kx.ExportXML(t)
+	field := regexp.MustCompile(`(<Key>Recovery Codes</Key>\s*<Value[^>]*>)cccc-3333\s+dddd-4444\s*(</Value>)`)
+	if !field.MatchString(xml) {
+		t.Fatalf("no Dropbox codes in KeePassXC's export:\n%s", xml)
+	}
+	xmlPath := filepath.Join(t.TempDir(), "cleared.xml")
+	if err := os.WriteFile(xmlPath, []byte(field.ReplaceAllString(xml, "${1}${2}")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(h.path); err != nil {
+		t.Fatal(err)
+	}
+	kx.Import(t, xmlPath)
+
+	h.open()
+	h.unlock(testPassword)
+	h.ui.s.main.tabs.SelectIndex(2)
+	h.mustSee("2 of 2 unused")
+	h.mustSee("No codes stored")
+	h.mustSee(`No recovery codes stored: its "Recovery Codes" field is empty. Add the codes again below (they replace this set), or put them back in KeePassXC`)
+	test.Tap(h.button("Copy next"))
+	if got := h.app.Clipboard().Content(); got != "aaaa-1111" {
+		t.Errorf("Copy next beside a set without codes copied %q", got)
+	}
+
+	r := h.ui.s.main.recovery
+	r.service.SetText("Dropbox")
+	r.codes.SetText("eeee-5555\nffff-6666\n")
+	test.Tap(h.button("Add recovery codes"))
+	h.mustSee("Replace the recovery codes of Dropbox?")
+	test.Tap(h.dialogButton("Replace"))
+	h.mustNotSee("No codes stored")
+	h.mustSee("2 of 2 unused")
+	h.mustSee("1 of 2 unused")
 }

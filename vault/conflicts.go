@@ -159,9 +159,14 @@ func (s *Store) RecoveryClashes(service, account string) ([]Clash, error) {
 	}
 	var out []Clash
 	for _, r := range sets {
-		if sameText(r.Service, service) && sameText(r.Account, account) {
-			out = append(out, Clash{ID: r.ID, Group: r.Group, Name: r.Name(), Detail: fmt.Sprintf("%d of %d unused", r.Unused, r.Total)})
+		if !sameText(r.Service, service) || !sameText(r.Account, account) {
+			continue
 		}
+		detail := fmt.Sprintf("%d of %d unused", r.Unused, r.Total)
+		if r.Err != nil {
+			detail = "no codes stored"
+		}
+		out = append(out, Clash{ID: r.ID, Group: r.Group, Name: r.Name(), Detail: detail})
 	}
 	return out, nil
 }

@@ -44,6 +44,10 @@ var (
 	ErrCounterExhausted = errors.New("HOTP counter exhausted")
 	// ErrNoCodesLeft: every recovery code of a set is used.
 	ErrNoCodesLeft = errors.New("no unused recovery codes left")
+	// ErrNoRecoveryCodes: a recovery-code entry holds no codes at all: its
+	// "Recovery Codes" field is missing or blank (as when it was cleared
+	// in KeePass or KeePassXC). Such a set is listed with it as its Err.
+	ErrNoRecoveryCodes = errors.New("no recovery codes stored")
 	// ErrUnknownToken: a token of no format Twofold knows, with no service
 	// named. It also matches ErrInvalid.
 	ErrUnknownToken error = &narrowError{"unrecognised token format", ErrInvalid}

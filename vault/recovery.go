@@ -47,6 +47,11 @@ type RecoverySet struct {
 	Account string
 	Total   int
 	Unused  int
+	// Err is set when the entry holds no codes Twofold can use (the
+	// message says why, as ErrNoRecoveryCodes: its "Recovery Codes" field
+	// is missing or empty); such a set counts no codes, and asking for
+	// them returns Err, named.
+	Err error
 }
 
 // Name is how the set is shown: "Service (account)", or the service alone
@@ -146,7 +151,9 @@ func recoverySet(group []string, e *gokeepasslib.Entry, codes []RecoveryCode) Re
 }
 
 // RecoverySets lists the live recovery-code sets. Counting used codes
-// opens each set's codes briefly.
+// opens each set's codes briefly. A set whose codes cannot be used is
+// listed with its Err, not left out: one entry cleared in KeePassXC must
+// not hide the others (nor itself: it can still be replaced or removed).
 func (s *Store) RecoverySets() ([]RecoverySet, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -159,31 +166,47 @@ func (s *Store) RecoverySets() ([]RecoverySet, error) {
 		if recycled || e.GetContent(fKind) != kindRecovery {
 			return true
 		}
-		total, unused, err := s.countCodes(e)
-		if err != nil {
-			failure = err
+		r := RecoverySet{ID: e.UUID, Group: groups, Service: e.GetTitle(), Account: e.GetContent(fUserName)}
+		r.Total, r.Unused, r.Err = s.countCodes(e)
+		if errors.Is(r.Err, ErrLocked) {
+			failure = ErrLocked
 			return false
 		}
-		out = append(out, RecoverySet{ID: e.UUID, Group: groups, Service: e.GetTitle(), Account: e.GetContent(fUserName), Total: total, Unused: unused})
+		out = append(out, r)
 		return true
 	})
 	return out, failure
 }
 
+// errBlankCodes: a "Recovery Codes" field with no code in it.
+var errBlankCodes = fmt.Errorf("%w: its %q field is empty", ErrNoRecoveryCodes, fRecoveryCodes)
+
 func (s *Store) readCodes(e *gokeepasslib.Entry) ([]RecoveryCode, error) {
-	buf, err := s.openSecret(e, fRecoveryCodes)
+	h, err := s.codesHandle(e)
 	if err != nil {
-		return nil, lockedOr(err)
+		return nil, err
 	}
-	defer buf.Destroy()
-	return parseStoredCodes(buf.Bytes()), nil
+	var codes []RecoveryCode
+	err = s.db.Secrets.With(h, func(text []byte) error {
+		codes = parseStoredCodes(text)
+		return nil
+	})
+	if err == nil && len(codes) == 0 {
+		err = errBlankCodes
+	}
+	return codes, lockedOr(err)
 }
 
-// codesHandle is the sealed "Recovery Codes" field of e.
+// codesHandle is the sealed "Recovery Codes" field of e. A field that is
+// missing, or empty (which opening leaves unsealed), is
+// ErrNoRecoveryCodes.
 func (s *Store) codesHandle(e *gokeepasslib.Entry) (secret.Handle, error) {
 	v := e.Get(fRecoveryCodes)
 	if v == nil {
-		return 0, fmt.Errorf("%w: %s has no recovery codes", ErrNotFound, e.GetTitle())
+		return 0, fmt.Errorf("%w: the entry has no %q field", ErrNoRecoveryCodes, fRecoveryCodes)
+	}
+	if strings.TrimSpace(v.Value.Content) == "" {
+		return 0, errBlankCodes
 	}
 	h, ok := kdbx.ParsePlaceholder(v.Value.Content)
 	if !ok {
@@ -224,6 +247,9 @@ func (s *Store) countCodes(e *gokeepasslib.Entry) (total, unused int, err error)
 		})
 		return nil
 	})
+	if err == nil && total == 0 {
+		err = errBlankCodes
+	}
 	return total, unused, lockedOr(err)
 }
 
@@ -235,7 +261,17 @@ func (s *Store) RecoveryCodes(id UUID) ([]RecoveryCode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.readCodes(e)
+	codes, err := s.readCodes(e)
+	return codes, namedSetErr(e, err)
+}
+
+// namedSetErr names e's set in an error about its codes.
+func namedSetErr(e *gokeepasslib.Entry, err error) error {
+	if err == nil || errors.Is(err, ErrLocked) {
+		return err
+	}
+	name := RecoverySet{Service: e.GetTitle(), Account: e.GetContent(fUserName)}.Name()
+	return fmt.Errorf("%s: %w", name, err)
 }
 
 // UseRecoveryCode returns the first unused code of a set and marks it used
@@ -251,15 +287,15 @@ func (s *Store) UseRecoveryCode(id UUID) (string, int, error) {
 	}
 	h, err := s.codesHandle(e)
 	if err != nil {
-		return "", 0, err
+		return "", 0, namedSetErr(e, err)
 	}
 	suffix := " (used " + s.opts.now().UTC().Format(time.DateOnly) + ")"
 	var code string
 	left := 0
 	err = s.db.Secrets.Rewrite(h, len(suffix)+1, func(old, dst []byte) (int, error) {
-		at := -1
+		at, lines := -1, 0
 		forLines(old, func(start int, line []byte) bool {
-			if usedSuffix.Match(line) {
+			if lines++; usedSuffix.Match(line) {
 				return true
 			}
 			if at < 0 {
@@ -270,6 +306,9 @@ func (s *Store) UseRecoveryCode(id UUID) (string, int, error) {
 			}
 			return true
 		})
+		if lines == 0 {
+			return 0, errBlankCodes
+		}
 		if at < 0 {
 			return 0, ErrNoCodesLeft
 		}
@@ -280,6 +319,9 @@ func (s *Store) UseRecoveryCode(id UUID) (string, int, error) {
 	})
 	if errors.Is(err, ErrNoCodesLeft) {
 		return "", 0, fmt.Errorf("%s: %w; generate new ones on the service's security page", e.GetTitle(), ErrNoCodesLeft)
+	}
+	if errors.Is(err, ErrNoRecoveryCodes) {
+		return "", 0, namedSetErr(e, err)
 	}
 	if err != nil {
 		return "", 0, lockedOr(err)

@@ -13,9 +13,14 @@ import (
 
 type codeJSON struct {
 	accountJSON
-	Code      string `json:"code"`
-	Remaining *int   `json:"remaining,omitempty"`
-	NextCode  string `json:"next_code,omitempty"`
+	// Code is null for an HOTP account: 'codes' makes no HOTP code,
+	// which would use up a counter value without advancing it.
+	Code      *string `json:"code"`
+	Remaining *int    `json:"remaining,omitempty"`
+	NextCode  string  `json:"next_code,omitempty"`
+	// Make is the command that makes an HOTP account's code (for the
+	// text output).
+	Make string `json:"-"`
 }
 
 func cmdCodes(c *ctx, args []string) error {
@@ -113,15 +118,22 @@ func printCodes(c *ctx, s *vault.Store, accounts []vault.Account, t time.Time) e
 			printf(c.stderr, "warning: %s: %v\n", a.Name(), a.Err)
 			continue
 		}
+		j := codeJSON{accountJSON: toAccountJSON(a)}
+		if a.Type == otp.HOTP {
+			// Its code at the stored counter, shown here, would be the one
+			// 'hotp next' gives next: typed in from here, it is used up at
+			// the service and that one is refused. The window makes one
+			// only by its Next button, for the same reason.
+			j.Make = hotpNextCommand(a)
+			out = append(out, j)
+			continue
+		}
 		code, err := s.Code(a.ID, t)
 		if err != nil {
 			return err
 		}
-		j := codeJSON{accountJSON: toAccountJSON(a), Code: code.Code, NextCode: code.Next}
-		if a.Type == otp.TOTP {
-			r := int(code.Remaining.Round(time.Second) / time.Second)
-			j.Remaining = &r
-		}
+		r := int(code.Remaining.Round(time.Second) / time.Second)
+		j.Code, j.NextCode, j.Remaining = &code.Code, code.Next, &r
 		out = append(out, j)
 	}
 	if c.jsonOut {
@@ -131,18 +143,27 @@ func printCodes(c *ctx, s *vault.Store, accounts []vault.Account, t time.Time) e
 		return writeJSON(c, out)
 	}
 	for _, j := range out {
-		var left string
-		if j.Remaining != nil {
-			left = fmt.Sprintf("%2ds left", *j.Remaining)
-			if *j.Remaining < nextCodeShownUnder && j.NextCode != "" {
-				left += "  next " + j.NextCode
-			}
-		} else {
-			left = fmt.Sprintf("HOTP, counter %d", *j.Counter)
+		if j.Code == nil {
+			printf(c.stdout, "%-40s HOTP: run '%s' (counter %d)\n", qualified(j.Group, nameOf(j)), j.Make, *j.Counter)
+			continue
 		}
-		printf(c.stdout, "%-40s %-10s %s\n", qualified(j.Group, nameOf(j)), j.Code, left)
+		left := fmt.Sprintf("%2ds left", *j.Remaining)
+		if *j.Remaining < nextCodeShownUnder && j.NextCode != "" {
+			left += "  next " + j.NextCode
+		}
+		printf(c.stdout, "%-40s %-10s %s\n", qualified(j.Group, nameOf(j)), *j.Code, left)
 	}
 	return nil
+}
+
+// hotpNextCommand is the command that makes a's next code: issuer:account
+// names it where both are set (the bare issuer may name several).
+func hotpNextCommand(a vault.Account) string {
+	name := a.Name()
+	if a.Account != "" && a.Issuer != "" {
+		name = a.Issuer + ":" + a.Account
+	}
+	return "twofold hotp next " + shellWord(name)
 }
 
 // nextCodeShownUnder is when a TOTP line also shows the next code (in

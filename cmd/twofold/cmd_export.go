@@ -78,6 +78,9 @@ func cmdExport(c *ctx, args []string) error {
 				return err
 			}
 			e.kitSets = len(o.Recovery)
+			if e.kitUnusable, err = unusableSets(s); err != nil {
+				return err
+			}
 			return transfer.RecoveryKit(src, w, o)
 		})
 	case "kdbx":
@@ -131,6 +134,20 @@ type exporter struct {
 	notExported int
 	// kitSets counts the recovery-code sets a PDF kit prints.
 	kitSets int
+	// kitUnusable are the sets it leaves out: they hold no codes.
+	kitUnusable []vault.RecoverySet
+}
+
+// unusableSets are the recovery-code sets that hold no usable codes.
+func unusableSets(s *vault.Store) ([]vault.RecoverySet, error) {
+	sets, err := s.RecoverySets()
+	var out []vault.RecoverySet
+	for _, r := range sets {
+		if r.Err != nil {
+			out = append(out, r)
+		}
+	}
+	return out, err
 }
 
 // toFile runs write on the output: standard output, or a new 0600 file
@@ -269,5 +286,8 @@ func (e *exporter) summary(format string, skipped []transfer.Skipped) {
 func warnSkipped(c *ctx, what string, skipped []transfer.Skipped) {
 	for _, s := range skipped {
 		printf(c.stderr, "warning: %s: %s: %v\n", what, s.Name, s.Err)
+	}
+	for _, r := range e.kitUnusable {
+		printf(e.c.stderr, "warning: not in the kit: %s: %v\n", qualified(r.Group, r.Name()), r.Err)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/twofold-app/twofold/vault"
@@ -14,17 +15,54 @@ type recoveryJSON struct {
 	Total   int      `json:"total"`
 	Unused  int      `json:"unused"`
 	Low     bool     `json:"low"`
+	Error   string   `json:"error,omitempty"`
 }
 
 func toRecoveryJSON(r vault.RecoverySet) recoveryJSON {
-	return recoveryJSON{vault.FormatUUID(r.ID), nonNil(r.Group), r.Service, r.Account, r.Total, r.Unused, r.Low()}
+	j := recoveryJSON{vault.FormatUUID(r.ID), nonNil(r.Group), r.Service, r.Account, r.Total, r.Unused, r.Low(), ""}
+	if r.Err != nil {
+		j.Error = r.Err.Error()
+	}
+	return j
 }
 
-func lowNote(r vault.RecoverySet) string {
-	if r.Low() {
-		return "  (running low: generate new codes on the service)"
+// setDetail is what a list says of a set: its counts, or why it has none.
+func setDetail(r vault.RecoverySet) string {
+	if r.Err != nil {
+		return "unusable: " + r.Err.Error()
 	}
-	return ""
+	note := ""
+	if r.Low() {
+		note = "  (running low: generate new codes on the service)"
+	}
+	return fmt.Sprintf("%d of %d unused%s", r.Unused, r.Total, note)
+}
+
+// keepassCodesFix is how a set with no codes stored is mended in
+// KeePassXC, where it was most likely cleared.
+const keepassCodesFix = "in KeePassXC, edit the entry and put the codes, one per line, in the attribute \"Recovery Codes\" (Advanced); or store them again with "
+
+// warnUnusableSets says on standard error which sets hold no codes Twofold
+// can use, why, and how to mend each; the other sets are listed as usual.
+func warnUnusableSets(c *ctx, sets []vault.RecoverySet) {
+	for _, r := range sets {
+		if r.Err == nil {
+			continue
+		}
+		printf(c.stderr, "warning: %s: %v\n", qualified(r.Group, r.Name()), r.Err)
+		if errors.Is(r.Err, vault.ErrNoRecoveryCodes) {
+			printf(c.stderr, "hint: %s%s\n", keepassCodesFix, addAgainCommand(r))
+		}
+	}
+}
+
+// addAgainCommand is the command that stores new codes in r's place.
+func addAgainCommand(r vault.RecoverySet) string {
+	cmd := "'twofold recovery add --replace "
+	if r.Account != "" {
+		cmd += "--account " + shellWord(r.Account) + " "
+	}
+	return cmd + shellWord(r.Service) + "'"
 }
 
 func cmdRecovery(c *ctx, args []string) error {
@@ -115,6 +153,7 @@ func recoveryList(c *ctx, s *vault.Store, pos []string) error {
 		if err != nil {
 			return err
 		}
+		warnUnusableSets(c, sets)
 		if c.jsonOut {
 			out := []recoveryJSON{}
 			for _, r := range sets {
@@ -126,7 +165,7 @@ func recoveryList(c *ctx, s *vault.Store, pos []string) error {
 			printf(c.stderr, "no recovery codes stored yet: add a service's set with 'twofold recovery add NAME'\n")
 		}
 		for _, r := range sets {
-			printf(c.stdout, "%-40s %d of %d unused%s\n", qualified(r.Group, r.Name()), r.Unused, r.Total, lowNote(r))
+			printf(c.stdout, "%-40s %s\n", qualified(r.Group, r.Name()), setDetail(r))
 		}
 		return nil
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -237,7 +238,7 @@ func tokenExec(c *ctx, s *vault.Store, name, envVar string, child []string) erro
 	env := os.Environ()
 	varName := envVar
 	if varName == "" && strings.Contains(t.Service, "pypi") {
-		env = append(env, "TWINE_USERNAME=__token__")
+		env = twineEnv(c, t, env)
 		varName = "TWINE_PASSWORD"
 	} else if varName == "" {
 		varName = t.Env
@@ -263,6 +264,58 @@ func tokenExec(c *ctx, s *vault.Store, name, envVar string, child []string) erro
 		return exitError(status)
 	}
 	return nil
+}
+
+// twineIndexes are the package indexes of the PyPI tokens Twofold
+// decodes, as twine names them: the .pypirc section (TWINE_REPOSITORY,
+// built in for both) and the upload URL (TWINE_REPOSITORY_URL).
+var twineIndexes = map[string]struct{ label, section, url string }{
+	"pypi":     {"PyPI", "pypi", "https://upload.pypi.org/legacy/"},
+	"testpypi": {"TestPyPI", "testpypi", "https://test.pypi.org/legacy/"},
+}
+
+// twineEnv adds what twine needs besides the token: the user name, and
+// for a TestPyPI token the index to upload to (twine's default is
+// pypi.org, which refuses it). An index the person chose in the
+// environment (TWINE_REPOSITORY_URL, which twine puts first, or
+// TWINE_REPOSITORY) is left as it is: it may be deliberate (a proxy or a
+// mirror in front of the index), and twine's own --repository-url would
+// override Twofold's anyway. When it is not the token's index, a warning
+// says so before the command runs.
+func twineEnv(c *ctx, t vault.Token, env []string) []string {
+	env = append(env, "TWINE_USERNAME=__token__")
+	index, known := twineIndexes[t.Service]
+	if !known {
+		return env
+	}
+	if u := c.getenv("TWINE_REPOSITORY_URL"); u != "" {
+		if !sameHost(u, index.url) {
+			warnTwineIndex(c, t, index.label, "TWINE_REPOSITORY_URL", u)
+		}
+		return env
+	}
+	if r := c.getenv("TWINE_REPOSITORY"); r != "" {
+		if r != index.section {
+			warnTwineIndex(c, t, index.label, "TWINE_REPOSITORY", r)
+		}
+		return env
+	}
+	if t.Service == "testpypi" {
+		env = append(withoutVars(env, "TWINE_REPOSITORY_URL"), "TWINE_REPOSITORY_URL="+index.url)
+	}
+	return env
+}
+
+func warnTwineIndex(c *ctx, t vault.Token, label, name, value string) {
+	printf(c.stderr, "warning: %s is a %s token, but %s=%s sends twine elsewhere: Twofold leaves it as you set it; unset it to upload to %s\n",
+		t.Name, label, name, value, label)
+}
+
+// sameHost reports whether two URLs name the same host.
+func sameHost(a, b string) bool {
+	ua, errA := url.Parse(a)
+	ub, errB := url.Parse(b)
+	return errA == nil && errB == nil && ua.Hostname() != "" && strings.EqualFold(ua.Hostname(), ub.Hostname())
 }
 
 // secretAssignment builds "NAME=token\x00" in locked memory.

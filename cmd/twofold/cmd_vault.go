@@ -175,6 +175,7 @@ func cmdList(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
+	warnUnusableSets(c, sets)
 	if c.jsonOut {
 		out := listJSON{Accounts: []accountJSON{}, Recovery: []recoveryJSON{}, Tokens: []tokenJSON{}}
 		for _, a := range accounts {
@@ -207,7 +208,7 @@ func printList(c *ctx, accounts []vault.Account, sets []vault.RecoverySet, token
 	}
 	printf(c.stdout, "Recovery codes (%d)\n", len(sets))
 	for _, r := range sets {
-		printf(c.stdout, "   %-40s %d of %d unused%s\n", qualified(r.Group, r.Name()), r.Unused, r.Total, lowNote(r))
+		printf(c.stdout, "   %-40s %s\n", qualified(r.Group, r.Name()), setDetail(r))
 	}
 	printf(c.stdout, "API tokens (%d)\n", len(tokens))
 	for _, t := range tokens {

@@ -35,6 +35,7 @@ var hints = []struct {
 	{vault.ErrAmbiguous, "use more of the name (issuer:account tells one service's accounts apart), or the UUID in brackets; 'twofold list --json' shows every item's UUID"},
 	{vault.ErrNotFound, "'twofold list' shows what the vault holds"},
 	{vault.ErrUnknownToken, "pass --service NAME (and --env VAR for 'token exec') to store it anyway"},
+	{vault.ErrNoRecoveryCodes, keepassCodesFix + "'twofold recovery add --replace NAME' (or remove the entry: 'twofold rm NAME')"},
 	{vault.ErrNoCodesLeft, "generate new recovery codes on the service, then store them with 'twofold recovery add --replace NAME'"},
 	{otp.ErrMalformedURI, "an otpauth URI looks like otpauth://totp/Issuer:account?secret=BASE32&issuer=Issuer"},
 	{otp.ErrNoSecret, "the secret is the base32 text the service shows under the QR code"},

@@ -79,11 +79,17 @@ func goTool() string {
 // base64url of a V2 binary macaroon for location pypi.org with the given
 // first-party caveats, under a fresh random root key.
 func pypiToken(caveats ...string) (string, error) {
+	return pypiTokenAt("pypi.org", caveats...)
+}
+
+// pypiTokenAt is pypiToken for the index at location ("test.pypi.org"
+// for TestPyPI).
+func pypiTokenAt(location string, caveats ...string) (string, error) {
 	root := make([]byte, 32)
 	id := make([]byte, 16)
 	rand.Read(root)
 	rand.Read(id)
-	m, err := macaroon.New(root, []byte(fmt.Sprintf(`{"version":1,"id":"%x"}`, id)), "pypi.org", macaroon.V2)
+	m, err := macaroon.New(root, []byte(fmt.Sprintf(`{"version":1,"id":"%x"}`, id)), location, macaroon.V2)
 	if err != nil {
 		return "", err
 	}

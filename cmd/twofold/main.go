@@ -66,7 +66,7 @@ func commands() []command {
 		{"add", "add an OTP account", "add URI | add - | add --issuer I --account A --secret S|- [--digits N] [--period S] [--algorithm SHA1|SHA256|SHA512] [--hotp --counter N] [--steam] [--group G/H] [--replace]", cmdAdd},
 		{"rm", "move an item to the recycle bin", "rm NAME", cmdRemove},
 		{"codes", "print current codes", "codes [QUERY] [--at UNIX_SECONDS] [--json] [--watch]", cmdCodes},
-		{"hotp", "HOTP counters", "hotp next NAME", cmdHOTP},
+		{"hotp", "make an HOTP code (advancing its counter)", "hotp next NAME", cmdHOTP},
 		{"recovery", "recovery codes", "recovery add NAME [--account A] [--group G] [--replace] | recovery list [NAME] [--json] | recovery use NAME", cmdRecovery},
 		{"token", "API tokens", "token add NAME [--service S] [--env VAR] [--group G] [--replace] | token info NAME [--json] | token list [--json] | token exec NAME [--env VAR] -- COMMAND…", cmdToken},
 		{"import", "import accounts from another app's export, a QR image or a KeePass file", "import [--dry-run] [--skip-invalid] [--format F] [--group G] [--export-password-file P] [--json] FILE | import IMAGE… | import --screen | import --clipboard", cmdImport},

@@ -55,10 +55,12 @@ var (
 
 // setupScript points twofold at $WORK/vault.kdbx and makes PyPI tokens:
 // $PYPI_PROJECT_TOKEN (scoped to sampleproject), $PYPI_ACCOUNT_TOKEN
-// (account-wide, expiring) and $PYPI_EXPIRED_TOKEN (scoped to
-// sampleproject, expired in 2021), $PYPI_*_PARTS (see tokenParts), and
-// the stdin files to add them: pypi-project.in, pypi-account.in and
-// pypi-expired.in hold the script's pw.txt line, then the token.
+// (account-wide, expiring), $PYPI_EXPIRED_TOKEN (scoped to
+// sampleproject, expired in 2021) and $TESTPYPI_TOKEN (TestPyPI's,
+// scoped to sampleproject), $PYPI_*_PARTS and $TESTPYPI_PARTS (see
+// tokenParts), and the stdin files to add them: pypi-project.in,
+// pypi-account.in, pypi-expired.in and testpypi.in hold the script's
+// pw.txt line, then the token.
 func setupScript(e *testscript.Env) error {
 	e.Setenv("TWOFOLD_VAULT", filepath.Join(e.WorkDir, "vault.kdbx"))
 	project, err := pypiToken(`[1,["sampleproject"]]`)
@@ -73,6 +75,12 @@ func setupScript(e *testscript.Env) error {
 	if err != nil {
 		return err
 	}
+	test, err := pypiTokenAt("test.pypi.org", `[1,["sampleproject"]]`)
+	if err != nil {
+		return err
+	}
+	e.Setenv("TESTPYPI_TOKEN", test)
+	e.Setenv("TESTPYPI_PARTS", tokenParts(test))
 	e.Setenv("PYPI_PROJECT_TOKEN", project)
 	e.Setenv("PYPI_EXPIRED_TOKEN", expired)
 	e.Setenv("PYPI_ACCOUNT_TOKEN", account)
@@ -82,7 +90,7 @@ func setupScript(e *testscript.Env) error {
 	if err != nil {
 		return nil // the script uses no password
 	}
-	for name, tok := range map[string]string{"pypi-project.in": project, "pypi-account.in": account, "pypi-expired.in": expired} {
+	for name, tok := range map[string]string{"pypi-project.in": project, "pypi-account.in": account, "pypi-expired.in": expired, "testpypi.in": test} {
 		if err := os.WriteFile(filepath.Join(e.WorkDir, name), append(pw, tok+"\n"...), 0o600); err != nil {
 			return err
 		}

@@ -51,7 +51,8 @@ type KitRecovery struct {
 }
 
 // KitFromStore fills o's vault path, recovery codes and key inventory
-// from an unlocked vault.
+// from an unlocked vault. A set with no codes stored (its Err) is left
+// out.
 func KitFromStore(s *vault.Store, o KitOptions) (KitOptions, error) {
 	// Printed, a path only helps whole: "vault.kdbx" says nothing on paper.
 	o.VaultPath = s.Path()
@@ -63,6 +64,9 @@ func KitFromStore(s *vault.Store, o KitOptions) (KitOptions, error) {
 		return o, err
 	}
 	for _, r := range sets {
+		if r.Err != nil {
+			continue // no codes to print (the lists say why)
+		}
 		codes, err := s.RecoveryCodes(r.ID)
 		if err != nil {
 			return o, err

@@ -145,6 +145,9 @@ func useEverything(s *vault.Store) error {
 		return err
 	}
 	for _, r := range sets {
+		if r.Err != nil {
+			continue // no codes stored
+		}
 		if _, _, err := s.UseRecoveryCode(r.ID); err != nil {
 			return err
 		}
