@@ -183,6 +183,7 @@ func TestUnlockErrorsAreDistinct(t *testing.T) {
 			b, _ := os.ReadFile(h.path)
 			os.WriteFile(h.path, b[:len(b)/2], 0o600)
 		}, testPassword, nil, "The vault file is damaged"},
+		{"empty vault file", func(h *harness) { os.WriteFile(h.path, nil, 0o600) }, testPassword, nil, "The vault file is damaged"},
 		{"not keepass", func(h *harness) { os.WriteFile(h.path, []byte("hello, world: definitely not a database"), 0o600) }, testPassword, nil, "This is not a KeePass file"},
 		{"keepass 1", func(h *harness) { writeKeePass1(h.path) }, testPassword, nil, "This KeePass format is not supported"},
 	} {
