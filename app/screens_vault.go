@@ -128,7 +128,12 @@ func unlockScreen(w fyne.Window, d unlockDeps) (fyne.CanvasObject, fyne.Focusabl
 				setEnabled(inputs, true)
 				if err != nil {
 					problem.show(err)
-					pw.SetText("")
+					if errors.Is(err, vault.ErrWrongPassword) {
+						// Only a wrong one goes: a password cleared by
+						// "The vault file is damaged" had to be typed
+						// again once the file was put right (QA).
+						pw.SetText("")
+					}
 					w.Canvas().Focus(pw)
 					return
 				}
@@ -137,7 +142,9 @@ func unlockScreen(w fyne.Window, d unlockDeps) (fyne.CanvasObject, fyne.Focusabl
 		})
 	}
 	unlock.OnTapped = submit
+	// Enter unlocks from either field.
 	pw.OnSubmitted = func(string) { submit() }
+	keyFile.OnSubmitted = pw.OnSubmitted
 	file := widget.NewLabel(d.show(d.path))
 	file.Wrapping = fyne.TextWrapBreak
 	other := newButton("Open another vault…", nil, func() { d.pick(vaultExts, d.open) })

@@ -170,22 +170,31 @@ func TestUnlockErrorsAreDistinct(t *testing.T) {
 		password string
 		keyFile  func(h *harness) string
 		want     string
+		clears   bool // the password field: only a wrong password (or key file) empties it
 	}{
-		{"wrong password", nil, "not the password", nil, "Wrong password or key file"},
-		{"missing key file", nil, testPassword, func(h *harness) string { return filepath.Join(h.dir, "gone.key") }, "The key file is missing"},
+		{"wrong password", nil, "not the password", nil, "Wrong password or key file", true},
+		{"missing key file", nil, testPassword, func(h *harness) string { return filepath.Join(h.dir, "gone.key") }, "The key file is missing", false},
 		{"unexpected key file", nil, testPassword, func(h *harness) string {
 			p := filepath.Join(h.dir, "other.key")
 			os.WriteFile(p, []byte("some key file"), 0o600)
 			return p
-		}, "Wrong password or key file"},
-		{"empty", nil, "", nil, "A password or a key file is needed"},
+		}, "Wrong password or key file", true},
+		{"damaged key file", nil, testPassword, func(h *harness) string {
+			p := filepath.Join(h.dir, "damaged.keyx")
+			os.WriteFile(p, []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<KeyFile><Meta><Version>2.0</Version></Meta><Key><Data Hash="DEADBEEF">
+0123456789ABCDEF 0123456789ABCDEF 0123456789ABCDEF 0123456789ABCDEF
+</Data></Key></KeyFile>`), 0o600)
+			return p
+		}, "The key file is damaged", false},
+		{"empty", nil, "", nil, "A password or a key file is needed", false},
 		{"corrupt", func(h *harness) {
 			b, _ := os.ReadFile(h.path)
 			os.WriteFile(h.path, b[:len(b)/2], 0o600)
-		}, testPassword, nil, "The vault file is damaged"},
-		{"empty vault file", func(h *harness) { os.WriteFile(h.path, nil, 0o600) }, testPassword, nil, "The vault file is damaged"},
-		{"not keepass", func(h *harness) { os.WriteFile(h.path, []byte("hello, world: definitely not a database"), 0o600) }, testPassword, nil, "This is not a KeePass file"},
-		{"keepass 1", func(h *harness) { writeKeePass1(h.path) }, testPassword, nil, "This KeePass format is not supported"},
+		}, testPassword, nil, "The vault file is damaged", false},
+		{"empty vault file", func(h *harness) { os.WriteFile(h.path, nil, 0o600) }, testPassword, nil, "The vault file is damaged", false},
+		{"not keepass", func(h *harness) { os.WriteFile(h.path, []byte("hello, world: definitely not a database"), 0o600) }, testPassword, nil, "This is not a KeePass file", false},
+		{"keepass 1", func(h *harness) { writeKeePass1(h.path) }, testPassword, nil, "This KeePass format is not supported", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
@@ -202,8 +211,14 @@ func TestUnlockErrorsAreDistinct(t *testing.T) {
 			if h.ui.Unlocked() {
 				t.Fatal("unlocked")
 			}
-			if tc.name == "wrong password" && h.entry("Password").Text != "" {
-				t.Error("a wrong password stays in the field")
+			// A password the error is not about stays, to try again
+			// once the file is put right; a wrong one goes.
+			want := tc.password
+			if tc.clears {
+				want = ""
+			}
+			if got := h.entry("Password").Text; got != want {
+				t.Errorf("the password field holds %d characters, want %d", len(got), len(want))
 			}
 		})
 	}
@@ -316,4 +331,20 @@ func TestUnlockButtonStaysPut(t *testing.T) {
 	h.work.flush()
 	h.mustSee("Wrong password or key file")
 	check("with a wrong password's problem shown")
+}
+
+// TestEnterInTheKeyFileFieldUnlocks: Enter in the key file field
+// unlocks, as it does in the password field (it did nothing there).
+func TestEnterInTheKeyFileFieldUnlocks(t *testing.T) {
+	h := newHarness(t)
+	h.makeVault()
+	h.open()
+	test.Type(h.entry("Password"), testPassword)
+	h.w.Canvas().Focus(h.entry("Key file"))
+	h.key(fyne.KeyReturn)
+	h.mustSee("Deriving the key")
+	h.work.flush()
+	if !h.ui.Unlocked() {
+		t.Fatalf("not unlocked; texts %q", h.texts())
+	}
 }
