@@ -344,3 +344,21 @@ func TestEnterCreatesFromEveryField(t *testing.T) {
 		})
 	}
 }
+
+// TestNewVaultRemembersItsKeyFile: a vault made with a key file has it
+// filled in on its unlock screen, once locked (as after the next start).
+func TestNewVaultRemembersItsKeyFile(t *testing.T) {
+	h := newHarness(t)
+	h.createScreen()
+	h.pick = filepath.Join(h.dir, "new.key")
+	os.WriteFile(h.pick, []byte("any file will do"), 0o600)
+	test.Tap(h.button("Browse…"))
+	test.Tap(h.button("Suggest a passphrase"))
+	test.Tap(h.button("Create vault"))
+	h.work.flush()
+	h.mustSee("No accounts yet")
+	h.ui.Lock()
+	if got := h.entry("Key file").Text; got != h.pick {
+		t.Errorf("key file field after locking the new vault: %q, want %q", got, h.pick)
+	}
+}

@@ -90,11 +90,12 @@ func credentials(password, keyFile string) (vault.Credentials, func(), error) {
 // unlockDeps feed the unlock screen.
 type unlockDeps struct {
 	path     string
+	keyFile  string // the key file last used with this vault, filled in
 	show     func(string) string
 	recent   []string
 	opener   Opener
 	work     Work
-	unlocked func(Vault)
+	unlocked func(v Vault, keyFile string)
 	open     func(path string) // switch to another vault file
 	create   func()
 	pick     func(exts []string, done func(string)) // Deps.Files.Open
@@ -106,6 +107,7 @@ func unlockScreen(w fyne.Window, d unlockDeps) (fyne.CanvasObject, fyne.Focusabl
 	pw := newPasswordEntry()
 	pw.SetPlaceHolder("Password")
 	keyFile, keyRow := keyFileRow(d.pick)
+	keyFile.SetText(d.keyFile)
 	problem := newProblemView()
 	busy := newBusyView("Deriving the key… (this takes a moment on purpose)")
 	unlock := newButton("Unlock", nil, nil)
@@ -137,7 +139,7 @@ func unlockScreen(w fyne.Window, d unlockDeps) (fyne.CanvasObject, fyne.Focusabl
 					w.Canvas().Focus(pw)
 					return
 				}
-				d.unlocked(v)
+				d.unlocked(v, c.KeyFile)
 			})
 		})
 	}
@@ -171,7 +173,7 @@ type createDeps struct {
 	path    string
 	opener  Opener
 	work    Work
-	created func(Vault)
+	created func(v Vault, keyFile string)
 	back    func()
 	pick    func(exts []string, done func(string)) // Deps.Files.Open
 }
@@ -401,7 +403,7 @@ func (f *createForm) start(path string, c vault.Credentials, wipe func()) {
 				f.problem.showAbout(err, f.location, f.keyFile)
 				return
 			}
-			f.d.created(v)
+			f.d.created(v, c.KeyFile)
 		})
 	})
 }

@@ -255,8 +255,9 @@ func TestOpenExistingFromRecent(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Lock()
-	h.settings.Save(DefaultSettings().withRecent(other))
-	h.open() // no vault at the default location: first run
+	h.settings.Save(DefaultSettings().withRecent(other, ""))
+	h.chosen = true // --vault names a vault not made yet: first run
+	h.open()
 	h.mustSee("Welcome to Twofold")
 	test.Tap(h.button("~/elsewhere/work.kdbx"))
 	h.mustSee("Unlock work.kdbx")
@@ -346,5 +347,117 @@ func TestEnterInTheKeyFileFieldUnlocks(t *testing.T) {
 	h.work.flush()
 	if !h.ui.Unlocked() {
 		t.Fatalf("not unlocked; texts %q", h.texts())
+	}
+}
+
+// makeVaultAt creates a vault at path with the test password and, if
+// keyFile is not "", that key file (made first).
+func (h *harness) makeVaultAt(path, keyFile string) {
+	h.t.Helper()
+	c := vault.Credentials{Password: []byte(testPassword)}
+	if keyFile != "" {
+		os.MkdirAll(filepath.Dir(keyFile), 0o700)
+		os.WriteFile(keyFile, []byte("any file will do"), 0o600)
+		c.KeyFile = keyFile
+	}
+	os.MkdirAll(filepath.Dir(path), 0o700)
+	s, err := vault.Create(path, c, vault.CreateOptions{KDF: cheapKDF})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	s.Lock()
+}
+
+// TestReturningUserStartsOnTheLastVault: with no --vault and nothing at
+// the default location, the window opens on the unlock screen of the
+// most recent vault that still exists, its key file filled in, as
+// KeePassXC reopens the last database: a person who had opened a vault
+// kept elsewhere landed on the first-run screen with "Create a new
+// vault" focused (QA). The first-run screen's ways on are still there:
+// "Create a new vault…" offers the default location, and its Back leads
+// to the first-run screen.
+func TestReturningUserStartsOnTheLastVault(t *testing.T) {
+	h := newHarness(t)
+	work := filepath.Join(h.dir, "elsewhere", "work.kdbx")
+	key := filepath.Join(h.dir, "keys", "work.key")
+	h.makeVaultAt(work, key)
+	h.open() // first run: open it, with its key file
+	h.pick = work
+	test.Tap(h.button("Open an existing KeePass file…"))
+	h.pick = key
+	test.Tap(h.button("Browse…"))
+	h.unlock(testPassword)
+	if !h.ui.Unlocked() {
+		t.Fatalf("not unlocked; texts %q", h.texts())
+	}
+	raw, _ := os.ReadFile(h.settings.Path)
+	if !strings.Contains(string(raw), key) || strings.Contains(string(raw), "any file will do") || strings.Contains(string(raw), testPassword) {
+		t.Errorf("the settings file should name the key file, and hold neither it nor the password:\n%s", raw)
+	}
+	// Opened since, and deleted: skipped.
+	saved, _ := h.settings.Load()
+	h.settings.Save(saved.withRecent(filepath.Join(h.dir, "gone.kdbx"), ""))
+
+	h.open() // the next start
+	h.mustSee("Unlock work.kdbx")
+	pw, keyFile := h.entry("Password"), h.entry("Key file")
+	if h.w.Canvas().Focused() != pw {
+		t.Errorf("focused: %T, want the password field", h.w.Canvas().Focused())
+	}
+	if keyFile.Text != key {
+		t.Errorf("key file field: %q, want the one last used, %q", keyFile.Text, key)
+	}
+	test.Tap(h.button("Create a new vault…"))
+	if got := h.location().Text; got != h.path {
+		t.Errorf("Create offers %s, want the default location %s", got, h.path)
+	}
+	test.Tap(h.button("Back"))
+	h.mustSee("Welcome to Twofold")
+	test.Tap(h.button("~/elsewhere/work.kdbx"))
+	if h.entry("Key file").Text != key {
+		t.Error("the key file is not filled in from the recent vaults either")
+	}
+	h.unlock(testPassword) // the password only: the key file is there
+	if !h.ui.Unlocked() {
+		t.Fatalf("not unlocked with the remembered key file; texts %q", h.texts())
+	}
+	h.ui.Lock()
+	if h.entry("Key file").Text != key {
+		t.Error("the key file is not filled in after locking")
+	}
+}
+
+// TestStartScreen: the window opens on the first-run screen when nothing
+// is at the location asked for (--vault), or at the default location
+// with no recent vault left; on the default vault when it exists,
+// whatever was opened last.
+func TestStartScreen(t *testing.T) {
+	for _, tc := range []struct {
+		name                  string
+		chosen, defaultExists bool
+		recent                []string // below h.dir; "work.kdbx" exists
+		want                  string
+	}{
+		{"returning", false, false, []string{"work.kdbx"}, "Unlock work.kdbx"},
+		{"vault asked for", true, false, []string{"work.kdbx"}, "Welcome to Twofold"},
+		{"last vault gone", false, false, []string{"gone.kdbx"}, "Welcome to Twofold"},
+		{"default vault exists", false, true, []string{"work.kdbx"}, "Unlock vault.kdbx"},
+		{"first run", false, false, nil, "Welcome to Twofold"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.makeVaultAt(filepath.Join(h.dir, "work.kdbx"), "")
+			if tc.defaultExists {
+				h.makeVault()
+			}
+			s := DefaultSettings()
+			for _, p := range tc.recent {
+				s = s.withRecent(filepath.Join(h.dir, p), "")
+			}
+			h.settings.Save(s)
+			h.chosen = tc.chosen
+			h.open()
+			h.mustSee(tc.want)
+		})
 	}
 }
