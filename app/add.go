@@ -40,12 +40,25 @@ func newField(label string, input fyne.CanvasObject) *field {
 	e.Wrapping = fyne.TextWrapWord
 	e.Hide()
 	f := &field{label: label, input: input, err: e}
-	if in, ok := input.(*entry); ok && in.OnChanged == nil {
+	if in, ok := input.(*entry); ok {
 		// An error about what was typed goes once it is typed again: it
 		// stayed under the corrected field until the next submit (QA).
-		in.OnChanged = func(string) { f.ok() }
+		onEdit(in, f.ok)
 	}
 	return f
+}
+
+// onEdit calls f each time what e holds changes, after e's own
+// OnChanged: an error about an input goes once the input is edited (a
+// field's error, a problemView's shown with showAbout).
+func onEdit(e *entry, f func()) {
+	own := e.OnChanged
+	e.OnChanged = func(s string) {
+		if own != nil {
+			own(s)
+		}
+		f()
+	}
 }
 
 // fail shows msg under the field. The input is refreshed too: a label

@@ -281,3 +281,180 @@ func TestFinishedWorkKeepsTheScreenTheWindowMovedTo(t *testing.T) {
 	}
 	h.mustSee("Welcome to Twofold")
 }
+
+// location is the create screen's Location field (the one entry without
+// a placeholder).
+func (h *harness) location() *entry {
+	h.t.Helper()
+	return find(h, "location", func(e *entry) bool { return e.PlaceHolder == "" })
+}
+
+// TestSuggestionAdviceGoesWithTheSuggestion: "Write this passphrase
+// down…" describes the suggested passphrase, and goes as soon as either
+// password field no longer holds it: it stayed under an emptied or
+// different password (QA). A new suggestion brings it back.
+func TestSuggestionAdviceGoesWithTheSuggestion(t *testing.T) {
+	h := newHarness(t)
+	h.createScreen()
+	const advice = "Write this passphrase down"
+	h.mustNotSee(advice)
+	for _, edit := range []struct {
+		what string
+		do   func()
+	}{
+		{"typed on in the password", func() { test.Type(h.entry("Password"), "x") }},
+		{"emptied the password", func() { h.entry("Password").SetText("") }},
+		{"typed in the repeat field", func() { test.Type(h.entry("Repeat"), "x") }},
+		{"emptied the repeat field", func() { h.entry("Repeat").SetText("") }},
+	} {
+		test.Tap(h.button("Suggest a passphrase"))
+		test.Tap(h.button("Suggest a passphrase")) // a second suggestion replaces the first
+		h.mustSee(advice)
+		edit.do()
+		if h.hasText(advice) {
+			t.Errorf("%s: the advice about the suggested passphrase stays", edit.what)
+		}
+	}
+}
+
+// TestCreateProblemsGoWhenTheCauseIsFixed: a problem below the create
+// form goes once the input it is about is changed, as a field's error
+// does (TestFieldErrorGoesWhenTheFieldChanges): "A password or a key
+// file is needed" stayed after a password was typed, "A file already
+// exists there" after the location changed (QA). Changing another input
+// leaves it.
+func TestCreateProblemsGoWhenTheCauseIsFixed(t *testing.T) {
+	h := newHarness(t)
+	h.createScreen()
+	pw, again, keyFile, location := h.entry("Password"), h.entry("Repeat"), h.entry("Key file"), h.location()
+
+	test.Tap(h.button("Create vault"))
+	h.mustSee("A password or a key file is needed")
+	location.SetText(location.Text + "x")
+	h.mustSee("A password or a key file is needed")
+	test.Type(pw, "p")
+	h.mustNotSee("A password or a key file is needed")
+	pw.SetText("")
+	test.Tap(h.button("Create vault"))
+	h.mustSee("A password or a key file is needed")
+	h.pick = filepath.Join(h.dir, "any.key")
+	os.WriteFile(h.pick, []byte("any file will do"), 0o600)
+	test.Tap(h.button("Browse…"))
+	h.mustNotSee("A password or a key file is needed")
+
+	keyFile.SetText(filepath.Join(h.dir, "gone.key"))
+	test.Tap(h.button("Create vault"))
+	h.mustSee("The key file is missing")
+	test.Type(pw, "p")
+	h.mustSee("The key file is missing")
+	test.Type(keyFile, "x")
+	h.mustNotSee("The key file is missing")
+	keyFile.SetText("")
+
+	taken := filepath.Join(h.dir, "taken.kdbx")
+	os.WriteFile(taken, []byte("someone's file"), 0o600)
+	location.SetText(taken)
+	test.Tap(h.button("Suggest a passphrase"))
+	test.Tap(h.button("Create vault"))
+	h.work.flush()
+	h.mustSee("A file already exists there")
+	test.Tap(h.button("Suggest a passphrase"))
+	h.mustSee("A file already exists there")
+	test.Type(location, "x")
+	h.mustNotSee("A file already exists there")
+
+	location.SetText("relative.kdbx")
+	test.Tap(h.button("Create vault"))
+	h.mustSee("the location must be a full path")
+	test.Type(again, "x")
+	h.mustSee("the location must be a full path")
+	location.SetText(taken)
+	h.mustNotSee("the location must be a full path")
+}
+
+// TestNewVaultGetsTheKdbxExtension: a location typed without the
+// extension of KeePass files gets it, in the field, when the field is
+// left or Create is pressed (a vault "…/myvault" was made without one,
+// and the Open dialogs, which list .kdbx files, could not find it). It
+// is added to another ending too; ".kdbx" in any case is kept.
+func TestNewVaultGetsTheKdbxExtension(t *testing.T) {
+	for _, tc := range []struct{ typed, want string }{
+		{"/v/myvault", "/v/myvault.kdbx"},
+		{"/v/j.smith", "/v/j.smith.kdbx"},
+		{"/v/vault.db", "/v/vault.db.kdbx"},
+		{"/v/Vault.KDBX", "/v/Vault.KDBX"},
+		{"/v/vault.kdbx", "/v/vault.kdbx"},
+		{"/v/folder/", "/v/folder/"}, // names no file: Create says what is wrong
+		{"", ""},
+	} {
+		if got := vaultFileName(tc.typed); got != tc.want {
+			t.Errorf("vaultFileName(%q) = %q, want %q", tc.typed, got, tc.want)
+		}
+	}
+
+	h := newHarness(t)
+	h.createScreen()
+	location, pw := h.location(), h.entry("Password")
+	h.w.Canvas().Focus(location)
+	location.SetText(filepath.Join(h.dir, "myvault"))
+	h.w.Canvas().Focus(pw) // Tab
+	if got, want := location.Text, filepath.Join(h.dir, "myvault.kdbx"); got != want {
+		t.Errorf("the location reads %s once left, want %s", got, want)
+	}
+
+	location.SetText(filepath.Join(h.dir, "second"))
+	test.Tap(h.button("Suggest a passphrase"))
+	test.Tap(h.button("Create vault"))
+	want := filepath.Join(h.dir, "second.kdbx")
+	if got := location.Text; got != want {
+		t.Errorf("the location reads %s while the vault is made, want %s", got, want)
+	}
+	h.work.flush()
+	h.mustSee("No accounts yet")
+	if _, err := os.Stat(want); err != nil {
+		t.Errorf("no vault at %s: %v", want, err)
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, "second")); err == nil {
+		t.Error("a vault was made without the .kdbx extension")
+	}
+}
+
+// TestEnterCreatesFromEveryField: Enter in the location and key file
+// fields creates the vault, as it does in the repeat field (it did
+// nothing there).
+func TestEnterCreatesFromEveryField(t *testing.T) {
+	for _, field := range []string{"Location", "Key file", "Repeat"} {
+		t.Run(field, func(t *testing.T) {
+			h := newHarness(t)
+			h.createScreen()
+			test.Tap(h.button("Suggest a passphrase"))
+			e := h.location()
+			if field != "Location" {
+				e = h.entry(field)
+			}
+			h.w.Canvas().Focus(e)
+			h.key(fyne.KeyReturn)
+			h.mustSee("Creating the vault")
+			h.work.flush() // stops the progress bar (Animating is global)
+			h.mustSee("No accounts yet")
+		})
+	}
+}
+
+// TestNewVaultRemembersItsKeyFile: a vault made with a key file has it
+// filled in on its unlock screen, once locked (as after the next start).
+func TestNewVaultRemembersItsKeyFile(t *testing.T) {
+	h := newHarness(t)
+	h.createScreen()
+	h.pick = filepath.Join(h.dir, "new.key")
+	os.WriteFile(h.pick, []byte("any file will do"), 0o600)
+	test.Tap(h.button("Browse…"))
+	test.Tap(h.button("Suggest a passphrase"))
+	test.Tap(h.button("Create vault"))
+	h.work.flush()
+	h.mustSee("No accounts yet")
+	h.ui.Lock()
+	if got := h.entry("Key file").Text; got != h.pick {
+		t.Errorf("key file field after locking the new vault: %q, want %q", got, h.pick)
+	}
+}

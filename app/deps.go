@@ -125,6 +125,11 @@ type Deps struct {
 	// VaultPath is the vault to show first (the default location or
 	// --vault).
 	VaultPath string
+	// VaultChosen says VaultPath was asked for (--vault,
+	// $TWOFOLD_VAULT): the window shows it even when nothing is there
+	// yet. Otherwise, while nothing is at the default location, the
+	// window opens on the most recent vault that still exists.
+	VaultChosen bool
 	// Settings loads and saves preferences and recent vaults.
 	Settings SettingsStore
 	// Clipboard is the system clipboard.

@@ -133,6 +133,7 @@ type harness struct {
 	work     *queue
 	dir      string
 	path     string
+	chosen   bool // Deps.VaultChosen: path as if given with --vault
 	settings FileSettings
 	keys     KeyOptions
 	uiq      chan func()
@@ -220,6 +221,7 @@ func (h *harness) open() {
 				h.notify(title, content)
 			}
 		},
+		VaultChosen: h.chosen,
 	})
 }
 

@@ -90,11 +90,12 @@ func credentials(password, keyFile string) (vault.Credentials, func(), error) {
 // unlockDeps feed the unlock screen.
 type unlockDeps struct {
 	path     string
+	keyFile  string // the key file last used with this vault, filled in
 	show     func(string) string
 	recent   []string
 	opener   Opener
 	work     Work
-	unlocked func(Vault)
+	unlocked func(v Vault, keyFile string)
 	open     func(path string) // switch to another vault file
 	create   func()
 	pick     func(exts []string, done func(string)) // Deps.Files.Open
@@ -106,6 +107,7 @@ func unlockScreen(w fyne.Window, d unlockDeps) (fyne.CanvasObject, fyne.Focusabl
 	pw := newPasswordEntry()
 	pw.SetPlaceHolder("Password")
 	keyFile, keyRow := keyFileRow(d.pick)
+	keyFile.SetText(d.keyFile)
 	problem := newProblemView()
 	busy := newBusyView("Deriving the key… (this takes a moment on purpose)")
 	unlock := newButton("Unlock", nil, nil)
@@ -132,16 +134,23 @@ func unlockScreen(w fyne.Window, d unlockDeps) (fyne.CanvasObject, fyne.Focusabl
 				}
 				if err != nil {
 					problem.show(err)
-					pw.SetText("")
+					if errors.Is(err, vault.ErrWrongPassword) {
+						// Only a wrong one goes: a password cleared by
+						// "The vault file is damaged" had to be typed
+						// again once the file was put right (QA).
+						pw.SetText("")
+					}
 					w.Canvas().Focus(pw)
 					return
 				}
-				d.unlocked(v)
+				d.unlocked(v, c.KeyFile)
 			})
 		})
 	}
 	unlock.OnTapped = submit
+	// Enter unlocks from either field.
 	pw.OnSubmitted = func(string) { submit() }
+	keyFile.OnSubmitted = pw.OnSubmitted
 	file := widget.NewLabel(d.show(d.path))
 	file.Wrapping = fyne.TextWrapBreak
 	other := newButton("Open another vault…", nil, func() { d.pick(vaultExts, d.open) })
@@ -191,7 +200,7 @@ type createDeps struct {
 	path    string
 	opener  Opener
 	work    Work
-	created func(Vault)
+	created func(v Vault, keyFile string)
 	back    func()
 	pick    func(exts []string, done func(string)) // Deps.Files.Open
 }
@@ -217,6 +226,9 @@ type createForm struct {
 	busy     *busyView
 	create   *button
 	screen   fyne.CanvasObject
+	// suggesting: suggest is filling the password fields (any other
+	// change takes its advice away).
+	suggesting bool
 }
 
 func (f *createForm) build() fyne.CanvasObject {
@@ -227,17 +239,22 @@ func (f *createForm) build() fyne.CanvasObject {
 	f.advice = widget.NewLabel("")
 	f.advice.Wrapping = fyne.TextWrapWord
 	f.advice.Hide()
-	f.pw.OnChanged = func(string) { f.rate(); f.recheck() }
-	f.again.OnChanged = func(string) { f.recheck() }
-	f.again.OnSubmitted = func(string) { f.submit() }
+	f.pw.OnChanged = func(string) { f.rate(); f.recheck(); f.dropAdvice() }
+	f.again.OnChanged = func(string) { f.recheck(); f.dropAdvice() }
 	suggest := newButton("Suggest a passphrase", nil, f.suggest)
 	var keyRow fyne.CanvasObject
 	f.keyFile, keyRow = keyFileRow(f.d.pick)
 	f.location = newEntry()
 	f.location.SetText(f.d.path)
+	f.location.left = func() { f.completeLocation() }
 	change := newButton("Folder…", nil, f.chooseLocation)
 	where := container.NewBorder(nil, nil, widget.NewLabel("Location"), change, f.location)
+	// Enter creates from the repeat, key file and location fields.
+	for _, e := range []*entry{f.again, f.keyFile, f.location} {
+		e.OnSubmitted = func(string) { f.submit() }
+	}
 	f.problem = newProblemView()
+	f.problem.watch(f.location, f.pw, f.keyFile)
 	f.busy = newBusyView("Creating the vault: measuring this computer and deriving the key…")
 	f.create = newButton("Create vault", nil, f.submit)
 	f.create.Importance = widget.HighImportance
@@ -290,6 +307,15 @@ func (f *createForm) recheck() {
 	}
 }
 
+// dropAdvice takes the suggested passphrase's advice away once either
+// password field is changed: "Write this passphrase down" stayed under
+// an emptied or different password (QA).
+func (f *createForm) dropAdvice() {
+	if !f.suggesting {
+		f.advice.Hide()
+	}
+}
+
 func (f *createForm) suggest() {
 	p, err := passphrase(passphraseWords)
 	if err != nil {
@@ -297,13 +323,38 @@ func (f *createForm) suggest() {
 		return
 	}
 	f.pw.Password, f.again.Password = false, false
+	f.suggesting = true
 	f.pw.SetText(p)
 	f.again.SetText(p)
+	f.suggesting = false
 	f.pw.Refresh()
 	f.again.Refresh()
 	f.advice.SetText("Write this passphrase down and keep it somewhere safe: " +
 		"six random words from the EFF list (about 77 bits). Nobody can recover the vault without it.")
 	f.advice.Show()
+}
+
+// completeLocation gives the location the extension of KeePass files,
+// in the field, and returns it: a vault made without one (typed
+// "…/myvault") was missing from the Open dialogs, which list .kdbx files
+// only. It is added to any other ending too: a dot is as often part of a
+// name ("j.smith", "work.2024") as an extension chosen on purpose, and
+// the field shows the name before anything is written.
+func (f *createForm) completeLocation() string {
+	path := vaultFileName(strings.TrimSpace(f.location.Text))
+	if path != f.location.Text {
+		f.location.SetText(path)
+	}
+	return path
+}
+
+// vaultFileName is path ending in ".kdbx" (in any case), or path as it
+// is when it names no file (empty, or ending in a separator).
+func vaultFileName(path string) string {
+	if path == "" || strings.HasSuffix(path, string(filepath.Separator)) || strings.EqualFold(filepath.Ext(path), vaultExts[0]) {
+		return path
+	}
+	return path + vaultExts[0]
 }
 
 // chooseLocation picks a folder for the new vault. (A folder, not a
@@ -329,13 +380,17 @@ func (f *createForm) submit() {
 	}
 	c, wipe, err := credentials(f.pw.Text, f.keyFile.Text)
 	if err != nil {
-		f.problem.show(err)
+		about := []*entry{f.pw, f.keyFile} // neither given
+		if errors.Is(err, errKeyFileMissing) {
+			about = []*entry{f.keyFile}
+		}
+		f.problem.showAbout(err, about...)
 		return
 	}
 	f.problem.hide()
-	path := strings.TrimSpace(f.location.Text)
+	path := f.completeLocation()
 	if !filepath.IsAbs(path) {
-		f.problem.show(fmt.Errorf("%w: the location must be a full path, like %s", vault.ErrInvalid, f.d.path))
+		f.problem.showAbout(fmt.Errorf("%w: the location must be a full path, like %s", vault.ErrInvalid, f.d.path), f.location)
 		wipe()
 		return
 	}
@@ -373,10 +428,13 @@ func (f *createForm) start(path string, c vault.Credentials, wipe func()) {
 				return
 			}
 			if err != nil {
-				f.problem.show(err)
+				// ErrExists, a folder that cannot be made, a key
+				// file that cannot be read: about where, or with
+				// what.
+				f.problem.showAbout(err, f.location, f.keyFile)
 				return
 			}
-			f.d.created(v)
+			f.d.created(v, c.KeyFile)
 		})
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,6 +41,11 @@ type Settings struct {
 	TimeServer string `json:"time_server,omitempty"`
 	// RecentVaults lists vault paths, most recent first.
 	RecentVaults []string `json:"recent_vaults"`
+	// KeyFiles maps a recent vault to the key file it was last unlocked
+	// with, which the unlock screen fills in: the file's path, never
+	// what it holds, as KeePassXC's "Remember last key files" (on by
+	// default) keeps it.
+	KeyFiles map[string]string `json:"key_files,omitempty"`
 }
 
 // DefaultSettings are the settings of a new installation.
@@ -62,13 +68,25 @@ func (s Settings) normalise() Settings {
 	if len(s.RecentVaults) > maxRecent {
 		s.RecentVaults = s.RecentVaults[:maxRecent]
 	}
+	if s.KeyFiles != nil {
+		s.KeyFiles = maps.Clone(s.KeyFiles)
+		maps.DeleteFunc(s.KeyFiles, func(vault, keyFile string) bool {
+			return keyFile == "" || !slices.Contains(s.RecentVaults, vault)
+		})
+	}
 	return s
 }
 
-// withRecent puts path first in the recent vaults.
-func (s Settings) withRecent(path string) Settings {
+// withRecent puts path first in the recent vaults, with keyFile as the
+// key file it was opened with ("" for none).
+func (s Settings) withRecent(path, keyFile string) Settings {
 	rest := slices.DeleteFunc(slices.Clone(s.RecentVaults), func(p string) bool { return p == path })
 	s.RecentVaults = append([]string{path}, rest...)
+	s.KeyFiles = maps.Clone(s.KeyFiles)
+	if s.KeyFiles == nil {
+		s.KeyFiles = map[string]string{}
+	}
+	s.KeyFiles[path] = keyFile // normalise drops it when ""
 	return s.normalise()
 }
 

@@ -1,8 +1,11 @@
 package app
 
 import (
-	"fyne.io/fyne/v2/test"
+	"fmt"
+	"maps"
 	"slices"
+
+	"fyne.io/fyne/v2/test"
 	"testing"
 	"time"
 )
@@ -83,5 +86,25 @@ func TestTimeServerSavedOnLeavingTheField(t *testing.T) {
 	}
 	if got.TimeServer != "time.example.org" {
 		t.Errorf("saved time server %q after Tab", got.TimeServer)
+	}
+}
+
+// TestKeyFilesAreRememberedPerRecentVault: the settings keep the key
+// file last used with each recent vault (its path only), forget it when
+// the vault is opened without one, and drop it with the vault from the
+// recent list.
+func TestKeyFilesAreRememberedPerRecentVault(t *testing.T) {
+	s := DefaultSettings().withRecent("/v/a.kdbx", "/k/a.key").withRecent("/v/b.kdbx", "")
+	if want := map[string]string{"/v/a.kdbx": "/k/a.key"}; !maps.Equal(s.KeyFiles, want) {
+		t.Errorf("key files %q, want %q", s.KeyFiles, want)
+	}
+	if t2 := s.withRecent("/v/a.kdbx", ""); len(t2.KeyFiles) != 0 {
+		t.Errorf("opened without its key file, still remembered: %q", t2.KeyFiles)
+	}
+	for i := range maxRecent {
+		s = s.withRecent(fmt.Sprintf("/v/%d.kdbx", i), "")
+	}
+	if len(s.KeyFiles) != 0 {
+		t.Errorf("key files of vaults no longer recent: %q", s.KeyFiles)
 	}
 }

@@ -66,12 +66,14 @@ func (d Deps) withDefaults() Deps {
 }
 
 // New builds the window's content on w and shows the first screen: the
-// unlock screen when a vault exists at d.VaultPath, else the first-run
+// unlock screen when a vault exists at d.VaultPath (or, see
+// Deps.VaultChosen, at the most recent vault), else the first-run
 // screen.
 func New(w fyne.Window, d Deps) *UI {
-	u := &UI{w: w, d: d.withDefaults(), path: d.VaultPath}
+	u := &UI{w: w, d: d.withDefaults()}
 	s, err := u.d.Settings.Load()
 	u.settings = s
+	u.path = u.startPath()
 	u.d.Files = u.d.Files.withDefaults(w)
 	u.clip = clipGuard{cb: u.d.Clipboard, timers: u.d.Timers}
 	u.idle = idleLock{now: u.d.Now, timers: u.d.Timers, lock: u.Lock, probe: u.typedSinceLastLook}
@@ -91,6 +93,24 @@ func (u *UI) Settings() Settings { return u.settings }
 
 // Unlocked reports whether a vault is open.
 func (u *UI) Unlocked() bool { return u.s != nil }
+
+// startPath is the vault the window opens on: the one asked for, else
+// the default location, else, when nothing is there, the most recent
+// vault that still exists, as KeePassXC reopens the last database. A
+// returning person whose vault is elsewhere landed on the first-run
+// screen, "Create a new vault" focused (QA). (Something at the default
+// location, even a link to nowhere, keeps it: showStart explains it.)
+func (u *UI) startPath() string {
+	if _, err := os.Lstat(u.d.VaultPath); u.d.VaultChosen || !errors.Is(err, fs.ErrNotExist) {
+		return u.d.VaultPath
+	}
+	for _, p := range u.settings.RecentVaults {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return u.d.VaultPath
+}
 
 func (u *UI) showStart() {
 	if _, err := os.Stat(u.path); errors.Is(err, fs.ErrNotExist) {
@@ -147,6 +167,7 @@ func freePath(path string) string {
 func (u *UI) showUnlock() {
 	screen, focus := unlockScreen(u.w, unlockDeps{
 		path:     u.path,
+		keyFile:  u.settings.KeyFiles[u.path],
 		show:     u.display,
 		recent:   u.existingRecent(),
 		opener:   u.d.Opener,
@@ -196,10 +217,11 @@ func (u *UI) existingRecent() []string {
 	return out
 }
 
-// unlocked opens the main screen on v.
-func (u *UI) unlocked(v Vault) {
+// unlocked opens the main screen on v, opened with keyFile ("" for
+// none).
+func (u *UI) unlocked(v Vault, keyFile string) {
 	u.path = v.Path()
-	u.saveSettings(u.settings.withRecent(v.Path()))
+	u.saveSettings(u.settings.withRecent(v.Path(), keyFile))
 	s := &session{v: v}
 	u.s = s
 	s.main = newMainView(u, s)

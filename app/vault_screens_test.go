@@ -170,21 +170,31 @@ func TestUnlockErrorsAreDistinct(t *testing.T) {
 		password string
 		keyFile  func(h *harness) string
 		want     string
+		clears   bool // the password field: only a wrong password (or key file) empties it
 	}{
-		{"wrong password", nil, "not the password", nil, "Wrong password or key file"},
-		{"missing key file", nil, testPassword, func(h *harness) string { return filepath.Join(h.dir, "gone.key") }, "The key file is missing"},
+		{"wrong password", nil, "not the password", nil, "Wrong password or key file", true},
+		{"missing key file", nil, testPassword, func(h *harness) string { return filepath.Join(h.dir, "gone.key") }, "The key file is missing", false},
 		{"unexpected key file", nil, testPassword, func(h *harness) string {
 			p := filepath.Join(h.dir, "other.key")
 			os.WriteFile(p, []byte("some key file"), 0o600)
 			return p
-		}, "Wrong password or key file"},
-		{"empty", nil, "", nil, "A password or a key file is needed"},
+		}, "Wrong password or key file", true},
+		{"damaged key file", nil, testPassword, func(h *harness) string {
+			p := filepath.Join(h.dir, "damaged.keyx")
+			os.WriteFile(p, []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<KeyFile><Meta><Version>2.0</Version></Meta><Key><Data Hash="DEADBEEF">
+0123456789ABCDEF 0123456789ABCDEF 0123456789ABCDEF 0123456789ABCDEF
+</Data></Key></KeyFile>`), 0o600)
+			return p
+		}, "The key file is damaged", false},
+		{"empty", nil, "", nil, "A password or a key file is needed", false},
 		{"corrupt", func(h *harness) {
 			b, _ := os.ReadFile(h.path)
 			os.WriteFile(h.path, b[:len(b)/2], 0o600)
-		}, testPassword, nil, "The vault file is damaged"},
-		{"not keepass", func(h *harness) { os.WriteFile(h.path, []byte("hello, world: definitely not a database"), 0o600) }, testPassword, nil, "This is not a KeePass file"},
-		{"keepass 1", func(h *harness) { writeKeePass1(h.path) }, testPassword, nil, "This KeePass format is not supported"},
+		}, testPassword, nil, "The vault file is damaged", false},
+		{"empty vault file", func(h *harness) { os.WriteFile(h.path, nil, 0o600) }, testPassword, nil, "The vault file is damaged", false},
+		{"not keepass", func(h *harness) { os.WriteFile(h.path, []byte("hello, world: definitely not a database"), 0o600) }, testPassword, nil, "This is not a KeePass file", false},
+		{"keepass 1", func(h *harness) { writeKeePass1(h.path) }, testPassword, nil, "This KeePass format is not supported", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
@@ -201,8 +211,14 @@ func TestUnlockErrorsAreDistinct(t *testing.T) {
 			if h.ui.Unlocked() {
 				t.Fatal("unlocked")
 			}
-			if tc.name == "wrong password" && h.entry("Password").Text != "" {
-				t.Error("a wrong password stays in the field")
+			// A password the error is not about stays, to try again
+			// once the file is put right; a wrong one goes.
+			want := tc.password
+			if tc.clears {
+				want = ""
+			}
+			if got := h.entry("Password").Text; got != want {
+				t.Errorf("the password field holds %d characters, want %d", len(got), len(want))
 			}
 		})
 	}
@@ -239,8 +255,9 @@ func TestOpenExistingFromRecent(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Lock()
-	h.settings.Save(DefaultSettings().withRecent(other))
-	h.open() // no vault at the default location: first run
+	h.settings.Save(DefaultSettings().withRecent(other, ""))
+	h.chosen = true // --vault names a vault not made yet: first run
+	h.open()
 	h.mustSee("Welcome to Twofold")
 	test.Tap(h.button("~/elsewhere/work.kdbx"))
 	h.mustSee("Unlock work.kdbx")
@@ -328,7 +345,7 @@ func TestUnlockScreenFrozenWhileDeriving(t *testing.T) {
 	if err := os.WriteFile(other, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.settings.Save(DefaultSettings().withRecent(other)); err != nil {
+	if err := h.settings.Save(DefaultSettings().withRecent(other, "")); err != nil {
 		t.Fatal(err)
 	}
 	h.open()
@@ -354,5 +371,133 @@ func TestUnlockScreenFrozenWhileDeriving(t *testing.T) {
 	h.work.flush()
 	if !h.ui.Unlocked() {
 		t.Error("the vault did not open")
+	}
+}
+
+// TestEnterInTheKeyFileFieldUnlocks: Enter in the key file field
+// unlocks, as it does in the password field (it did nothing there).
+func TestEnterInTheKeyFileFieldUnlocks(t *testing.T) {
+	h := newHarness(t)
+	h.makeVault()
+	h.open()
+	test.Type(h.entry("Password"), testPassword)
+	h.w.Canvas().Focus(h.entry("Key file"))
+	h.key(fyne.KeyReturn)
+	h.mustSee("Deriving the key")
+	h.work.flush()
+	if !h.ui.Unlocked() {
+		t.Fatalf("not unlocked; texts %q", h.texts())
+	}
+}
+
+// makeVaultAt creates a vault at path with the test password and, if
+// keyFile is not "", that key file (made first).
+func (h *harness) makeVaultAt(path, keyFile string) {
+	h.t.Helper()
+	c := vault.Credentials{Password: []byte(testPassword)}
+	if keyFile != "" {
+		os.MkdirAll(filepath.Dir(keyFile), 0o700)
+		os.WriteFile(keyFile, []byte("any file will do"), 0o600)
+		c.KeyFile = keyFile
+	}
+	os.MkdirAll(filepath.Dir(path), 0o700)
+	s, err := vault.Create(path, c, vault.CreateOptions{KDF: cheapKDF})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	s.Lock()
+}
+
+// TestReturningUserStartsOnTheLastVault: with no --vault and nothing at
+// the default location, the window opens on the unlock screen of the
+// most recent vault that still exists, its key file filled in, as
+// KeePassXC reopens the last database: a person who had opened a vault
+// kept elsewhere landed on the first-run screen with "Create a new
+// vault" focused (QA). The first-run screen's ways on are still there:
+// "Create a new vault…" offers the default location, and its Back leads
+// to the first-run screen.
+func TestReturningUserStartsOnTheLastVault(t *testing.T) {
+	h := newHarness(t)
+	work := filepath.Join(h.dir, "elsewhere", "work.kdbx")
+	key := filepath.Join(h.dir, "keys", "work.key")
+	h.makeVaultAt(work, key)
+	h.open() // first run: open it, with its key file
+	h.pick = work
+	test.Tap(h.button("Open an existing KeePass file…"))
+	h.pick = key
+	test.Tap(h.button("Browse…"))
+	h.unlock(testPassword)
+	if !h.ui.Unlocked() {
+		t.Fatalf("not unlocked; texts %q", h.texts())
+	}
+	raw, _ := os.ReadFile(h.settings.Path)
+	if !strings.Contains(string(raw), key) || strings.Contains(string(raw), "any file will do") || strings.Contains(string(raw), testPassword) {
+		t.Errorf("the settings file should name the key file, and hold neither it nor the password:\n%s", raw)
+	}
+	// Opened since, and deleted: skipped.
+	saved, _ := h.settings.Load()
+	h.settings.Save(saved.withRecent(filepath.Join(h.dir, "gone.kdbx"), ""))
+
+	h.open() // the next start
+	h.mustSee("Unlock work.kdbx")
+	pw, keyFile := h.entry("Password"), h.entry("Key file")
+	if h.w.Canvas().Focused() != pw {
+		t.Errorf("focused: %T, want the password field", h.w.Canvas().Focused())
+	}
+	if keyFile.Text != key {
+		t.Errorf("key file field: %q, want the one last used, %q", keyFile.Text, key)
+	}
+	test.Tap(h.button("Create a new vault…"))
+	if got := h.location().Text; got != h.path {
+		t.Errorf("Create offers %s, want the default location %s", got, h.path)
+	}
+	test.Tap(h.button("Back"))
+	h.mustSee("Welcome to Twofold")
+	test.Tap(h.button("~/elsewhere/work.kdbx"))
+	if h.entry("Key file").Text != key {
+		t.Error("the key file is not filled in from the recent vaults either")
+	}
+	h.unlock(testPassword) // the password only: the key file is there
+	if !h.ui.Unlocked() {
+		t.Fatalf("not unlocked with the remembered key file; texts %q", h.texts())
+	}
+	h.ui.Lock()
+	if h.entry("Key file").Text != key {
+		t.Error("the key file is not filled in after locking")
+	}
+}
+
+// TestStartScreen: the window opens on the first-run screen when nothing
+// is at the location asked for (--vault), or at the default location
+// with no recent vault left; on the default vault when it exists,
+// whatever was opened last.
+func TestStartScreen(t *testing.T) {
+	for _, tc := range []struct {
+		name                  string
+		chosen, defaultExists bool
+		recent                []string // below h.dir; "work.kdbx" exists
+		want                  string
+	}{
+		{"returning", false, false, []string{"work.kdbx"}, "Unlock work.kdbx"},
+		{"vault asked for", true, false, []string{"work.kdbx"}, "Welcome to Twofold"},
+		{"last vault gone", false, false, []string{"gone.kdbx"}, "Welcome to Twofold"},
+		{"default vault exists", false, true, []string{"work.kdbx"}, "Unlock vault.kdbx"},
+		{"first run", false, false, nil, "Welcome to Twofold"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.makeVaultAt(filepath.Join(h.dir, "work.kdbx"), "")
+			if tc.defaultExists {
+				h.makeVault()
+			}
+			s := DefaultSettings()
+			for _, p := range tc.recent {
+				s = s.withRecent(filepath.Join(h.dir, p), "")
+			}
+			h.settings.Save(s)
+			h.chosen = tc.chosen
+			h.open()
+			h.mustSee(tc.want)
+		})
 	}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -26,7 +27,8 @@ type problemView struct {
 	title *widget.Label
 	hint  *widget.Label
 	box   *fyne.Container
-	err   error // the one shown
+	err   error    // the one shown
+	about []*entry // the inputs it is about (showAbout)
 }
 
 func newProblemView() *problemView {
@@ -42,7 +44,7 @@ func newProblemView() *problemView {
 }
 
 func (p *problemView) show(err error) {
-	p.err = err
+	p.err, p.about = err, nil
 	d := describe(err)
 	p.title.SetText(d.Title)
 	hint := d.Hint
@@ -55,6 +57,25 @@ func (p *problemView) show(err error) {
 }
 
 func (p *problemView) hide() { p.box.Hide() }
+
+// showAbout shows err until one of the inputs it is about is edited
+// (those given to watch): an error stayed after its cause was put right
+// until the next submit (QA), as a field's error had.
+func (p *problemView) showAbout(err error, about ...*entry) {
+	p.show(err)
+	p.about = about
+}
+
+// watch lets editing one of es hide a problem shown about it.
+func (p *problemView) watch(es ...*entry) {
+	for _, e := range es {
+		onEdit(e, func() {
+			if p.box.Visible() && slices.Contains(p.about, e) {
+				p.hide()
+			}
+		})
+	}
+}
 
 // showing reports whether the problem shown is target.
 func (p *problemView) showing(target error) bool {

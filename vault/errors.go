@@ -15,7 +15,8 @@ var (
 	ErrWrongPassword = kdbx.ErrWrongCredentials
 	// ErrBadKeyFile: the key file is an XML key file that is damaged.
 	ErrBadKeyFile = kdbx.ErrWrongKeyFile
-	// ErrCorrupt: the file is a KeePass database but damaged or truncated.
+	// ErrCorrupt: the file is a KeePass database but damaged or truncated
+	// (an empty file is one truncated to nothing).
 	ErrCorrupt = kdbx.ErrCorrupt
 	// ErrUnsupportedFormat: a KeePass database Twofold cannot read.
 	ErrUnsupportedFormat = kdbx.ErrUnsupported

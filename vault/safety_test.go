@@ -82,7 +82,12 @@ func TestBadInputGivesSpecificErrors(t *testing.T) {
 	}{
 		{"wrong password v4", good4, vault.Credentials{Password: []byte("wrong")}, vault.ErrWrongPassword},
 		{"wrong password v3.1", good3, vault.Credentials{Password: []byte("wrong")}, vault.ErrWrongPassword},
-		{"empty file", nil, pw, vault.ErrNotKeePass},
+		// An empty vault is what a full disk, a crash or a failed sync
+		// leaves: damaged, with a backup to restore, like a truncated
+		// one (it was reported as not a KeePass file).
+		{"empty file", nil, pw, vault.ErrCorrupt},
+		{"truncated in signature", good4[:6], pw, vault.ErrCorrupt},
+		{"short text", []byte("hi\n"), pw, vault.ErrNotKeePass},
 		{"random bytes", random, pw, vault.ErrNotKeePass},
 		{"text file", []byte("hello, this is not a vault\n"), pw, vault.ErrNotKeePass},
 		{"truncated in header", good4[:40], pw, vault.ErrCorrupt},

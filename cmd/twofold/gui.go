@@ -87,6 +87,9 @@ func runGUI(args []string, e env) int {
 			Paths:       fido.SplitDevicePaths(e.getenv(fido.EnvDevices)),
 			NoEnumerate: e.getenv(fido.EnvEnumerate) == "0",
 		},
+		// With neither, a missing default vault gives way to the last
+		// vault opened.
+		VaultChosen: *vaultPath != "" || e.getenv("TWOFOLD_VAULT") != "",
 	})
 	a.Lifecycle().SetOnStopped(ui.Quit)
 	trayHost := trayHostRunning(session)

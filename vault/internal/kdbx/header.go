@@ -94,13 +94,31 @@ func (h *header) del(id byte) {
 // cannot make us allocate gigabytes.
 const maxHeaderField = 1 << 20
 
+// shortFile is the error for a file that ends before its 12-byte
+// signature does. An empty file, or one cut short inside the KeePass
+// signature, is a database that a full disk, a crash or a failed sync
+// truncated: damaged (with a backup to restore), not some other kind of
+// file.
+func shortFile(b []byte) error {
+	var kdbx [8]byte
+	binary.LittleEndian.PutUint32(kdbx[:], sig1)
+	binary.LittleEndian.PutUint32(kdbx[4:], sig2KDBX)
+	switch {
+	case len(b) == 0:
+		return fmt.Errorf("%w: the file is empty", ErrCorrupt)
+	case bytes.HasPrefix(kdbx[:], b[:min(len(b), len(kdbx))]):
+		return fmt.Errorf("%w: the file ends within the KeePass signature, after %d bytes", ErrCorrupt, len(b))
+	}
+	return fmt.Errorf("%w: file is too short to be a KeePass database", ErrNotKeePass)
+}
+
 // readHeader parses the signature and header fields from r.
 func readHeader(r io.Reader) (*header, error) {
 	var buf bytes.Buffer
 	tr := io.TeeReader(r, &buf)
 	var sig [3]uint32
 	if err := binary.Read(tr, binary.LittleEndian, &sig); err != nil {
-		return nil, fmt.Errorf("%w: file is too short to be a KeePass database", ErrNotKeePass)
+		return nil, shortFile(buf.Bytes())
 	}
 	if sig[0] != sig1 {
 		return nil, ErrNotKeePass
