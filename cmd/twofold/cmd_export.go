@@ -278,6 +278,9 @@ func (e *exporter) summary(format string, skipped []transfer.Skipped) {
 		printf(e.c.stderr, "exported %s to %s (%s)\n", plural(n, "account", "accounts"), where, format)
 	}
 	warnSkipped(e.c, "not exported", skipped)
+	for _, r := range e.kitUnusable {
+		printf(e.c.stderr, "warning: not in the kit: %s: %v\n", qualified(r.Group, r.Name()), r.Err)
+	}
 }
 
 // warnSkipped names on standard error each account left out, and why
@@ -286,8 +289,5 @@ func (e *exporter) summary(format string, skipped []transfer.Skipped) {
 func warnSkipped(c *ctx, what string, skipped []transfer.Skipped) {
 	for _, s := range skipped {
 		printf(c.stderr, "warning: %s: %s: %v\n", what, s.Name, s.Err)
-	}
-	for _, r := range e.kitUnusable {
-		printf(e.c.stderr, "warning: not in the kit: %s: %v\n", qualified(r.Group, r.Name()), r.Err)
 	}
 }
