@@ -1,11 +1,8 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"image/color"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -76,8 +73,8 @@ func credentials(password, keyFile string) (vault.Credentials, func(), error) {
 		return vault.Credentials{}, nil, errEmptyCredentials
 	}
 	if keyFile != "" {
-		if _, err := os.Stat(keyFile); errors.Is(err, fs.ErrNotExist) {
-			return vault.Credentials{}, nil, errKeyFileMissing
+		if err := vault.CheckKeyFile(keyFile); err != nil {
+			return vault.Credentials{}, nil, err
 		}
 	}
 	c := vault.Credentials{KeyFile: keyFile}

@@ -3,6 +3,7 @@ package vault
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"time"
 
 	"github.com/twofold-app/twofold/vault/internal/kdbx"
@@ -15,6 +16,9 @@ var (
 	ErrWrongPassword = kdbx.ErrWrongCredentials
 	// ErrBadKeyFile: the key file is an XML key file that is damaged.
 	ErrBadKeyFile = kdbx.ErrWrongKeyFile
+	// ErrEmptyKeyFile: the key file is empty. Any empty file would match
+	// it, and KeePassXC refuses it (to create a vault and to open one).
+	ErrEmptyKeyFile = errors.New("key file is empty")
 	// ErrCorrupt: the file is a KeePass database but damaged or truncated.
 	ErrCorrupt = kdbx.ErrCorrupt
 	// ErrUnsupportedFormat: a KeePass database Twofold cannot read.
@@ -51,6 +55,9 @@ var (
 	// ErrUnknownToken: a token of no format Twofold knows, with no service
 	// named. It also matches ErrInvalid.
 	ErrUnknownToken error = &narrowError{"unrecognised token format", ErrInvalid}
+	// ErrNoKeyFile: there is no file at the key file's path. It also
+	// matches fs.ErrNotExist.
+	ErrNoKeyFile error = &narrowError{"key file does not exist", fs.ErrNotExist}
 )
 
 // narrowError is a sentinel that also matches a broader one.
