@@ -230,7 +230,9 @@ func tokenInfo(c *ctx, s *vault.Store, name string) error {
 // never reaches argv, the clipboard or a file; the variable is assembled
 // in locked memory and, with cgo, handed to the child from there
 // (spawnWithSecret). The vault is locked before the command starts.
-func tokenExec(c *ctx, s *vault.Store, name, envVar string, child []string) error {
+// Twofold waits for the command, passing on the signals that would end
+// it (waitPassingSignals), and exits with its status.
+func tokenExec(c *ctx, s *vault.Store, name, envVar string, argv []string) error {
 	t, err := findToken(s, name)
 	if err != nil {
 		return err
@@ -253,10 +255,17 @@ func tokenExec(c *ctx, s *vault.Store, name, envVar string, child []string) erro
 	}
 	defer assignment.Destroy()
 	s.Lock() // nothing else is needed from the vault while the command runs
-	status, ok, err := spawnWithSecret(c, child, env, assignment)
+	// Listening from before the command starts, no signal is missed.
+	sigs, stop := c.childSignals()
+	defer stop()
+	ch, ok, err := spawnWithSecret(c, argv, env, assignment)
 	if !ok {
-		status, err = execFallback(c, child, env, assignment)
+		ch, err = execFallback(c, argv, env, assignment)
 	}
+	if err != nil {
+		return err
+	}
+	status, err := waitPassingSignals(ch, sigs)
 	if err != nil {
 		return err
 	}
@@ -331,20 +340,22 @@ func secretAssignment(s *vault.Store, id vault.UUID, name string) (*memguard.Loc
 	return buf, nil
 }
 
-// execFallback runs the command with os/exec, which copies the
+// execFallback starts the command with os/exec, which copies the
 // environment (the token included) into ordinary memory once.
-func execFallback(c *ctx, child, env []string, assignment *memguard.LockedBuffer) (int, error) {
+func execFallback(c *ctx, argv, env []string, assignment *memguard.LockedBuffer) (*child, error) {
 	b := assignment.Bytes()
 	env = append(env, unsafe.String(&b[0], len(b)-1))
-	cmd := exec.Command(child[0], child[1:]...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = env, c.stdin, c.stdout, c.stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return exit.ExitCode(), nil
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("run %s: %w", argv[0], err)
 	}
-	if err != nil {
-		return 0, fmt.Errorf("run %s: %w", child[0], err)
-	}
-	return 0, nil
+	return &child{signal: cmd.Process.Signal, wait: func() (int, error) {
+		err := cmd.Wait() // and the copying of in-process streams
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			return 0, fmt.Errorf("run %s: %w", argv[0], err)
+		}
+		return exitStatus(cmd.ProcessState), nil
+	}}, nil
 }
