@@ -55,6 +55,9 @@ var (
 	// ErrUnknownToken: a token of no format Twofold knows, with no service
 	// named. It also matches ErrInvalid.
 	ErrUnknownToken error = &narrowError{"unrecognised token format", ErrInvalid}
+	// ErrEnvName: a name that cannot hold a token in a command's
+	// environment (see CheckEnvName). It also matches ErrInvalid.
+	ErrEnvName error = &narrowError{"cannot hold the token", ErrInvalid}
 	// ErrNoKeyFile: there is no file at the key file's path. It also
 	// matches fs.ErrNotExist.
 	ErrNoKeyFile error = &narrowError{"key file does not exist", fs.ErrNotExist}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -79,7 +80,7 @@ func cmdToken(c *ctx, args []string) error {
 	args, child := splitDashDash(args)
 	fs := c.flags()
 	service := fs.String("service", "", "with add: the service, for tokens Twofold does not recognise")
-	envVar := fs.String("env", "", "with add or exec: environment variable for the token")
+	envVar := fs.String("env", "", "with add or exec: environment variable for the token (add remembers it for exec; for PyPI tokens instead of TWINE_USERNAME/TWINE_PASSWORD)")
 	group := fs.String("group", "", "with add: group path")
 	replace := fs.Bool("replace", false, "with add: replace the token of the same name (a rotated token); the old one moves to the recycle bin")
 	fs.BoolVar(&c.jsonOut, "json", false, "with info and list: print JSON")
@@ -93,6 +94,11 @@ func cmdToken(c *ctx, args []string) error {
 	}
 	if pos[0] == "exec" && len(child) == 0 {
 		return fmt.Errorf("%w: usage: twofold token exec NAME -- COMMAND [ARGS…]", vault.ErrInvalid)
+	}
+	if *envVar != "" {
+		if err := vault.CheckEnvName(*envVar); err != nil {
+			return fmt.Errorf("--env: %w", err) // before the password is asked
+		}
 	}
 	s, err := c.open()
 	if err != nil {
@@ -124,6 +130,9 @@ func tokenAdd(c *ctx, s *vault.Store, n vault.NewToken, replace bool) error {
 		return err
 	}
 	defer buf.Destroy()
+	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
+		return fmt.Errorf("%w: the token line on standard input is empty", vault.ErrInvalid)
+	}
 	n.Token = buf.Bytes()
 	clashes, err := s.TokenClashes(n.Name, n.Token)
 	if err != nil {
@@ -238,15 +247,19 @@ func tokenExec(c *ctx, s *vault.Store, name, envVar string, argv []string) error
 		return err
 	}
 	env := os.Environ()
-	varName := envVar
+	varName := envVar // --env, else the one stored with the token
+	if varName == "" {
+		varName = t.Env
+	}
 	if varName == "" && strings.Contains(t.Service, "pypi") {
 		env = twineEnv(c, t, env)
 		varName = "TWINE_PASSWORD"
-	} else if varName == "" {
-		varName = t.Env
 	}
 	if varName == "" {
 		return fmt.Errorf("%w: say which environment variable gets the token: --env VAR", vault.ErrInvalid)
+	}
+	if err := vault.CheckEnvName(varName); err != nil {
+		return fmt.Errorf("token %s: %w", t.Name, err) // stored by KeePassXC, or before Twofold checked
 	}
 	warnExpired(c, t)
 	assignment, err := secretAssignment(s, t.ID, varName)

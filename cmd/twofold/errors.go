@@ -36,6 +36,7 @@ var hints = []struct {
 	{vault.ErrDuplicate, "give --replace to store the new one instead (the old one moves to the recycle bin, where KeePassXC can restore it), or choose another name"},
 	{vault.ErrAmbiguous, "use more of the name (issuer:account tells one service's accounts apart), or the UUID in brackets; 'twofold list --json' shows every item's UUID"},
 	{vault.ErrNotFound, "'twofold list' shows what the vault holds"},
+	{vault.ErrEnvName, "--env names the variable the command reads the token from, such as UV_PUBLISH_TOKEN or ACME_TOKEN"},
 	{vault.ErrUnknownToken, "pass --service NAME (and --env VAR for 'token exec') to store it anyway"},
 	{vault.ErrNoRecoveryCodes, keepassCodesFix + "'twofold recovery add --replace NAME' (or remove the entry: 'twofold rm NAME')"},
 	{vault.ErrNoCodesLeft, "generate new recovery codes on the service, then store them with 'twofold recovery add --replace NAME'"},
