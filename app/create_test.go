@@ -458,3 +458,31 @@ func TestNewVaultRemembersItsKeyFile(t *testing.T) {
 		t.Errorf("key file field after locking the new vault: %q, want %q", got, h.pick)
 	}
 }
+
+// TestCreateRefusesAnEmptyKeyFile: an empty key file is refused, with
+// why and what to choose instead, before the weak-password question and
+// before any vault is made (it made a vault every empty file unlocks,
+// which KeePassXC cannot open); a key file alone too.
+func TestCreateRefusesAnEmptyKeyFile(t *testing.T) {
+	h := newHarness(t)
+	h.createScreen()
+	h.pick = filepath.Join(h.dir, "empty.key")
+	if err := os.WriteFile(h.pick, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(h.button("Browse…"))
+	for _, password := range []string{"abc", ""} {
+		h.entry("Password").SetText(password)
+		h.entry("Repeat").SetText(password)
+		test.Tap(h.button("Create vault"))
+		h.mustSee("The key file is empty")
+		h.mustSee("An empty file cannot be a key file")
+		h.mustNotSee("This password is weak")
+		if len(h.work.jobs) != 0 {
+			t.Fatalf("password %q: the vault is being created with an empty key file", password)
+		}
+	}
+	if _, err := os.Stat(h.path); !os.IsNotExist(err) {
+		t.Errorf("a vault file was written: %v", err)
+	}
+}

@@ -67,7 +67,8 @@ var problems = []struct {
 	{transfer.ErrUnsupported, problem{"This kind of file is not supported", "Export again from the other app without encryption, or as plain text."}},
 	{errNoImport, problem{"Import and export are not available for this vault", "They work on vaults opened from a KeePass file."}},
 	{errDropMixed, problem{"Drop one export file, or QR code images only", "Several images are read together (a Google Authenticator batch); other files are imported one at a time."}},
-	{errKeyFileMissing, problem{"The key file is missing", "The chosen key file does not exist any more. Choose it again."}},
+	{vault.ErrNoKeyFile, problem{"The key file is missing", "The chosen key file does not exist any more. Choose it again."}},
+	{vault.ErrEmptyKeyFile, problem{"The key file is empty", "An empty file cannot be a key file: any empty file would match it, and KeePassXC refuses it. Choose the key file the vault was made with or, for a new vault, a file only you have, such as one KeePassXC generates."}},
 	{errPasswordsDiffer, problem{"The passwords differ", "Type the same password twice."}},
 	{errEmptyCredentials, problem{"A password or a key file is needed", "Type a password, or choose a key file, or both."}},
 	{fs.ErrPermission, problem{"Permission denied", "Check the permissions of the file and its folder."}},
@@ -75,7 +76,6 @@ var problems = []struct {
 }
 
 var (
-	errKeyFileMissing   = errors.New("key file does not exist")
 	errPasswordsDiffer  = errors.New("the passwords differ")
 	errEmptyCredentials = errors.New("no password and no key file")
 	errNotOTPQR         = errors.New("the QR code holds no otpauth:// link")

@@ -3,8 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -127,8 +125,8 @@ func importCredentials(password string, kf *entry) (transfer.Options, error) {
 		o.Password = give
 	}
 	if o.KeyFile != "" {
-		if _, err := os.Stat(o.KeyFile); errors.Is(err, fs.ErrNotExist) {
-			return o, errKeyFileMissing
+		if err := vault.CheckKeyFile(o.KeyFile); err != nil {
+			return o, err
 		}
 	}
 	return o, nil

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -76,8 +74,8 @@ func credentials(password, keyFile string) (vault.Credentials, func(), error) {
 		return vault.Credentials{}, nil, errEmptyCredentials
 	}
 	if keyFile != "" {
-		if _, err := os.Stat(keyFile); errors.Is(err, fs.ErrNotExist) {
-			return vault.Credentials{}, nil, errKeyFileMissing
+		if err := vault.CheckKeyFile(keyFile); err != nil {
+			return vault.Credentials{}, nil, err
 		}
 	}
 	c := vault.Credentials{KeyFile: keyFile}
@@ -381,7 +379,7 @@ func (f *createForm) submit() {
 	c, wipe, err := credentials(f.pw.Text, f.keyFile.Text)
 	if err != nil {
 		about := []*entry{f.pw, f.keyFile} // neither given
-		if errors.Is(err, errKeyFileMissing) {
+		if errors.Is(err, vault.ErrNoKeyFile) || errors.Is(err, vault.ErrEmptyKeyFile) {
 			about = []*entry{f.keyFile}
 		}
 		f.problem.showAbout(err, about...)

@@ -174,6 +174,11 @@ func TestUnlockErrorsAreDistinct(t *testing.T) {
 	}{
 		{"wrong password", nil, "not the password", nil, "Wrong password or key file", true},
 		{"missing key file", nil, testPassword, func(h *harness) string { return filepath.Join(h.dir, "gone.key") }, "The key file is missing", false},
+		{"empty key file", nil, testPassword, func(h *harness) string {
+			p := filepath.Join(h.dir, "empty.key")
+			os.WriteFile(p, nil, 0o600)
+			return p
+		}, "The key file is empty", false},
 		{"unexpected key file", nil, testPassword, func(h *harness) string {
 			p := filepath.Join(h.dir, "other.key")
 			os.WriteFile(p, []byte("some key file"), 0o600)

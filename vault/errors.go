@@ -3,6 +3,7 @@ package vault
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"time"
 
 	"github.com/twofold-app/twofold/vault/internal/kdbx"
@@ -15,6 +16,9 @@ var (
 	ErrWrongPassword = kdbx.ErrWrongCredentials
 	// ErrBadKeyFile: the key file is an XML key file that is damaged.
 	ErrBadKeyFile = kdbx.ErrWrongKeyFile
+	// ErrEmptyKeyFile: the key file is empty. Any empty file would match
+	// it, and KeePassXC refuses it (to create a vault and to open one).
+	ErrEmptyKeyFile = errors.New("key file is empty")
 	// ErrCorrupt: the file is a KeePass database but damaged or truncated
 	// (an empty file is one truncated to nothing).
 	ErrCorrupt = kdbx.ErrCorrupt
@@ -52,6 +56,12 @@ var (
 	// ErrUnknownToken: a token of no format Twofold knows, with no service
 	// named. It also matches ErrInvalid.
 	ErrUnknownToken error = &narrowError{"unrecognised token format", ErrInvalid}
+	// ErrEnvName: a name that cannot hold a token in a command's
+	// environment (see CheckEnvName). It also matches ErrInvalid.
+	ErrEnvName error = &narrowError{"cannot hold the token", ErrInvalid}
+	// ErrNoKeyFile: there is no file at the key file's path. It also
+	// matches fs.ErrNotExist.
+	ErrNoKeyFile error = &narrowError{"key file does not exist", fs.ErrNotExist}
 )
 
 // narrowError is a sentinel that also matches a broader one.

@@ -201,6 +201,37 @@ func TestUnknownAndBrokenTokensAreRefused(t *testing.T) {
 	}
 }
 
+// TestAddTokenRefusesBadInput: an empty token (it was stored when a
+// service was named), and a variable name no shell takes or one the
+// command needs to run (the token would replace PATH, or be printed by
+// the dynamic loader from LD_PRELOAD) are refused, and nothing is added.
+// A PyPI token keeps the variable it is given, for token exec.
+func TestAddTokenRefusesBadInput(t *testing.T) {
+	_, s := newVault(t, vault.CreateOptions{})
+	for _, tok := range []string{"", "  \t "} {
+		if _, err := s.AddToken(vault.NewToken{Name: "Empty", Token: []byte(tok), Service: "acme"}); !errors.Is(err, vault.ErrInvalid) {
+			t.Errorf("token %q: %v, want ErrInvalid", tok, err)
+		}
+	}
+	for _, env := range []string{"BAD VAR", "1X", "X-Y", "PATH", "HOME", "SHELL", "USER", "LD_PRELOAD", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES"} {
+		if _, err := s.AddToken(vault.NewToken{Name: "T", Token: []byte("sk-1"), Service: "acme", Env: env}); !errors.Is(err, vault.ErrEnvName) || !errors.Is(err, vault.ErrInvalid) {
+			t.Errorf("--env %q: %v, want ErrEnvName", env, err)
+		}
+	}
+	if list, _ := s.Tokens(); len(list) != 0 {
+		t.Fatalf("refused tokens were stored: %+v", list)
+	}
+	for _, env := range []string{"ACME_TOKEN", "_x", "path"} {
+		if err := vault.CheckEnvName(env); err != nil {
+			t.Errorf("%s: %v", env, err)
+		}
+	}
+	added, err := s.AddToken(vault.NewToken{Name: "uv", Token: pypiToken(t, "pypi.org"), Env: "UV_PUBLISH_TOKEN"})
+	if err != nil || added.Service != "pypi" || added.Env != "UV_PUBLISH_TOKEN" {
+		t.Errorf("PyPI token with a variable: %+v %v", added, err)
+	}
+}
+
 func TestTokensStoreScopeAndNeverListTheSecret(t *testing.T) {
 	path, s := newVault(t, vault.CreateOptions{})
 	tok := pypiToken(t, "pypi.org", `[1, ["sampleproject"]]`)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -117,5 +118,84 @@ func TestKeyFileAndEmptyPassword(t *testing.T) {
 	}
 	if _, err := vault.Open(empty, vault.Credentials{KeyFile: filepath.Join(dir, "pw.kdbx")}, nil); !errors.Is(err, vault.ErrWrongPassword) {
 		t.Errorf("the wrong key file: %v, want ErrWrongPassword", err)
+	}
+}
+
+// TestEmptyKeyFileRefused: an empty key file is refused, to create a
+// vault (it would make a vault any empty file unlocks, which KeePassXC
+// cannot open) and to open or re-key one, with ErrEmptyKeyFile rather
+// than a wrong-password error; /dev/null too. KeePassXC refuses it the
+// same way.
+func TestEmptyKeyFileRefused(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.key")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts := vault.CreateOptions{KDF: cheapArgon2(vault.KDFArgon2id)}
+	for _, cr := range []vault.Credentials{{KeyFile: empty}, {Password: []byte("pw"), KeyFile: empty}, {KeyFile: os.DevNull}} {
+		path := filepath.Join(dir, "new.kdbx")
+		if _, err := vault.Create(path, cr, opts); !errors.Is(err, vault.ErrEmptyKeyFile) {
+			t.Errorf("create with key file %s: %v, want ErrEmptyKeyFile", cr.KeyFile, err)
+		}
+		if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("a vault was written with key file %s", cr.KeyFile)
+		}
+	}
+
+	key := filepath.Join(dir, "key.bin")
+	if err := os.WriteFile(key, []byte("a real key file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "v.kdbx")
+	s, err := vault.Create(path, vault.Credentials{Password: []byte("pw"), KeyFile: key}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ChangeKey(vault.Credentials{KeyFile: empty}, vault.KDFParams{}); !errors.Is(err, vault.ErrEmptyKeyFile) {
+		t.Errorf("change key to an empty key file: %v, want ErrEmptyKeyFile", err)
+	}
+	s.Lock()
+	if _, err := vault.Open(path, vault.Credentials{Password: []byte("pw"), KeyFile: empty}, nil); !errors.Is(err, vault.ErrEmptyKeyFile) {
+		t.Errorf("open with an empty key file: %v, want ErrEmptyKeyFile", err)
+	}
+	if s, err := vault.Open(path, vault.Credentials{Password: []byte("pw"), KeyFile: key}, nil); err != nil {
+		t.Errorf("the refused re-key changed the key: %v", err)
+	} else {
+		s.Lock()
+	}
+
+	if _, err := exec.LookPath("keepassxc-cli"); err == nil {
+		if _, err := peers.Try("pw\npw\n", "keepassxc-cli", "db-create", "-q", "-p", "--set-key-file", empty, filepath.Join(dir, "kx.kdbx")); err == nil {
+			t.Error("keepassxc-cli now accepts an empty key file: revisit ErrEmptyKeyFile")
+		}
+	}
+}
+
+// TestCheckKeyFile: the check a front end makes before asking for a
+// password tells a missing key file from an empty one, and lets a pipe
+// (whose size is unknown until read) through to Open.
+func TestCheckKeyFile(t *testing.T) {
+	dir := t.TempDir()
+	empty, key := filepath.Join(dir, "empty.key"), filepath.Join(dir, "k.key")
+	_ = os.WriteFile(empty, nil, 0o600)
+	_ = os.WriteFile(key, []byte("k"), 0o600)
+	missing := filepath.Join(dir, "missing.key")
+	if err := vault.CheckKeyFile(missing); !errors.Is(err, vault.ErrNoKeyFile) || !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing: %v, want ErrNoKeyFile (and fs.ErrNotExist)", err)
+	}
+	if _, err := vault.Open(filepath.Join(dir, "v.kdbx"), vault.Credentials{KeyFile: missing}, nil); !errors.Is(err, vault.ErrNoVault) {
+		t.Errorf("open a missing vault: %v, want ErrNoVault first", err)
+	}
+	if _, err := vault.Create(filepath.Join(dir, "v.kdbx"), vault.Credentials{KeyFile: missing}, vault.CreateOptions{KDF: cheapArgon2(vault.KDFArgon2id)}); !errors.Is(err, vault.ErrNoKeyFile) {
+		t.Errorf("create with a missing key file: %v, want ErrNoKeyFile", err)
+	}
+	if err := vault.CheckKeyFile(empty); !errors.Is(err, vault.ErrEmptyKeyFile) {
+		t.Errorf("empty: %v, want ErrEmptyKeyFile", err)
+	}
+	for _, ok := range []string{key, os.DevNull} {
+		if err := vault.CheckKeyFile(ok); err != nil {
+			t.Errorf("%s: %v, want nil", ok, err)
+		}
 	}
 }

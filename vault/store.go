@@ -34,20 +34,43 @@ func (c Credentials) composite() (*memguard.LockedBuffer, error) {
 	var keyData []byte
 	if c.KeyFile != "" {
 		data, err := os.ReadFile(c.KeyFile)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %s", ErrNoKeyFile, c.KeyFile)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read key file %q: %w", c.KeyFile, err)
+		}
+		if len(data) == 0 {
+			// KeePassXC refuses an empty key file, to create a vault and
+			// to open one; it would be a key any empty file matches.
+			return nil, fmt.Errorf("%w: %s", ErrEmptyKeyFile, c.KeyFile)
 		}
 		buf := secret.FromBytes(data)
 		defer buf.Destroy()
 		keyData = buf.Bytes()
-		if keyData == nil {
-			keyData = []byte{}
-		}
 	}
 	if c.Password == nil && keyData == nil {
 		return nil, fmt.Errorf("%w: a password or a key file is needed", ErrInvalid)
 	}
 	return kdbx.CompositeKey(c.Password, keyData)
+}
+
+// CheckKeyFile reports a key file that cannot be used, without reading
+// it: one that does not exist (ErrNoKeyFile) or an empty regular file
+// (ErrEmptyKeyFile). Open, Create and ChangeKey refuse both too, from
+// what they read (a pipe, such as /dev/stdin, can only be read once); a
+// front end calls CheckKeyFile to refuse before it asks for a password.
+func CheckKeyFile(path string) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%w: %s", ErrNoKeyFile, path)
+	case err != nil:
+		return fmt.Errorf("read key file %q: %w", path, err)
+	case fi.Mode().IsRegular() && fi.Size() == 0:
+		return fmt.Errorf("%w: %s", ErrEmptyKeyFile, path)
+	}
+	return nil
 }
 
 // KDFParams are a key derivation function and its cost.

@@ -34,8 +34,9 @@ type Token struct {
 	// Expires is zero when the token does not expire, or when it is
 	// unknown (see ExpiryKnown).
 	Expires time.Time
-	// Env is the environment variable `token exec` puts the token in
-	// (PyPI tokens use TWINE_USERNAME/TWINE_PASSWORD instead).
+	// Env is the environment variable `token exec` puts the token in.
+	// PyPI tokens have none unless one was chosen (NewToken.Env): they
+	// go in TWINE_USERNAME/TWINE_PASSWORD.
 	Env string
 }
 
@@ -97,13 +98,42 @@ func envName(service string) string {
 	return strings.Trim(up, "_") + "_TOKEN"
 }
 
+// envNamePattern is what a shell accepts as a variable name (POSIX).
+var envNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// reservedEnv are variables a command needs to run: a token in one of
+// them breaks the command (PATH, HOME…) or, in the dynamic loader's
+// (LD_*, DYLD_*), is read as a file name and printed in the loader's
+// error message.
+var reservedEnv = map[string]bool{
+	"PATH": true, "HOME": true, "SHELL": true, "USER": true, "LOGNAME": true,
+	"PWD": true, "TMPDIR": true, "IFS": true, "ENV": true, "BASH_ENV": true,
+}
+
+// CheckEnvName refuses a name `token exec` cannot put a token in: one
+// that is not a variable name, or one the command itself needs (PATH,
+// HOME, SHELL, USER, LD_PRELOAD and the other loader variables…).
+func CheckEnvName(name string) error {
+	switch {
+	case !envNamePattern.MatchString(name):
+		return fmt.Errorf("environment variable %q %w: a name is letters, digits and _, not starting with a digit", name, ErrEnvName)
+	case reservedEnv[name]:
+		return fmt.Errorf("environment variable %s %w: the command needs it to run, and the token would replace it", name, ErrEnvName)
+	case strings.HasPrefix(name, "LD_") || strings.HasPrefix(name, "DYLD_"):
+		return fmt.Errorf("environment variable %s %w: the dynamic loader reads it, as a file to load, and would print the token in its error message", name, ErrEnvName)
+	}
+	return nil
+}
+
 // NewToken describes a token to add.
 type NewToken struct {
 	Name    string
 	Token   []byte // the caller wipes it
 	Service string // optional; required for unknown formats
-	Env     string // optional override of the variable `token exec` sets
-	Group   []string
+	// Env optionally overrides the variable `token exec` sets (for a
+	// PyPI token: instead of TWINE_USERNAME and TWINE_PASSWORD).
+	Env   string
+	Group []string
 }
 
 // AddToken stores an API token. Its scope and expiry are decoded now and
@@ -111,6 +141,14 @@ type NewToken struct {
 func (s *Store) AddToken(n NewToken) (Token, error) {
 	if strings.TrimSpace(n.Name) == "" {
 		return Token{}, fmt.Errorf("%w: a token name is needed", ErrInvalid)
+	}
+	if len(bytes.TrimSpace(n.Token)) == 0 {
+		return Token{}, fmt.Errorf("%w: the token is empty", ErrInvalid)
+	}
+	if n.Env != "" {
+		if err := CheckEnvName(n.Env); err != nil {
+			return Token{}, err
+		}
 	}
 	info, err := IdentifyToken(n.Token, n.Service)
 	if err != nil {

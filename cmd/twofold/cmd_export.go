@@ -18,7 +18,8 @@ import (
 // --yes-export-secrets, refuses to overwrite a file, and creates its
 // files 0600. Encrypted exports (aegis --encrypt, kdbx) take a new
 // password: --export-password-file, else the terminal (twice), else the
-// next line of standard input after the vault's.
+// next line of standard input after the vault's. --encrypt (or
+// --export-password-file) on any other export is refused.
 
 const exportFormats = "uri, aegis, google, kdbx, pdf"
 
@@ -26,7 +27,7 @@ func cmdExport(c *ctx, args []string) error {
 	fs := c.flags()
 	format := fs.String("format", "", "output format: "+exportFormats+" (pdf: a printable recovery kit with QR codes)")
 	out := fs.String("out", "", "write to this file (created 0600, never overwritten); default standard output (kdbx and pdf need a file)")
-	encrypt := fs.Bool("encrypt", false, "aegis: encrypt the file with a new password (as Aegis does)")
+	encrypt := fs.Bool("encrypt", false, "aegis: encrypt the file with a new password (as Aegis does); kdbx is always encrypted, the other formats cannot be")
 	yes := fs.Bool("yes-export-secrets", false, "confirm: the output holds the accounts' secrets")
 	withSecrets := fs.Bool("with-account-secrets", false, "pdf: also print each account's QR code and secret (anyone holding the paper can then make its codes)")
 	pwFile := fs.String("export-password-file", "", "the new export password, from the first line of this file (else: a prompt, or the line of standard input after the vault's)")
@@ -46,6 +47,9 @@ func cmdExport(c *ctx, args []string) error {
 		return errSecretsNeedFlag
 	}
 	if err := checkExportFormat(*format, *out); err != nil {
+		return err
+	}
+	if err := checkEncryption(*format, *encrypt, *pwFile); err != nil {
 		return err
 	}
 	if err := checkKDFFlags(*kdfMS, *memMiB); err != nil {
@@ -105,6 +109,27 @@ func checkExportFormat(format, out string) error {
 		return nil
 	}
 	return fmt.Errorf("%w: --format must be one of %s", vault.ErrInvalid, exportFormats)
+}
+
+// errNotEncrypted: encryption was asked for (--encrypt, or a password
+// with --export-password-file) for an export that would not be
+// encrypted. Before, the flags were ignored.
+var errNotEncrypted = errors.New("the secrets would be written in the clear")
+
+// checkEncryption refuses --encrypt and --export-password-file where the
+// export is not encrypted. kdbx is always encrypted, aegis with --encrypt.
+func checkEncryption(format string, encrypt bool, pwFile string) error {
+	switch {
+	case format == "kdbx" || format == "aegis" && encrypt:
+		return nil
+	case encrypt:
+		return fmt.Errorf("--format %s cannot be encrypted (--encrypt): %w", format, errNotEncrypted)
+	case pwFile != "" && format == "aegis":
+		return fmt.Errorf("--export-password-file without --encrypt: %w", errNotEncrypted)
+	case pwFile != "":
+		return fmt.Errorf("--format %s cannot be encrypted (--export-password-file): %w", format, errNotEncrypted)
+	}
+	return nil
 }
 
 // exportSource is the vault's accounts, or those matching the query.

@@ -16,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/twofold-app/twofold/fido"
 	"github.com/twofold-app/twofold/internal/fidotest"
 	_ "github.com/twofold-app/twofold/internal/fidotest/shim"
@@ -308,23 +306,7 @@ func TestKeyResetRefused(t *testing.T) {
 // test types on the other.
 func openPTY(t *testing.T) (terminal, keyboard *os.File) {
 	t.Helper()
-	keyboard, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals here: %v", err)
-	}
-	t.Cleanup(func() { keyboard.Close() })
-	if err := unix.IoctlSetPointerInt(int(keyboard.Fd()), unix.TIOCSPTLCK, 0); err != nil {
-		t.Fatal(err)
-	}
-	n, err := unix.IoctlGetInt(int(keyboard.Fd()), unix.TIOCGPTN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	terminal, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { terminal.Close() })
+	keyboard, terminal = newPTY(t)
 	go io.Copy(io.Discard, keyboard) // what the terminal echoes
 	return terminal, keyboard
 }

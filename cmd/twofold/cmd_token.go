@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -79,7 +80,7 @@ func cmdToken(c *ctx, args []string) error {
 	args, child := splitDashDash(args)
 	fs := c.flags()
 	service := fs.String("service", "", "with add: the service, for tokens Twofold does not recognise")
-	envVar := fs.String("env", "", "with add or exec: environment variable for the token")
+	envVar := fs.String("env", "", "with add or exec: environment variable for the token (add remembers it for exec; for PyPI tokens instead of TWINE_USERNAME/TWINE_PASSWORD)")
 	group := fs.String("group", "", "with add: group path")
 	replace := fs.Bool("replace", false, "with add: replace the token of the same name (a rotated token); the old one moves to the recycle bin")
 	fs.BoolVar(&c.jsonOut, "json", false, "with info and list: print JSON")
@@ -93,6 +94,11 @@ func cmdToken(c *ctx, args []string) error {
 	}
 	if pos[0] == "exec" && len(child) == 0 {
 		return fmt.Errorf("%w: usage: twofold token exec NAME -- COMMAND [ARGS…]", vault.ErrInvalid)
+	}
+	if *envVar != "" {
+		if err := vault.CheckEnvName(*envVar); err != nil {
+			return fmt.Errorf("--env: %w", err) // before the password is asked
+		}
 	}
 	s, err := c.open()
 	if err != nil {
@@ -124,6 +130,9 @@ func tokenAdd(c *ctx, s *vault.Store, n vault.NewToken, replace bool) error {
 		return err
 	}
 	defer buf.Destroy()
+	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
+		return fmt.Errorf("%w: the token line on standard input is empty", vault.ErrInvalid)
+	}
 	n.Token = buf.Bytes()
 	clashes, err := s.TokenClashes(n.Name, n.Token)
 	if err != nil {
@@ -230,21 +239,27 @@ func tokenInfo(c *ctx, s *vault.Store, name string) error {
 // never reaches argv, the clipboard or a file; the variable is assembled
 // in locked memory and, with cgo, handed to the child from there
 // (spawnWithSecret). The vault is locked before the command starts.
-func tokenExec(c *ctx, s *vault.Store, name, envVar string, child []string) error {
+// Twofold waits for the command, passing on the signals that would end
+// it (waitPassingSignals), and exits with its status.
+func tokenExec(c *ctx, s *vault.Store, name, envVar string, argv []string) error {
 	t, err := findToken(s, name)
 	if err != nil {
 		return err
 	}
 	env := os.Environ()
-	varName := envVar
+	varName := envVar // --env, else the one stored with the token
+	if varName == "" {
+		varName = t.Env
+	}
 	if varName == "" && strings.Contains(t.Service, "pypi") {
 		env = twineEnv(c, t, env)
 		varName = "TWINE_PASSWORD"
-	} else if varName == "" {
-		varName = t.Env
 	}
 	if varName == "" {
 		return fmt.Errorf("%w: say which environment variable gets the token: --env VAR", vault.ErrInvalid)
+	}
+	if err := vault.CheckEnvName(varName); err != nil {
+		return fmt.Errorf("token %s: %w", t.Name, err) // stored by KeePassXC, or before Twofold checked
 	}
 	warnExpired(c, t)
 	assignment, err := secretAssignment(s, t.ID, varName)
@@ -253,10 +268,17 @@ func tokenExec(c *ctx, s *vault.Store, name, envVar string, child []string) erro
 	}
 	defer assignment.Destroy()
 	s.Lock() // nothing else is needed from the vault while the command runs
-	status, ok, err := spawnWithSecret(c, child, env, assignment)
+	// Listening from before the command starts, no signal is missed.
+	sigs, stop := c.childSignals()
+	defer stop()
+	ch, ok, err := spawnWithSecret(c, argv, env, assignment)
 	if !ok {
-		status, err = execFallback(c, child, env, assignment)
+		ch, err = execFallback(c, argv, env, assignment)
 	}
+	if err != nil {
+		return err
+	}
+	status, err := waitPassingSignals(ch, sigs)
 	if err != nil {
 		return err
 	}
@@ -331,20 +353,22 @@ func secretAssignment(s *vault.Store, id vault.UUID, name string) (*memguard.Loc
 	return buf, nil
 }
 
-// execFallback runs the command with os/exec, which copies the
+// execFallback starts the command with os/exec, which copies the
 // environment (the token included) into ordinary memory once.
-func execFallback(c *ctx, child, env []string, assignment *memguard.LockedBuffer) (int, error) {
+func execFallback(c *ctx, argv, env []string, assignment *memguard.LockedBuffer) (*child, error) {
 	b := assignment.Bytes()
 	env = append(env, unsafe.String(&b[0], len(b)-1))
-	cmd := exec.Command(child[0], child[1:]...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = env, c.stdin, c.stdout, c.stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return exit.ExitCode(), nil
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("run %s: %w", argv[0], err)
 	}
-	if err != nil {
-		return 0, fmt.Errorf("run %s: %w", child[0], err)
-	}
-	return 0, nil
+	return &child{signal: cmd.Process.Signal, wait: func() (int, error) {
+		err := cmd.Wait() // and the copying of in-process streams
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			return 0, fmt.Errorf("run %s: %w", argv[0], err)
+		}
+		return exitStatus(cmd.ProcessState), nil
+	}}, nil
 }

@@ -25,6 +25,12 @@ func cmdInit(c *ctx, args []string) error {
 	if err := checkKDFFlags(*kdfMS, *memMiB); err != nil {
 		return err
 	}
+	if c.keyFile != "" {
+		// Before calibrating and asking for the password.
+		if err := vault.CheckKeyFile(c.keyFile); err != nil {
+			return err
+		}
+	}
 	opts := vault.CreateOptions{Options: vault.Options{Now: c.now}}
 	switch strings.ToLower(*cipher) {
 	case "chacha20":

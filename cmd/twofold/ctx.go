@@ -285,6 +285,11 @@ func (c *ctx) open() (*vault.Store, error) {
 	if err := vault.Check(c.path()); err != nil {
 		return nil, err // before the password is asked for in vain
 	}
+	if c.keyFile != "" {
+		if err := vault.CheckKeyFile(c.keyFile); err != nil {
+			return nil, err // missing or empty: the same
+		}
+	}
 	cr, done, err := c.credentials()
 	if err != nil {
 		return nil, err

@@ -19,6 +19,8 @@ var hints = []struct {
 	{errFlagValue, "--help lists the command's flags and the values they take"},
 	{vault.ErrWrongPassword, "check the password (and the key file, if the vault uses one); Caps Lock?"},
 	{vault.ErrBadKeyFile, "this key file is damaged or not the one the vault was made with"},
+	{vault.ErrEmptyKeyFile, "an empty file cannot be a key file (any empty file would match it, and KeePassXC refuses it): check the --keyfile path; " + makeKeyFile},
+	{vault.ErrNoKeyFile, "check the --keyfile path; " + makeKeyFile},
 	{vault.ErrDanglingLink, "the vault path is a symbolic link to a file that is not there ('ls -l' shows where it leads): mount the drive, or point the link (or --vault) at the vault"},
 	{vault.ErrCounterExhausted, "turn two-factor authentication off and on again on the service, then add the new account with 'twofold add --replace'"},
 	{vault.ErrNoVault, "create one with 'twofold init', or point --vault (or $TWOFOLD_VAULT) at an existing KeePass file"},
@@ -34,6 +36,7 @@ var hints = []struct {
 	{vault.ErrDuplicate, "give --replace to store the new one instead (the old one moves to the recycle bin, where KeePassXC can restore it), or choose another name"},
 	{vault.ErrAmbiguous, "use more of the name (issuer:account tells one service's accounts apart), or the UUID in brackets; 'twofold list --json' shows every item's UUID"},
 	{vault.ErrNotFound, "'twofold list' shows what the vault holds"},
+	{vault.ErrEnvName, "--env names the variable the command reads the token from, such as UV_PUBLISH_TOKEN or ACME_TOKEN"},
 	{vault.ErrUnknownToken, "pass --service NAME (and --env VAR for 'token exec') to store it anyway"},
 	{vault.ErrNoRecoveryCodes, keepassCodesFix + "'twofold recovery add --replace NAME' (or remove the entry: 'twofold rm NAME')"},
 	{vault.ErrNoCodesLeft, "generate new recovery codes on the service, then store them with 'twofold recovery add --replace NAME'"},
@@ -48,6 +51,10 @@ var hints = []struct {
 	{errNoPassword, "type the password at the prompt, or pipe it as the first line of standard input, or use --password-file"},
 	{fs.ErrPermission, "check the file's permissions"},
 }
+
+// makeKeyFile says how to make a key file, for the hints about one.
+const makeKeyFile = "to make a key file for a new vault: head -c 64 /dev/urandom > twofold.key " +
+	"(KeePassXC can generate one too); keep a copy: the vault cannot be opened without it"
 
 // printError writes "error: …" and, for known errors, "hint: …".
 func printError(w io.Writer, err error) {

@@ -27,11 +27,11 @@ type env struct {
 	stderr io.Writer
 	getenv func(string) string
 	now    func() time.Time
-	// listen returns a channel that gets the interrupts (Ctrl-C,
-	// SIGTERM) until stop is called: only while a command listens does
-	// an interrupt not stop the program, as it stops any program. Nil in
-	// tests, which send to signals themselves.
-	listen  func() (ch <-chan os.Signal, stop func())
+	// listen returns a channel that gets the given signals until stop is
+	// called: only while a command listens does an interrupt not stop
+	// the program, as it stops any program. Nil in tests, which send to
+	// signals themselves.
+	listen  func(sigs ...os.Signal) (ch <-chan os.Signal, stop func())
 	signals <-chan os.Signal
 	// ticker drives `codes --watch`; tests feed their own ticks.
 	ticker func(time.Duration) (<-chan time.Time, func())
@@ -40,10 +40,30 @@ type env struct {
 // interrupts returns a channel that gets the interrupts until stop is
 // called; each listener has its own, so all of them hear one.
 func (e env) interrupts() (ch <-chan os.Signal, stop func()) {
+	return e.listenFor(os.Interrupt, syscall.SIGTERM)
+}
+
+// childSignals are the signals 'token exec' passes on to its command:
+// those that would end Twofold and leave the command running. One that
+// Twofold was started with ignored (nohup's SIGHUP) stays ignored.
+func (e env) childSignals() (ch <-chan os.Signal, stop func()) {
+	var sigs []os.Signal
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT} {
+		if e.listen == nil || !signal.Ignored(sig) {
+			sigs = append(sigs, sig)
+		}
+	}
+	if len(sigs) == 0 {
+		return nil, func() {} // (no signals would mean all of them)
+	}
+	return e.listenFor(sigs...)
+}
+
+func (e env) listenFor(sigs ...os.Signal) (ch <-chan os.Signal, stop func()) {
 	if e.listen == nil {
 		return e.signals, func() {}
 	}
-	return e.listen()
+	return e.listen(sigs...)
 }
 
 func realTicker(d time.Duration) (<-chan time.Time, func()) {
@@ -85,9 +105,9 @@ var commandNotes = map[string]string{
 
 func main() {
 	restartWithoutAsyncPreemption()
-	listen := func() (<-chan os.Signal, func()) {
-		ch := make(chan os.Signal, 1)
-		signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	listen := func(sigs ...os.Signal) (<-chan os.Signal, func()) {
+		ch := make(chan os.Signal, 4)
+		signal.Notify(ch, sigs...)
 		return ch, func() { signal.Stop(ch) }
 	}
 	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now,

@@ -26,8 +26,10 @@ func (c cleanupM) Run() int {
 
 // TestMain lets scripts run "twofold": testscript re-executes this test
 // binary under that name, and main wires the real os streams into run.
+// "sigwait" is the command the signal tests have 'token exec' run
+// (exec_signal_test.go).
 func TestMain(m *testing.M) {
-	testscript.Main(cleanupM{m}, map[string]func(){"twofold": main})
+	testscript.Main(cleanupM{m}, map[string]func(){"twofold": main, "sigwait": sigwaitMain})
 }
 
 // TestScript runs the CLI scripts in testdata/script.

@@ -3,18 +3,15 @@
 package main
 
 /*
-#include <errno.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 
-// spawn_wait starts path (searched in PATH) with argv and envp, with every
-// signal at its default action and none blocked, and waits for it.
-static int spawn_wait(const char *path, char *const argv[], char *const envp[], int *status) {
+// spawn starts path (searched in PATH) with argv and envp, with every
+// signal at its default action and none blocked, and stores its pid.
+static int spawn(const char *path, char *const argv[], char *const envp[], pid_t *pid) {
 	posix_spawnattr_t attr;
 	sigset_t none, all;
-	pid_t pid;
 	int rc;
 	sigemptyset(&none);
 	sigfillset(&all);
@@ -22,19 +19,9 @@ static int spawn_wait(const char *path, char *const argv[], char *const envp[], 
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &all);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	rc = posix_spawnp(&pid, path, NULL, &attr, argv, envp);
+	rc = posix_spawnp(pid, path, NULL, &attr, argv, envp);
 	posix_spawnattr_destroy(&attr);
-	if (rc != 0) return rc;
-	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR) return errno;
-	}
-	return 0;
-}
-
-static int exit_code(int status) {
-	if (WIFEXITED(status)) return WEXITSTATUS(status);
-	if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-	return 1;
+	return rc;
 }
 */
 import "C"
@@ -48,16 +35,17 @@ import (
 	"github.com/awnumar/memguard"
 )
 
-// spawnWithSecret runs argv with env plus one secret variable assignment
-// ("NAME=value", in locked memory), inheriting this process's standard
-// streams, and returns the child's exit status. The child's environment
-// array points at the locked buffer itself, so the secret is never copied
-// into ordinary memory of this process (os/exec copies every variable).
-// ok is false when the streams are not this process's own files (tests
-// running the CLI in-process): the caller then falls back to os/exec.
-func spawnWithSecret(c *ctx, argv, env []string, assignment *memguard.LockedBuffer) (status int, ok bool, err error) {
+// spawnWithSecret starts argv with env plus one secret variable
+// assignment ("NAME=value", in locked memory), inheriting this process's
+// standard streams. The child's environment array points at the locked
+// buffer itself, so the secret is never copied into ordinary memory of
+// this process (os/exec copies every variable); posix_spawn returns once
+// the child has exec'd, so the arrays may go then. ok is false when the
+// streams are not this process's own files (tests running the CLI
+// in-process): the caller then falls back to os/exec.
+func spawnWithSecret(c *ctx, argv, env []string, assignment *memguard.LockedBuffer) (_ *child, ok bool, err error) {
 	if c.stdin != os.Stdin || c.stdout != os.Stdout || c.stderr != os.Stderr {
-		return 0, false, nil
+		return nil, false, nil
 	}
 	cstr := func(s string) *C.char { return C.CString(s) }
 	cargv := cArray(len(argv))
@@ -74,11 +62,23 @@ func spawnWithSecret(c *ctx, argv, env []string, assignment *memguard.LockedBuff
 	setAt(cenv, len(env), (*C.char)(unsafe.Pointer(&assignment.Bytes()[0])))
 	path := C.CString(argv[0])
 	defer C.free(unsafe.Pointer(path))
-	var cstatus C.int
-	if rc := C.spawn_wait(path, (**C.char)(cargv), (**C.char)(cenv), &cstatus); rc != 0 {
-		return 0, true, fmt.Errorf("run %s: %w", argv[0], syscall.Errno(rc))
+	var pid C.pid_t
+	if rc := C.spawn(path, (**C.char)(cargv), (**C.char)(cenv), &pid); rc != 0 {
+		return nil, true, fmt.Errorf("run %s: %w", argv[0], syscall.Errno(rc))
 	}
-	return int(C.exit_code(cstatus)), true, nil
+	// A pidfd on Linux: signals never reach another process that got
+	// the pid after the child was waited for.
+	p, err := os.FindProcess(int(pid))
+	if err != nil {
+		return nil, true, fmt.Errorf("run %s: %w", argv[0], err)
+	}
+	return &child{signal: p.Signal, wait: func() (int, error) {
+		ps, err := p.Wait()
+		if err != nil {
+			return 0, fmt.Errorf("run %s: %w", argv[0], err)
+		}
+		return exitStatus(ps), nil
+	}}, true, nil
 }
 
 // cArray allocates a NULL-terminated array of n C string pointers.

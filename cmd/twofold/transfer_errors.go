@@ -42,6 +42,7 @@ var transferHints = []struct {
 	{transfer.ErrNotImage, "give a screenshot or photo of the QR code (PNG, JPEG or GIF); an export file is imported with 'twofold import FILE'"},
 	{transfer.ErrNoQRCode, "crop the image to the QR code, make it larger or sharper, and avoid glare; a screenshot works best"},
 	{errInvalidEntries, "fix or remove those entries in the file (or export it again), or add --skip-invalid to import the others without them"},
+	{errNotEncrypted, "--encrypt works with --format aegis (an encrypted Aegis backup), and --format kdbx (a KeePass file) is always encrypted, both under a new password; to write another format in the clear, leave --encrypt out"},
 	{errExportExists, "choose a new file name: an export never replaces a file"},
 	{errKitNeedsFlag, "add --yes-export-secrets to confirm: anyone holding the paper can use what it prints"},
 	{errSecretsNeedFlag, "add --yes-export-secrets to confirm: the output will hold every secret in a form anyone can use"},
