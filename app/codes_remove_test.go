@@ -1,8 +1,6 @@
 package app
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -194,16 +192,9 @@ func TestRemoveWithoutRecycleBinSaysDeleted(t *testing.T) {
 	peers.Require(t, "keepassxc-cli")
 	h := newHarness(t)
 	h.makeVault(githubURI, pypiURI)
-	kx := peers.KeePassXC{Path: h.path, Password: testPassword}
-	xml := strings.Replace(kx.ExportXML(t), "<RecycleBinEnabled>True<", "<RecycleBinEnabled>False<", 1)
-	xmlPath := filepath.Join(t.TempDir(), "nobin.xml")
-	if err := os.WriteFile(xmlPath, []byte(xml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Remove(h.path); err != nil {
-		t.Fatal(err)
-	}
-	kx.Import(t, xmlPath)
+	h.editInKeePassXC(func(xml string) string {
+		return strings.Replace(xml, "<RecycleBinEnabled>True<", "<RecycleBinEnabled>False<", 1)
+	})
 	h.open()
 	h.unlock(testPassword)
 
@@ -213,6 +204,7 @@ func TestRemoveWithoutRecycleBinSaysDeleted(t *testing.T) {
 	h.mustNotSee("moved to the vault's recycle bin")
 	test.Tap(h.dialogButton("Remove"))
 	h.mustSee("Deleted GitHub (me@example.com)")
+	kx := peers.KeePassXC{Path: h.path, Password: testPassword}
 	if tree := kx.Do(t, "", "ls", "-R", "-f"); strings.Contains(tree, "GitHub") {
 		t.Errorf("GitHub still in the file:\n%s", tree)
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"image"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/twofold-app/twofold/internal/peers"
 	"github.com/twofold-app/twofold/vault"
 	"github.com/twofold-app/twofold/vault/otp"
 )
@@ -195,6 +197,22 @@ func (h *harness) makeVault(uris ...string) {
 	if err := s.Save(); err != nil {
 		h.t.Fatal(err)
 	}
+}
+
+// editInKeePassXC changes the harness's vault as KeePassXC writes it:
+// keepassxc-cli exports it as XML, edit changes that, and the vault is
+// made again from it (a field cleared, a setting turned off there).
+func (h *harness) editInKeePassXC(edit func(xml string) string) {
+	h.t.Helper()
+	kx := peers.KeePassXC{Path: h.path, Password: testPassword}
+	xmlPath := filepath.Join(h.t.TempDir(), "edited.xml")
+	if err := os.WriteFile(xmlPath, []byte(edit(kx.ExportXML(h.t))), 0o600); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := os.Remove(h.path); err != nil {
+		h.t.Fatal(err)
+	}
+	kx.Import(h.t, xmlPath)
 }
 
 // open shows the window.

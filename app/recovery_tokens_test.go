@@ -3,8 +3,6 @@ package app
 import (
 	"encoding/base64"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -360,20 +358,13 @@ func TestRecoverySetWithoutCodes(t *testing.T) {
 	s.Lock()
 	// Dropbox's codes cleared in KeePassXC: its file, exported, edited
 	// and imported again.
-	kx := peers.KeePassXC{Path: h.path, Password: testPassword}
-	xml := kx.ExportXML(t)
 	field := regexp.MustCompile(`(<Key>Recovery Codes</Key>\s*<Value[^>]*>)cccc-3333\s+dddd-4444\s*(</Value>)`)
-	if !field.MatchString(xml) {
-		t.Fatalf("no Dropbox codes in KeePassXC's export:\n%s", xml)
-	}
-	xmlPath := filepath.Join(t.TempDir(), "cleared.xml")
-	if err := os.WriteFile(xmlPath, []byte(field.ReplaceAllString(xml, "${1}${2}")), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Remove(h.path); err != nil {
-		t.Fatal(err)
-	}
-	kx.Import(t, xmlPath)
+	h.editInKeePassXC(func(xml string) string {
+		if !field.MatchString(xml) {
+			t.Fatalf("no Dropbox codes in KeePassXC's export:\n%s", xml)
+		}
+		return field.ReplaceAllString(xml, "${1}${2}")
+	})
 
 	h.open()
 	h.unlock(testPassword)
